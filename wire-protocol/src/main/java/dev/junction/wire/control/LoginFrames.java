@@ -1,0 +1,182 @@
+package dev.junction.wire.control;
+
+import dev.junction.wire.Bytes;
+import dev.junction.wire.codec.Fields;
+import dev.junction.wire.identity.Identity;
+import dev.junction.wire.identity.PeerId;
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Login and reservation frames. The exchange on a new TLS connection:
+ * <pre>
+ * C → R  HELLO      version, capabilities
+ * R → C  CHALLENGE  version, relay PeerId, 32-byte nonce
+ * C → R  AUTH       PeerId, Ed25519 signature over {@link #signedLoginBytes}, admission token
+ * R → C  LOGIN_OK   reservation, lifetime, keepalive, UDP port and bind key, observed TCP address
+ *        (or ERROR with a code, then the relay closes the connection)
+ * </pre>
+ */
+public final class LoginFrames {
+    public static final int NONCE_LENGTH = 32;
+    public static final int UDP_BIND_KEY_LENGTH = 16;
+    private static final byte[] LOGIN_CONTEXT = "junction/login/v1".getBytes(StandardCharsets.US_ASCII);
+
+    private LoginFrames() {
+    }
+
+    /**
+     * What AUTH's signature covers: the ASCII context {@code junction/login/v1}, the relay's PeerId
+     * bytes, the challenge nonce, the client's PeerId bytes. Naming the relay binds the proof to the
+     * relay whose key the client pinned, so another relay cannot replay it.
+     */
+    public static byte[] signedLoginBytes(PeerId relay, Bytes nonce, PeerId client) {
+        byte[] r = relay.toBytes();
+        byte[] c = client.toBytes();
+        byte[] out = new byte[LOGIN_CONTEXT.length + r.length + nonce.length() + c.length];
+        int at = 0;
+        System.arraycopy(LOGIN_CONTEXT, 0, out, at, LOGIN_CONTEXT.length);
+        at += LOGIN_CONTEXT.length;
+        System.arraycopy(r, 0, out, at, r.length);
+        at += r.length;
+        System.arraycopy(nonce.toArray(), 0, out, at, nonce.length());
+        at += nonce.length();
+        System.arraycopy(c, 0, out, at, c.length);
+        return out;
+    }
+
+    /** HELLO: version:u16 | capabilities:u32 (no bits defined yet; senders write 0). */
+    public record Hello(int version, long capabilities) implements ControlFrame {
+        public Hello {
+            Fields.checkU16(version, "version");
+            Fields.checkU32(capabilities, "capabilities");
+        }
+
+        public ControlFrameType type() {
+            return ControlFrameType.HELLO;
+        }
+
+        public void encodePayload(ByteBuf out) {
+            out.writeShort(version).writeInt((int) capabilities);
+        }
+
+        static Hello decode(ByteBuf in) {
+            return new Hello(Fields.readU16(in, "version"), Fields.readU32(in, "capabilities"));
+        }
+    }
+
+    /** CHALLENGE: version:u16 | relay:PeerId | nonce:32 bytes. */
+    public record Challenge(int version, PeerId relay, Bytes nonce) implements ControlFrame {
+        public Challenge {
+            Fields.checkU16(version, "version");
+            if (nonce.length() != NONCE_LENGTH) {
+                throw new IllegalArgumentException("nonce must be 32 bytes");
+            }
+        }
+
+        public ControlFrameType type() {
+            return ControlFrameType.CHALLENGE;
+        }
+
+        public void encodePayload(ByteBuf out) {
+            out.writeShort(version);
+            Fields.writePeerId(out, relay);
+            out.writeBytes(nonce.toArray());
+        }
+
+        static Challenge decode(ByteBuf in) {
+            return new Challenge(Fields.readU16(in, "version"), Fields.readPeerId(in),
+                    Fields.readFixed(in, NONCE_LENGTH, "nonce"));
+        }
+    }
+
+    /** AUTH: peer:PeerId | signature:64 bytes | token:String (empty for allow-listed or open relays). */
+    public record Auth(PeerId peer, Bytes signature, String token) implements ControlFrame {
+        public Auth {
+            if (signature.length() != Identity.SIGNATURE_LENGTH) {
+                throw new IllegalArgumentException("signature must be 64 bytes");
+            }
+        }
+
+        public ControlFrameType type() {
+            return ControlFrameType.AUTH;
+        }
+
+        public void encodePayload(ByteBuf out) {
+            Fields.writePeerId(out, peer);
+            out.writeBytes(signature.toArray());
+            Fields.writeString(out, token);
+        }
+
+        static Auth decode(ByteBuf in) {
+            return new Auth(Fields.readPeerId(in), Fields.readFixed(in, Identity.SIGNATURE_LENGTH, "signature"),
+                    Fields.readString(in, "token"));
+        }
+    }
+
+    /**
+     * LOGIN_OK: reservation:u64 | lifetime_s:u32 | keepalive_s:u16 | udp_port:u16 |
+     * udp_bind_key:16 bytes | observed:Address.
+     */
+    public record LoginOk(long reservation, long lifetimeSeconds, int keepaliveSeconds, int udpPort,
+                          Bytes udpBindKey, InetSocketAddress observed) implements ControlFrame {
+        public LoginOk {
+            Fields.checkU32(lifetimeSeconds, "lifetime");
+            Fields.checkU16(keepaliveSeconds, "keepalive");
+            Fields.checkU16(udpPort, "UDP port");
+            if (udpBindKey.length() != UDP_BIND_KEY_LENGTH) {
+                throw new IllegalArgumentException("UDP bind key must be 16 bytes");
+            }
+        }
+
+        public ControlFrameType type() {
+            return ControlFrameType.LOGIN_OK;
+        }
+
+        public void encodePayload(ByteBuf out) {
+            out.writeLong(reservation).writeInt((int) lifetimeSeconds).writeShort(keepaliveSeconds).writeShort(udpPort);
+            out.writeBytes(udpBindKey.toArray());
+            Fields.writeAddress(out, observed);
+        }
+
+        static LoginOk decode(ByteBuf in) {
+            return new LoginOk(Fields.readU64(in, "reservation"), Fields.readU32(in, "lifetime"),
+                    Fields.readU16(in, "keepalive"), Fields.readU16(in, "UDP port"),
+                    Fields.readFixed(in, UDP_BIND_KEY_LENGTH, "UDP bind key"), Fields.readAddress(in));
+        }
+    }
+
+    /** REFRESH: empty payload. */
+    public record Refresh() implements ControlFrame {
+        public ControlFrameType type() {
+            return ControlFrameType.REFRESH;
+        }
+
+        public void encodePayload(ByteBuf out) {
+        }
+
+        static Refresh decode(ByteBuf in) {
+            return new Refresh();
+        }
+    }
+
+    /** REFRESH_OK: lifetime_s:u32, the reservation's new remaining lifetime. */
+    public record RefreshOk(long lifetimeSeconds) implements ControlFrame {
+        public RefreshOk {
+            Fields.checkU32(lifetimeSeconds, "lifetime");
+        }
+
+        public ControlFrameType type() {
+            return ControlFrameType.REFRESH_OK;
+        }
+
+        public void encodePayload(ByteBuf out) {
+            out.writeInt((int) lifetimeSeconds);
+        }
+
+        static RefreshOk decode(ByteBuf in) {
+            return new RefreshOk(Fields.readU32(in, "lifetime"));
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.junction.wire;
+
+import dev.junction.wire.control.Candidate;
+import dev.junction.wire.control.CircuitFrames;
+import dev.junction.wire.control.CloseReason;
+import dev.junction.wire.control.ControlFrame;
+import dev.junction.wire.control.ErrorCode;
+import dev.junction.wire.control.LinkFrames;
+import dev.junction.wire.control.LoginFrames;
+import dev.junction.wire.control.PunchFrames;
+import dev.junction.wire.identity.PeerId;
+import dev.junction.wire.stun.StunAttribute;
+import dev.junction.wire.stun.StunClass;
+import dev.junction.wire.stun.StunMessage;
+import dev.junction.wire.udp.UdpFrame;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+/** jqwik generators for every message the wire module defines. */
+public final class WireArbitraries {
+    private WireArbitraries() {
+    }
+
+    public static Arbitrary<Bytes> bytes(int min, int max) {
+        return Arbitraries.bytes().array(byte[].class).ofMinSize(min).ofMaxSize(max).map(Bytes::of);
+    }
+
+    public static Arbitrary<PeerId> peerIds() {
+        return Arbitraries.bytes().array(byte[].class).ofSize(32).map(PeerId::fromPublicKey);
+    }
+
+    public static Arbitrary<InetSocketAddress> addresses() {
+        Arbitrary<InetAddress> v4 = Arbitraries.bytes().array(byte[].class).ofSize(4).map(WireArbitraries::ip);
+        Arbitrary<InetAddress> v6 = Arbitraries.bytes().array(byte[].class).ofSize(16).map(WireArbitraries::ip6);
+        return Combinators.combine(Arbitraries.oneOf(v4, v6), Arbitraries.integers().between(0, 65535))
+                .as(InetSocketAddress::new);
+    }
+
+    /** Valid UTF-8 text (no lone surrogates) of at most {@code maxChars}; 3 bytes per char at most. */
+    public static Arbitrary<String> text(int maxChars) {
+        return Arbitraries.strings().withCharRange(' ', '\u07ff').withChars("ãマ").ofMaxLength(maxChars);
+    }
+
+    public static Arbitrary<StunAttribute> stunAttributes() {
+        return Arbitraries.oneOf(
+                addresses().map(StunAttribute.MappedAddress::new),
+                addresses().map(StunAttribute.XorMappedAddress::new),
+                addresses().map(StunAttribute.ResponseOrigin::new),
+                addresses().map(StunAttribute.OtherAddress::new),
+                Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false)).as(StunAttribute.ChangeRequest::new),
+                Arbitraries.integers().between(0, 65535).map(StunAttribute.ResponsePort::new),
+                Arbitraries.integers().between(0, 600).map(StunAttribute.Padding::new),
+                text(250).map(StunAttribute.Software::new),
+                text(160).map(StunAttribute.Username::new),
+                text(250).map(StunAttribute.Realm::new),
+                text(250).map(StunAttribute.Nonce::new),
+                Combinators.combine(Arbitraries.integers().between(300, 699), text(100)).as(StunAttribute.ErrorCode::new),
+                Arbitraries.integers().between(0, 65535).list().ofMaxSize(8).map(StunAttribute.UnknownAttributes::new),
+                Combinators.combine(Arbitraries.integers().between(0x0030, 0x7fff).filter(WireArbitraries::unassigned),
+                        bytes(0, 40)).as(StunAttribute.Unknown::new));
+    }
+
+    private static boolean unassigned(int type) {
+        return type != 0x002B && type != 0x002C;
+    }
+
+    public static Arbitrary<StunMessage> stunMessages() {
+        return Combinators.combine(Arbitraries.of(StunClass.class), Arbitraries.integers().between(0, 0xFFF),
+                bytes(12, 12), stunAttributes().list().ofMaxSize(6)).as(StunMessage::new);
+    }
+
+    public static Arbitrary<ControlFrame> controlFrames() {
+        Arbitrary<Integer> u32 = Arbitraries.integers();
+        Arbitrary<java.util.List<InetSocketAddress>> addressList = addresses().list().ofMaxSize(CircuitFrames.MAX_ADDRESSES);
+        Arbitrary<Candidate> candidate = Combinators.combine(Arbitraries.of(Candidate.Kind.class),
+                Arbitraries.of(Candidate.Transport.class), addresses()).as(Candidate::new);
+        return Arbitraries.oneOf(
+                Combinators.combine(Arbitraries.integers().between(0, 65535), Arbitraries.longs().between(0, 0xFFFF_FFFFL))
+                        .as(LoginFrames.Hello::new),
+                Combinators.combine(Arbitraries.integers().between(0, 65535), peerIds(), bytes(32, 32)).as(LoginFrames.Challenge::new),
+                Combinators.combine(peerIds(), bytes(64, 64), text(100)).as(LoginFrames.Auth::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs().between(0, 0xFFFF_FFFFL),
+                        Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 65535),
+                        bytes(16, 16), addresses()).as(LoginFrames.LoginOk::new),
+                Arbitraries.just(new LoginFrames.Refresh()),
+                Arbitraries.longs().between(0, 0xFFFF_FFFFL).map(LoginFrames.RefreshOk::new),
+                Combinators.combine(u32, peerIds()).as(CircuitFrames.Connect::new),
+                Combinators.combine(u32, peerIds(), addressList).as(CircuitFrames.Incoming::new),
+                u32.map(CircuitFrames.Accept::new),
+                Combinators.combine(u32, u32, peerIds(), addressList).as(CircuitFrames.CircuitOpen::new),
+                Combinators.combine(u32, Arbitraries.of(CloseReason.class), Arbitraries.longs()).as(CircuitFrames.CircuitClose::new),
+                Combinators.combine(u32, bytes(0, 1500)).as(CircuitFrames.Data::new),
+                Combinators.combine(u32, candidate.list().ofMaxSize(PunchFrames.MAX_CANDIDATES)).as(PunchFrames.Candidates::new),
+                Combinators.combine(u32, Arbitraries.integers().between(0, 255)).as(PunchFrames.PunchSync::new),
+                Combinators.combine(u32, Arbitraries.integers().between(0, 255), Arbitraries.of(PunchFrames.Outcome.class))
+                        .as(PunchFrames.PunchResult::new),
+                Arbitraries.longs().map(LinkFrames.Ping::new),
+                Arbitraries.longs().map(LinkFrames.Pong::new),
+                Combinators.combine(Arbitraries.of(CloseReason.class), Arbitraries.longs().between(0, 0xFFFF_FFFFL), text(80))
+                        .as(LinkFrames.GoingAway::new),
+                Combinators.combine(u32, Arbitraries.of(ErrorCode.class), text(200)).as(LinkFrames.Error::new));
+    }
+
+    public static Arbitrary<UdpFrame> udpFrames() {
+        return Arbitraries.oneOf(
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), bytes(16, 16)).as(UdpFrame.Bind::new),
+                Combinators.combine(Arbitraries.longs(), addresses()).as(UdpFrame.BindAck::new),
+                Combinators.combine(Arbitraries.integers(), bytes(0, 1500)).as(UdpFrame.RelayData::new),
+                Arbitraries.longs().map(UdpFrame.Ping::new),
+                Arbitraries.longs().map(UdpFrame.Pong::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), bytes(16, 16)).as(UdpFrame.Probe::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), addresses(), bytes(16, 16)).as(UdpFrame.ProbeAck::new));
+    }
+
+    private static InetAddress ip(byte[] raw) {
+        try {
+            return InetAddress.getByAddress(raw);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InetAddress ip6(byte[] raw) {
+        try {
+            return Inet6Address.getByAddress(null, raw, -1);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.junction.wire.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.junction.wire.Bytes;
+import dev.junction.wire.Hex;
+import dev.junction.wire.WireFormatException;
+import dev.junction.wire.identity.PeerId;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ControlCodecTest {
+    static final PeerId PEER = PeerId.fromPublicKey(new byte[32]);
+    static final String PEER_HEX = "26" + "002408011220" + "00".repeat(32); // len 38, multihash prefix, zero key
+
+    @Test
+    void helloHasGoldenBytes() {
+        assertGolden(new LoginFrames.Hello(1, 0), "01" + "0006" // HELLO, 6 payload bytes
+                + "0001"       // version 1
+                + "00000000"); // no capabilities
+    }
+
+    @Test
+    void connectHasGoldenBytes() {
+        assertGolden(new CircuitFrames.Connect(7, PEER), "10" + "002b" // CONNECT, 4 + 39 bytes
+                + "00000007" // request 7
+                + PEER_HEX);
+    }
+
+    @Test
+    void circuitOpenWithAddressesHasGoldenBytes() throws Exception {
+        InetSocketAddress v4 = new InetSocketAddress(InetAddress.getByName("203.0.113.5"), 3478);
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 443);
+        assertGolden(new CircuitFrames.CircuitOpen(1, 2, PEER, List.of(v4, v6)), "13" + "004a"
+                + "00000001" + "00000002" + PEER_HEX
+                + "02"                                                  // two addresses
+                + "04" + "0d96" + "cb007105"                            // 203.0.113.5:3478
+                + "06" + "01bb" + "20010db8000000000000000000000001"); // [2001:db8::1]:443
+    }
+
+    @Test
+    void dataHasGoldenBytesAndItsCircuitReadsWithoutDecoding() {
+        ByteBuf frame = assertGolden(new CircuitFrames.Data(0x01020304, Bytes.fromHex("cafe")),
+                "15" + "0006" + "01020304" + "cafe");
+        assertThat(ControlCodec.dataCircuit(frame)).isEqualTo(0x01020304L);
+        assertThat(ControlCodec.dataCircuit(Hex.buf("30" + "0008" + "0000000000000001"))).isEqualTo(-1);
+    }
+
+    @Test
+    void errorHasGoldenBytesAndUnknownCodesSurvive() {
+        assertGolden(new LinkFrames.Error(0, ErrorCode.TOKEN_EXPIRED, "old"),
+                "3f" + "000b" + "00000000" + "0004" + "0003" + "6f6c64");
+        assertThat(ControlCodec.decode(Hex.buf("3f" + "0008" + "00000000" + "7777" + "0000")))
+                .isEqualTo(new LinkFrames.Error(0, ErrorCode.UNKNOWN, ""));
+    }
+
+    @Test
+    void loginSignatureCoversContextRelayNonceAndClient() {
+        byte[] covered = LoginFrames.signedLoginBytes(PEER, Bytes.of(new byte[32]), PEER);
+        assertThat(new String(covered, 0, 17)).isEqualTo("junction/login/v1");
+        assertThat(covered).hasSize(17 + 38 + 32 + 38);
+    }
+
+    @Test
+    void rejectsUnknownType() {
+        assertRejected("7f0000", "unknown control frame type 0x7f");
+    }
+
+    @Test
+    void rejectsShortHeader() {
+        assertRejected("0100", "shorter than its header");
+    }
+
+    @Test
+    void rejectsLengthMismatch() {
+        assertRejected("30000900000000000000" + "01", "says 9 payload bytes but 8 follow");
+    }
+
+    @Test
+    void rejectsTrailingBytes() {
+        assertRejected("300009" + "0000000000000001" + "ff", "trailing");
+    }
+
+    @Test
+    void rejectsTruncatedField() {
+        assertRejected("010002" + "0001", "truncated capabilities");
+    }
+
+    @Test
+    void rejectsPeerIdOfWrongKind() {
+        assertRejected("10002b" + "00000007" + "26" + "1220" + "00".repeat(36), "Ed25519");
+    }
+
+    @Test
+    void rejectsTooManyAddresses() {
+        assertRejected("11002c" + "00000001" + PEER_HEX + "11", "more than 16 addresses");
+    }
+
+    @Test
+    void rejectsBadAddressFamily() {
+        assertRejected("13" + "0033" + "00000001" + "00000002" + PEER_HEX + "01" + "05" + "0000", "family");
+    }
+
+    @Test
+    void encoderRefusesOversizedPayload() {
+        assertThatThrownBy(() -> new CircuitFrames.Data(1, Bytes.of(new byte[70_000])))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static ByteBuf assertGolden(ControlFrame frame, String hex) {
+        ByteBuf out = Unpooled.buffer();
+        ControlCodec.encode(frame, out);
+        assertThat(Hex.of(out)).isEqualTo(hex);
+        assertThat(ControlCodec.decode(Hex.buf(hex))).isEqualTo(frame);
+        return out;
+    }
+
+    private static void assertRejected(String hex, String reason) {
+        assertThatThrownBy(() -> ControlCodec.decode(Hex.buf(hex)))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining(reason);
+    }
+}
