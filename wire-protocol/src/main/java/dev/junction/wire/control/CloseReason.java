@@ -14,7 +14,11 @@ public enum CloseReason {
     PEER_GONE(6),
     RELAY_DRAINING(7),
     REJECTED(8),
-    IDLE(9);
+    IDLE(9),
+    /** The same PeerId logged in again; the newer connection holds the reservation now. */
+    REPLACED(10),
+    /** The reservation's lifetime ran out without a REFRESH. */
+    EXPIRED(11);
 
     private final int wire;
 

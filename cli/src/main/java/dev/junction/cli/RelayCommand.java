@@ -1,0 +1,119 @@
+package dev.junction.cli;
+
+import dev.junction.relay.RelayServer;
+import dev.junction.relay.config.ConfigException;
+import dev.junction.relay.config.RelayConfig;
+import dev.junction.relay.config.RelayConfigLoader;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "relay", mixinStandardHelpOptions = true,
+        description = "Run a relay. With no options: loopback only, embedded defaults, identity and admission "
+                + "secret generated in .junction/relay/. SIGTERM or Ctrl-C drains it.")
+final class RelayCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON config file (see config/relay.conf).")
+    Path config;
+
+    @Option(names = "--bind", paramLabel = "IP", description = "Bind every listener on this IP (junction.relay.bind).")
+    String bind;
+
+    @Option(names = "--alt-ip", paramLabel = "IP", description = "Second IP for RFC 5780 NAT discovery (junction.relay.alt-ip).")
+    String altIp;
+
+    @Option(names = "--open", description = "Admit anyone, no token (labs only; logs a warning).")
+    boolean open;
+
+    @Option(names = "--json", description = "Print the endpoints as one JSON object instead of lines.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> overrides = new HashMap<>();
+        if (bind != null) {
+            overrides.put("bind", bind);
+        }
+        if (altIp != null) {
+            overrides.put("alt-ip", altIp);
+        }
+        if (open) {
+            overrides.put("admission.mode", "open");
+        }
+        RelayConfig cfg;
+        try {
+            cfg = RelayConfigLoader.load(Optional.ofNullable(config), overrides);
+        } catch (ConfigException e) {
+            throw new CliException(e.getMessage());
+        }
+        RelayServer server;
+        try {
+            server = RelayServer.start(cfg);
+        } catch (BindException e) {
+            throw new CliException("cannot listen: " + e.getMessage()
+                    + "; another relay may be running, or set other ports with --config");
+        }
+        print(server, cfg);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                System.err.println("relay: draining (up to " + cfg.drainGracePeriod().toSeconds() + " s)");
+                server.drain(cfg.drainGracePeriod());
+                System.err.println("relay: stopped");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped.countDown();
+            }
+        }, "junction-drain"));
+        stopped.await();
+        return 0;
+    }
+
+    private void print(RelayServer server, RelayConfig cfg) {
+        String secret = cfg.admission().mode() == RelayConfig.AdmissionMode.TOKEN
+                ? cfg.admission().secretFile().toString() : null;
+        String metrics = "http://" + hostPort(server.adminAddress()) + "/metrics";
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("relay_address", server.address().toString());
+            o.put("peer_id", server.identity().peerId().toString());
+            o.put("stun_udp", server.udpAddresses().stream().map(RelayCommand::hostPort).toList());
+            o.put("stun_tcp", hostPort(server.stunTcpAddress()));
+            o.put("control", hostPort(server.controlAddress()));
+            o.put("metrics", metrics);
+            o.put("admission", cfg.admission().mode().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("secret_file", secret);
+            System.out.println(Json.object(o));
+        } else {
+            System.out.println("relay peer id: " + server.identity().peerId());
+            for (InetSocketAddress a : server.udpAddresses()) {
+                System.out.println("stun: udp " + hostPort(a));
+            }
+            System.out.println("stun: tcp " + hostPort(server.stunTcpAddress()));
+            System.out.println("control: tls " + hostPort(server.controlAddress()));
+            System.out.println("metrics: " + metrics);
+            System.out.println("relay address: " + server.address());
+            if (secret != null) {
+                System.out.println("admission: token; secret in " + secret);
+                System.out.println("try: ./junction keygen --out alice.key && ./junction listen --relay " + server.address()
+                        + " --identity alice.key --token \"$(./junction token --secret-file " + secret + " --identity alice.key)\"");
+            } else {
+                System.out.println("admission: " + cfg.admission().mode().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        System.out.flush();
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

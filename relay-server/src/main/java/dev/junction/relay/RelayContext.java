@@ -1,0 +1,29 @@
+package dev.junction.relay;
+
+import dev.junction.relay.admission.Admission;
+import dev.junction.relay.circuit.CircuitTable;
+import dev.junction.relay.circuit.Forwarder;
+import dev.junction.relay.metrics.RelayMetrics;
+import dev.junction.relay.reservation.ReservationRegistry;
+import dev.junction.wire.identity.Identity;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * What every connection handler of one relay shares. Built once by {@link RelayServer}.
+ *
+ * @param udpPort the relay's primary UDP port, told to clients in LOGIN_OK
+ */
+public record RelayContext(
+        Identity identity,
+        Admission admission,
+        ReservationRegistry reservations,
+        CircuitTable circuits,
+        Forwarder forwarder,
+        RelayMetrics metrics,
+        Clock clock,
+        Duration reservationLifetime,
+        Duration keepalive,
+        Duration unauthenticatedTimeout,
+        int udpPort) {
+}

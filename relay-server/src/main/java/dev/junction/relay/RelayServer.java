@@ -1,0 +1,271 @@
+package dev.junction.relay;
+
+import dev.junction.relay.admin.AdminServer;
+import dev.junction.relay.admission.Admission;
+import dev.junction.relay.circuit.CircuitLimits;
+import dev.junction.relay.circuit.CircuitTable;
+import dev.junction.relay.circuit.Forwarder;
+import dev.junction.relay.circuit.UdpRelayHandler;
+import dev.junction.relay.config.RelayConfig;
+import dev.junction.relay.control.ControlChannelInitializer;
+import dev.junction.relay.metrics.RelayMetrics;
+import dev.junction.relay.net.Transports;
+import dev.junction.relay.punch.PunchCoordinator;
+import dev.junction.relay.reservation.LocalReservationRegistry;
+import dev.junction.relay.reservation.Reservation;
+import dev.junction.relay.stun.StunResponder;
+import dev.junction.relay.stun.StunTcpInitializer;
+import dev.junction.relay.stun.StunUdpHandler;
+import dev.junction.relay.tls.RelayTls;
+import dev.junction.wire.address.RelayAddress;
+import dev.junction.wire.admission.AdmissionSecret;
+import dev.junction.wire.control.CloseReason;
+import dev.junction.wire.control.LinkFrames;
+import dev.junction.wire.identity.Identity;
+import dev.junction.wire.identity.IdentityFile;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The relay: binds its listeners, wires the components together, drains and stops. The components
+ * (registry, circuit table, coordinator) never open sockets; this class hands them channels.
+ */
+public final class RelayServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("junction.relay");
+    /** How often expired reservations and over-age circuits are swept. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+    /** Bytes a client's outbound queue may hold per queued frame, to turn the frame limit into a water mark. */
+    static final int BYTES_PER_QUEUED_FRAME = 1500;
+
+    private final RelayConfig config;
+    private final Identity identity;
+    private final RelayMetrics metrics;
+    private final LocalReservationRegistry reservations;
+    private final CircuitTable circuits;
+    private final EventLoopGroup group;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Map<InetSocketAddress, Channel> udpSockets = new ConcurrentHashMap<>();
+    private final List<Channel> listeners = new ArrayList<>();
+    private final Clock clock = Clock.systemUTC();
+    private final Admission admission;
+    private AdminServer admin;
+    private Channel control;
+    private Channel stunTcp;
+    private ScheduledFuture<?> sweeper;
+    private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private RelayServer(RelayConfig config, Identity identity, byte[] secret) {
+        this.config = config;
+        this.identity = identity;
+        this.metrics = new RelayMetrics();
+        RelayConfig.Limits l = config.limits();
+        this.reservations = new LocalReservationRegistry(l.reservationsTotal(), l.reservationsPerIp(), l.reservationLifetime(), clock);
+        this.circuits = new CircuitTable(l.circuitsPerReservation(),
+                new CircuitLimits(l.circuitBytes(), l.circuitDuration(), l.circuitPacketsPerSecond()), l.unlimitedPeers(), metrics, clock);
+        this.admission = new Admission(config.admission().mode(), secret, config.admission().allowList(), clock);
+        this.group = Transports.group(0);
+        metrics.gauges(reservations::size, circuits::size, () -> draining ? 1 : 0);
+    }
+
+    /** Loads the identity and secret (creating them in the data dir on first start) and binds everything. */
+    public static RelayServer start(RelayConfig config) throws IOException, InterruptedException {
+        Identity identity = IdentityFile.loadOrCreate(config.identityFile());
+        byte[] secret = config.admission().mode() == RelayConfig.AdmissionMode.TOKEN
+                ? AdmissionSecret.loadOrCreate(config.admission().secretFile()) : null;
+        RelayServer server = new RelayServer(config, identity, secret);
+        try {
+            server.bind();
+        } catch (Throwable e) {
+            // Netty's sync() rethrows a failed bind (BindException, an IOException) undeclared.
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void bind() throws InterruptedException {
+        SslContext tls = RelayTls.serverContext(config, identity);
+        StunResponder responder = new StunResponder(config.bind(), config.altIp(), config.stunPort(), config.stunAltPort());
+        Forwarder forwarder = new Forwarder(circuits, metrics);
+        StunUdpHandler stun = new StunUdpHandler(responder, udpSockets, metrics);
+        UdpRelayHandler relay = new UdpRelayHandler(reservations, forwarder, metrics);
+        int queueBytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) config.limits().sendQueueFrames() * BYTES_PER_QUEUED_FRAME);
+        WriteBufferWaterMark waterMark = new WriteBufferWaterMark(queueBytes / 2, queueBytes);
+
+        List<InetSocketAddress> udp = new ArrayList<>();
+        udp.add(new InetSocketAddress(config.bind(), config.stunPort()));
+        if (config.altIp().isPresent()) {
+            InetAddress alt = config.altIp().get();
+            udp.add(new InetSocketAddress(config.bind(), config.stunAltPort()));
+            udp.add(new InetSocketAddress(alt, config.stunPort()));
+            udp.add(new InetSocketAddress(alt, config.stunAltPort()));
+        }
+        for (InetSocketAddress a : udp) {
+            Channel ch = new Bootstrap().group(group).channel(Transports.datagramChannel())
+                    .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel c) {
+                            c.pipeline().addLast("stun", stun).addLast("relay", relay);
+                        }
+                    }).bind(a).sync().channel();
+            udpSockets.put((InetSocketAddress) ch.localAddress(), ch);
+            listeners.add(ch);
+        }
+        int udpPort = ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+
+        stunTcp = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+                .childHandler(new StunTcpInitializer(metrics, config.bind(), udpPort))
+                .bind(new InetSocketAddress(config.bind(), config.stunPort() == 0 ? udpPort : config.stunPort()))
+                .sync().channel();
+        listeners.add(stunTcp);
+
+        RelayContext context = new RelayContext(identity, admission, reservations, circuits, forwarder, metrics, clock,
+                config.limits().reservationLifetime(), config.keepalive(), config.limits().unauthenticatedTimeout(), udpPort);
+        PunchCoordinator punch = new PunchCoordinator(circuits, metrics);
+        ControlChannelInitializer init = new ControlChannelInitializer(tls, context, punch, config.limits().writeTimeout().toMillis());
+        control = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        channels.add(c);
+                        c.pipeline().addLast(init);
+                    }
+                })
+                .bind(new InetSocketAddress(config.bind(), config.controlPort())).sync().channel();
+        listeners.add(control);
+
+        admin = AdminServer.bind(group, new InetSocketAddress(config.adminBind(), config.adminPort()), metrics::scrape, () -> !draining);
+        sweeper = group.next().scheduleAtFixedRate(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        if (admission.mode() == RelayConfig.AdmissionMode.OPEN) {
+            LOG.log(System.Logger.Level.WARNING, "admission is OPEN: anyone can reserve and relay through this relay (labs only)");
+        }
+    }
+
+    private void sweep() {
+        Instant now = clock.instant();
+        for (Reservation r : reservations.expired(now)) {
+            if (reservations.remove(r)) {
+                circuits.closeAll(r, CloseReason.EXPIRED);
+                r.link().sendAndClose(new LinkFrames.GoingAway(CloseReason.EXPIRED, 0, ""));
+            }
+        }
+        circuits.sweep(now);
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public RelayAddress address() {
+        InetSocketAddress a = (InetSocketAddress) control.localAddress();
+        return new RelayAddress(a.getAddress().getHostAddress(), a.getPort(), identity.peerId());
+    }
+
+    public InetSocketAddress stunAddress() {
+        return (InetSocketAddress) listeners.get(0).localAddress();
+    }
+
+    public List<InetSocketAddress> udpAddresses() {
+        return udpSockets.keySet().stream().sorted((x, y) -> x.toString().compareTo(y.toString())).toList();
+    }
+
+    public InetSocketAddress stunTcpAddress() {
+        return (InetSocketAddress) stunTcp.localAddress();
+    }
+
+    public InetSocketAddress controlAddress() {
+        return (InetSocketAddress) control.localAddress();
+    }
+
+    public InetSocketAddress adminAddress() {
+        return admin.address();
+    }
+
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    public RelayConfig config() {
+        return config;
+    }
+
+    public int reservationCount() {
+        return reservations.size();
+    }
+
+    public int circuitCount() {
+        return circuits.size();
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Drains: refuses new reservations and circuits, tells every client the relay is going away,
+     * waits until the last circuit ends or {@code grace} passes, then closes. Blocks the caller.
+     */
+    public void drain(Duration grace) throws InterruptedException {
+        draining = true;
+        reservations.startDraining();
+        circuits.startDraining();
+        LOG.log(System.Logger.Level.INFO, "draining: {0} reservations, {1} circuits, grace {2} s",
+                reservations.size(), circuits.size(), grace.toSeconds());
+        LinkFrames.GoingAway away = new LinkFrames.GoingAway(CloseReason.RELAY_DRAINING, grace.toMillis(), config.reconnectHint());
+        for (Reservation r : reservations.all()) {
+            r.link().send(away);
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (circuits.size() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
+        circuits.closeEverything(CloseReason.RELAY_DRAINING);
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        for (Channel ch : listeners) {
+            ch.close().awaitUninterruptibly();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        metrics.close();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.junction.relay.circuit;
+
+import dev.junction.relay.metrics.RelayMetrics;
+import dev.junction.relay.reservation.Reservation;
+import dev.junction.relay.reservation.ReservationRegistry;
+import dev.junction.wire.control.CircuitFrames;
+import dev.junction.wire.control.CloseReason;
+import dev.junction.wire.control.ErrorCode;
+import dev.junction.wire.identity.PeerId;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The relay's circuits: opening on CONNECT/ACCEPT, closing for every reason, the limits that close
+ * them. State changes synchronize on the circuit; the forwarding path only reads the map.
+ */
+public final class CircuitTable {
+    /** A callee has this long to ACCEPT before the caller is told REJECTED. */
+    public static final Duration PENDING_TIMEOUT = Duration.ofSeconds(10);
+    private static final System.Logger LOG = System.getLogger("junction.relay.circuit");
+
+    /** A circuit, or why none was opened. */
+    public record Outcome(Circuit circuit, ErrorCode error) {
+    }
+
+    private final Map<Integer, Circuit> circuits = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(new SecureRandom().nextInt() & 0x3fff_ffff);
+    private final int perReservation;
+    private final CircuitLimits limits;
+    private final Set<PeerId> unlimited;
+    private final RelayMetrics metrics;
+    private final Clock clock;
+    private volatile boolean draining;
+
+    public CircuitTable(int perReservation, CircuitLimits limits, Set<PeerId> unlimited, RelayMetrics metrics, Clock clock) {
+        this.perReservation = perReservation;
+        this.limits = limits;
+        this.unlimited = Set.copyOf(unlimited);
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** CONNECT from {@code caller}: checks the target and the limits, tells the callee (INCOMING). */
+    public Outcome connect(Reservation caller, PeerId target, int request, ReservationRegistry registry) {
+        if (draining) {
+            return new Outcome(null, ErrorCode.DRAINING);
+        }
+        Reservation callee = registry.byPeer(target);
+        if (callee == null || callee == caller) {
+            return new Outcome(null, ErrorCode.PEER_NOT_FOUND);
+        }
+        if (caller.circuits().size() >= perReservation || callee.circuits().size() >= perReservation) {
+            return new Outcome(null, ErrorCode.CIRCUIT_LIMIT);
+        }
+        CircuitLimits l = unlimited.contains(caller.peer()) || unlimited.contains(callee.peer()) ? CircuitLimits.UNLIMITED : limits;
+        int id;
+        do {
+            id = nextId.incrementAndGet();
+        } while (id == 0 || circuits.containsKey(id));
+        Circuit c = new Circuit(id, request, caller, callee, l, clock.instant());
+        circuits.put(id, c);
+        caller.circuits().add(id);
+        callee.circuits().add(id);
+        callee.link().send(new CircuitFrames.Incoming(id, caller.peer(), caller.observedAddresses()));
+        return new Outcome(c, null);
+    }
+
+    /** ACCEPT from {@code callee}: opens the circuit and tells both sides. False if not its pending circuit. */
+    public boolean accept(Reservation callee, int id) {
+        Circuit c = circuits.get(id);
+        if (c == null || c.callee() != callee) {
+            return false;
+        }
+        synchronized (c) {
+            if (c.state() != Circuit.State.PENDING) {
+                return false;
+            }
+            c.state(Circuit.State.OPEN);
+        }
+        metrics.circuitOpened();
+        c.caller().link().send(new CircuitFrames.CircuitOpen(id, c.request(), callee.peer(), callee.observedAddresses()));
+        callee.link().send(new CircuitFrames.CircuitOpen(id, 0, c.caller().peer(), c.caller().observedAddresses()));
+        LOG.log(System.Logger.Level.INFO, "circuit {0} open: {1} -> {2}", id, c.caller().peer(), callee.peer());
+        return true;
+    }
+
+    /**
+     * Closes {@code c} for {@code reason}, telling each side but {@code initiator} (which may be
+     * null). Idempotent.
+     */
+    public void close(Circuit c, CloseReason reason, Reservation initiator) {
+        synchronized (c) {
+            if (c.state() == Circuit.State.CLOSED) {
+                return;
+            }
+            c.state(Circuit.State.CLOSED);
+        }
+        circuits.remove(c.id(), c);
+        c.caller().circuits().remove(c.id());
+        c.callee().circuits().remove(c.id());
+        CircuitFrames.CircuitClose frame = new CircuitFrames.CircuitClose(c.id(), reason, c.bytes());
+        for (Reservation side : new Reservation[] {c.caller(), c.callee()}) {
+            if (side != initiator) {
+                side.link().send(frame);
+            }
+        }
+        metrics.circuitClosed(reason);
+        LOG.log(System.Logger.Level.INFO, "circuit {0} closed: {1}, {2} bytes relayed in {3} ms", c.id(), reason.label(),
+                c.bytes(), Duration.between(c.created(), clock.instant()).toMillis());
+    }
+
+    /** Closes every circuit of {@code r} (it left, expired or was replaced); the other sides are told. */
+    public void closeAll(Reservation r, CloseReason reason) {
+        for (Integer id : List.copyOf(r.circuits())) {
+            Circuit c = circuits.get(id);
+            if (c != null) {
+                close(c, reason, r);
+            }
+        }
+    }
+
+    public Circuit get(int id) {
+        return circuits.get(id);
+    }
+
+    /** Closes circuits past their duration limit and pending ones whose callee never answered. */
+    public void sweep(Instant now) {
+        for (Circuit c : new ArrayList<>(circuits.values())) {
+            Duration age = Duration.between(c.created(), now);
+            if (c.state() == Circuit.State.PENDING && age.compareTo(PENDING_TIMEOUT) > 0) {
+                close(c, CloseReason.REJECTED, null);
+            } else if (!c.limits().maxDuration().isZero() && age.compareTo(c.limits().maxDuration()) > 0) {
+                close(c, CloseReason.DURATION_LIMIT, null);
+            }
+        }
+    }
+
+    public int size() {
+        return circuits.size();
+    }
+
+    /** From now on CONNECT is refused with DRAINING; open circuits run on. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    /** Closes every circuit (the relay is stopping). */
+    public void closeEverything(CloseReason reason) {
+        for (Circuit c : new ArrayList<>(circuits.values())) {
+            close(c, reason, null);
+        }
+    }
+}

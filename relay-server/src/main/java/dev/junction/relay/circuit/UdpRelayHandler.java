@@ -1,0 +1,87 @@
+package dev.junction.relay.circuit;
+
+import dev.junction.relay.metrics.DropReason;
+import dev.junction.relay.metrics.RelayMetrics;
+import dev.junction.relay.reservation.Reservation;
+import dev.junction.relay.reservation.ReservationRegistry;
+import dev.junction.wire.WireFormatException;
+import dev.junction.wire.udp.UdpCodec;
+import dev.junction.wire.udp.UdpFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+
+/**
+ * Junction frames on the relay's UDP sockets (after the STUN handler): BIND attaches a client's
+ * address to its reservation, RELAY_DATA is forwarded, PING is answered. Only BIND is accepted from
+ * an unbound address, and it costs the relay one HMAC; everything else from an unbound address is
+ * dropped (reason unbound_sender), so the relay never answers strangers with more than they sent.
+ */
+@ChannelHandler.Sharable
+public final class UdpRelayHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final ReservationRegistry reservations;
+    private final Forwarder forwarder;
+    private final RelayMetrics metrics;
+
+    public UdpRelayHandler(ReservationRegistry reservations, Forwarder forwarder, RelayMetrics metrics) {
+        super(false);
+        this.reservations = reservations;
+        this.forwarder = forwarder;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        ByteBuf content = packet.content();
+        InetSocketAddress sender = packet.sender();
+        long circuit = UdpCodec.relayDataCircuit(content);
+        if (circuit >= 0) {
+            Reservation from = reservations.byUdp(sender);
+            if (from == null) {
+                metrics.drop(DropReason.UNBOUND_SENDER);
+                packet.release();
+                return;
+            }
+            forwarder.forward(from, (int) circuit, content.retainedSlice(content.readerIndex() + 5, content.readableBytes() - 5), true);
+            packet.release();
+            return;
+        }
+        try {
+            UdpFrame frame = UdpCodec.decode(content);
+            if (frame instanceof UdpFrame.Bind bind) {
+                bind(ctx, bind, sender);
+            } else if (frame instanceof UdpFrame.Ping ping) {
+                if (reservations.byUdp(sender) != null) {
+                    reply(ctx, new UdpFrame.Pong(ping.nonce()), sender);
+                } else {
+                    metrics.drop(DropReason.UNBOUND_SENDER);
+                }
+            } else {
+                metrics.drop(DropReason.MALFORMED_FRAME);
+            }
+        } catch (WireFormatException e) {
+            metrics.drop(DropReason.MALFORMED_FRAME);
+        } finally {
+            packet.release();
+        }
+    }
+
+    private void bind(ChannelHandlerContext ctx, UdpFrame.Bind bind, InetSocketAddress sender) {
+        Reservation r = reservations.byId(bind.reservation());
+        if (r == null || !bind.verify(r.udpBindKey().toArray())
+                || !reservations.bindUdp(r, bind.nonce(), sender, ctx.channel())) {
+            metrics.drop(DropReason.UNBOUND_SENDER);
+            return;
+        }
+        reply(ctx, new UdpFrame.BindAck(bind.nonce(), sender), sender);
+    }
+
+    private static void reply(ChannelHandlerContext ctx, UdpFrame frame, InetSocketAddress to) {
+        ByteBuf out = ctx.alloc().ioBuffer(48);
+        UdpCodec.encode(frame, out);
+        ctx.writeAndFlush(new DatagramPacket(out, to), ctx.voidPromise());
+    }
+}

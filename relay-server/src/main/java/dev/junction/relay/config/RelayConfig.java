@@ -1,0 +1,56 @@
+package dev.junction.relay.config;
+
+import dev.junction.wire.identity.PeerId;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The relay's configuration as typed, validated values. Built only by {@link RelayConfigLoader};
+ * every field mirrors a key of {@code junction.relay} in reference.conf, which documents it.
+ */
+public record RelayConfig(
+        InetAddress bind,
+        Optional<InetAddress> altIp,
+        int stunPort,
+        int stunAltPort,
+        int controlPort,
+        Path dataDir,
+        Path identityFile,
+        Optional<Path> tlsCertFile,
+        Optional<Path> tlsKeyFile,
+        Admission admission,
+        Limits limits,
+        Duration keepalive,
+        InetAddress adminBind,
+        int adminPort,
+        Duration drainGracePeriod,
+        String reconnectHint) {
+
+    /** How logins are admitted. */
+    public enum AdmissionMode {
+        TOKEN,
+        ALLOW_LIST,
+        OPEN
+    }
+
+    public record Admission(AdmissionMode mode, Path secretFile, Set<PeerId> allowList) {
+    }
+
+    /** Zero in a circuit limit means unlimited. */
+    public record Limits(
+            int reservationsTotal,
+            int reservationsPerIp,
+            Duration reservationLifetime,
+            int circuitsPerReservation,
+            long circuitBytes,
+            Duration circuitDuration,
+            int circuitPacketsPerSecond,
+            int sendQueueFrames,
+            Duration unauthenticatedTimeout,
+            Duration writeTimeout,
+            Set<PeerId> unlimitedPeers) {
+    }
+}

@@ -1,0 +1,238 @@
+package dev.junction.relay.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException.BadValue;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import dev.junction.wire.WireFormatException;
+import dev.junction.wire.identity.PeerId;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns HOCON into a validated {@link RelayConfig}: the operator's file (if any) over the
+ * {@code reference.conf} defaults, command-line overrides over both. Every failure names the key.
+ * Unknown keys under {@code junction.relay} are errors too, so a typo never passes silently.
+ */
+public final class RelayConfigLoader {
+    static final String ROOT = "junction.relay";
+
+    private RelayConfigLoader() {
+    }
+
+    /** Loads with optional operator file and overrides (keys relative to {@code junction.relay}). */
+    public static RelayConfig load(Optional<Path> file, Map<String, Object> overrides) {
+        Config base = ConfigFactory.defaultReference(RelayConfigLoader.class.getClassLoader());
+        Config operator = ConfigFactory.empty();
+        if (file.isPresent()) {
+            Path f = file.get();
+            if (!Files.isReadable(f)) {
+                throw new ConfigException("--config", "cannot read " + f);
+            }
+            try {
+                operator = ConfigFactory.parseFile(f.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            } catch (com.typesafe.config.ConfigException e) {
+                throw new ConfigException("config file " + f + ": " + e.getMessage(), e);
+            }
+        }
+        Config cli = ConfigFactory.parseMap(overrides, "command line").atPath(ROOT);
+        Config merged = ConfigFactory.defaultOverrides()
+                .withFallback(cli).withFallback(operator).withFallback(base).resolve();
+        return from(merged, base);
+    }
+
+    /** Validates {@code root} (which holds {@code junction.relay}) against the reference keys. */
+    static RelayConfig from(Config root, Config reference) {
+        checkUnknownKeys(root.getConfig(ROOT), reference.getConfig(ROOT));
+        Reader r = new Reader(root.getConfig(ROOT));
+        Path dataDir = Path.of(r.string("data-dir"));
+        Optional<InetAddress> altIp = r.optionalIp("alt-ip");
+        InetAddress bind = r.ip("bind");
+        int stunPort = r.port("stun-port");
+        int stunAltPort = r.port("stun-alt-port");
+        if (altIp.isPresent() && bind.isAnyLocalAddress()) {
+            throw new ConfigException(ROOT + ".bind", "must be a specific IP when alt-ip is set (RFC 5780 answers name their source)");
+        }
+        if (altIp.isPresent() && altIp.get().equals(bind)) {
+            throw new ConfigException(ROOT + ".alt-ip", "must differ from bind");
+        }
+        if (altIp.isPresent() && (stunPort == 0 || stunAltPort == 0 || stunPort == stunAltPort)) {
+            throw new ConfigException(ROOT + ".stun-alt-port", "RFC 5780 needs two different fixed STUN ports");
+        }
+        Optional<Path> cert = r.optionalPath("tls.cert-file");
+        Optional<Path> key = r.optionalPath("tls.key-file");
+        if (cert.isPresent() != key.isPresent()) {
+            throw new ConfigException(ROOT + ".tls", "set both cert-file and key-file, or neither");
+        }
+        RelayConfig.AdmissionMode mode = r.admissionMode("admission.mode");
+        RelayConfig.Admission admission = new RelayConfig.Admission(mode,
+                r.optionalPath("admission.secret-file").orElse(dataDir.resolve("admission.secret")),
+                r.peerIds("admission.allow-list"));
+        if (mode == RelayConfig.AdmissionMode.ALLOW_LIST && admission.allowList().isEmpty()) {
+            throw new ConfigException(ROOT + ".admission.allow-list", "is empty but mode is allow-list: nobody could log in");
+        }
+        RelayConfig.Limits limits = new RelayConfig.Limits(
+                r.positiveInt("limits.reservations-total"),
+                r.positiveInt("limits.reservations-per-ip"),
+                r.positiveDuration("limits.reservation-lifetime"),
+                r.positiveInt("limits.circuits-per-reservation"),
+                r.bytes("limits.circuit-bytes"),
+                r.duration("limits.circuit-duration"),
+                r.nonNegativeInt("limits.circuit-packets-per-second"),
+                r.positiveInt("limits.send-queue-frames"),
+                r.positiveDuration("limits.unauthenticated-timeout"),
+                r.positiveDuration("limits.write-timeout"),
+                r.peerIds("limits.unlimited-peers"));
+        Duration keepalive = r.positiveDuration("keepalive");
+        if (keepalive.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw new ConfigException(ROOT + ".keepalive", "must be at most 60s so NAT mappings stay open");
+        }
+        return new RelayConfig(bind, altIp, stunPort, stunAltPort, r.port("control-port"), dataDir,
+                r.optionalPath("identity-file").orElse(dataDir.resolve("relay.key")),
+                cert, key, admission, limits, keepalive, r.ip("admin.bind"), r.port("admin.port"),
+                r.duration("drain.grace-period"), r.string("drain.reconnect-hint"));
+    }
+
+    private static void checkUnknownKeys(Config given, Config reference) {
+        for (Map.Entry<String, ConfigValue> e : given.entrySet()) {
+            if (!reference.hasPathOrNull(e.getKey())) {
+                throw new ConfigException(ROOT + "." + e.getKey(), "unknown key (from " + e.getValue().origin().description()
+                        + "); see reference.conf for the keys there are");
+            }
+        }
+    }
+
+    /** Typed getters that name the full key on every failure. */
+    private static final class Reader {
+        private final Config c;
+
+        Reader(Config c) {
+            this.c = c;
+        }
+
+        private ConfigException bad(String key, String reason) {
+            return new ConfigException(ROOT + "." + key, reason);
+        }
+
+        String string(String key) {
+            try {
+                return c.getString(key);
+            } catch (com.typesafe.config.ConfigException e) {
+                throw bad(key, "must be a string");
+            }
+        }
+
+        InetAddress ip(String key) {
+            String s = string(key);
+            if (!s.matches("[0-9a-fA-F:.]+")) {
+                throw bad(key, "'" + s + "' is not an IP address (host names are not accepted here)");
+            }
+            try {
+                return InetAddress.getByName(s);
+            } catch (UnknownHostException e) {
+                throw bad(key, "'" + s + "' is not an IP address");
+            }
+        }
+
+        Optional<InetAddress> optionalIp(String key) {
+            return string(key).isBlank() ? Optional.empty() : Optional.of(ip(key));
+        }
+
+        Optional<Path> optionalPath(String key) {
+            String s = string(key);
+            return s.isBlank() ? Optional.empty() : Optional.of(Path.of(s));
+        }
+
+        int integer(String key) {
+            try {
+                return c.getInt(key);
+            } catch (com.typesafe.config.ConfigException e) {
+                throw bad(key, "must be a whole number");
+            }
+        }
+
+        int port(String key) {
+            int p = integer(key);
+            if (p < 0 || p > 65535) {
+                throw bad(key, p + " is not a port (0-65535; 0 picks a free one)");
+            }
+            return p;
+        }
+
+        int positiveInt(String key) {
+            int v = integer(key);
+            if (v <= 0) {
+                throw bad(key, "must be greater than 0, was " + v);
+            }
+            return v;
+        }
+
+        int nonNegativeInt(String key) {
+            int v = integer(key);
+            if (v < 0) {
+                throw bad(key, "must not be negative, was " + v);
+            }
+            return v;
+        }
+
+        long bytes(String key) {
+            try {
+                return c.getBytes(key);
+            } catch (BadValue | com.typesafe.config.ConfigException.WrongType e) {
+                throw bad(key, "must be a size such as 512 MiB");
+            }
+        }
+
+        Duration duration(String key) {
+            try {
+                Duration d = c.getDuration(key);
+                if (d.isNegative()) {
+                    throw bad(key, "must not be negative");
+                }
+                return d;
+            } catch (BadValue | com.typesafe.config.ConfigException.WrongType e) {
+                throw bad(key, "must be a duration such as 30s or 5m");
+            }
+        }
+
+        Duration positiveDuration(String key) {
+            Duration d = duration(key);
+            if (d.isZero()) {
+                throw bad(key, "must be longer than 0");
+            }
+            return d;
+        }
+
+        RelayConfig.AdmissionMode admissionMode(String key) {
+            String s = string(key);
+            try {
+                return RelayConfig.AdmissionMode.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw bad(key, "'" + s + "' is not one of token, allow-list, open");
+            }
+        }
+
+        Set<PeerId> peerIds(String key) {
+            Set<PeerId> ids = new LinkedHashSet<>();
+            try {
+                for (String s : c.getStringList(key)) {
+                    ids.add(PeerId.parse(s));
+                }
+            } catch (WireFormatException e) {
+                throw bad(key, e.getMessage());
+            } catch (com.typesafe.config.ConfigException e) {
+                throw bad(key, "must be a list of PeerIds");
+            }
+            return Set.copyOf(ids);
+        }
+    }
+}

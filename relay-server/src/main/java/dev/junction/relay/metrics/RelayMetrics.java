@@ -1,0 +1,168 @@
+package dev.junction.relay.metrics;
+
+import dev.junction.wire.control.CloseReason;
+import dev.junction.wire.control.ErrorCode;
+import dev.junction.wire.control.PunchFrames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The relay's meters in one Prometheus registry. Names are stable, prefixed {@code junction_},
+ * documented in docs/OPERATIONS.md; every label value comes from a closed enum.
+ */
+public final class RelayMetrics implements AutoCloseable {
+    /** Values of {@code junction_stun_requests_total{outcome}}. */
+    public enum StunOutcome {
+        SUCCESS,
+        ERROR_RESPONSE
+    }
+
+    /** Values of the {@code transport} label of the relayed-traffic counters. */
+    public enum Transport {
+        UDP,
+        TCP
+    }
+
+    /** Values of the {@code direction} label: into the relay from a client, or out to one. */
+    public enum Direction {
+        IN,
+        OUT
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
+    private final Map<StunOutcome, Counter> stun = new EnumMap<>(StunOutcome.class);
+    private final Counter[] relayedBytes = new Counter[4];
+    private final Counter[] relayedPackets = new Counter[4];
+    private final Counter loginsOk;
+    private final Map<ErrorCode, Counter> loginsRefused = new EnumMap<>(ErrorCode.class);
+    private final Counter circuitsOpened;
+    private final Map<CloseReason, Counter> circuitsClosed = new EnumMap<>(CloseReason.class);
+    private final Map<PunchFrames.Outcome, Counter> punches = new EnumMap<>(PunchFrames.Outcome.class);
+    private final Counter punchSyncs;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public RelayMetrics() {
+        for (DropReason r : DropReason.values()) {
+            drops.put(r, Counter.builder("junction.drops").description("Packets and frames dropped, by reason")
+                    .tag("reason", r.label()).register(registry));
+        }
+        for (StunOutcome o : StunOutcome.values()) {
+            stun.put(o, Counter.builder("junction.stun.requests").description("STUN requests answered, by outcome")
+                    .tag("outcome", label(o)).register(registry));
+        }
+        for (Transport t : Transport.values()) {
+            for (Direction d : Direction.values()) {
+                int i = t.ordinal() * 2 + d.ordinal();
+                relayedBytes[i] = Counter.builder("junction.relayed.bytes").baseUnit("bytes")
+                        .description("Session bytes relayed on circuits, by transport and direction")
+                        .tags("transport", label(t), "direction", label(d)).register(registry);
+                relayedPackets[i] = Counter.builder("junction.relayed.packets")
+                        .description("Session datagrams relayed on circuits, by transport and direction")
+                        .tags("transport", label(t), "direction", label(d)).register(registry);
+            }
+        }
+        loginsOk = Counter.builder("junction.logins").description("Login attempts, by outcome")
+                .tag("outcome", "success").register(registry);
+        for (ErrorCode c : ErrorCode.values()) {
+            loginsRefused.put(c, Counter.builder("junction.logins").description("Login attempts, by outcome")
+                    .tag("outcome", label(c)).register(registry));
+        }
+        circuitsOpened = Counter.builder("junction.circuits.opened").description("Circuits opened").register(registry);
+        for (CloseReason r : CloseReason.values()) {
+            circuitsClosed.put(r, Counter.builder("junction.circuits.closed").description("Circuits closed, by reason")
+                    .tag("reason", r.label()).register(registry));
+        }
+        punchSyncs = Counter.builder("junction.punch.syncs").description("Hole-punch attempts coordinated (PUNCH_SYNC relayed)")
+                .register(registry);
+        for (PunchFrames.Outcome o : PunchFrames.Outcome.values()) {
+            punches.put(o, Counter.builder("junction.punch.coordinations").description("Hole-punch attempts, by reported outcome")
+                    .tag("outcome", label(o)).register(registry));
+        }
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
+    }
+
+    private static String label(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Registers the gauges of live state: reservations and circuits held now. */
+    public void gauges(Supplier<Number> reservations, Supplier<Number> circuits, Supplier<Number> draining) {
+        Gauge.builder("junction.reservations", reservations).description("Reservations held").register(registry);
+        Gauge.builder("junction.circuits", circuits).description("Circuits open or pending").register(registry);
+        Gauge.builder("junction.draining", draining).description("1 while the relay drains, else 0").register(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public void drop(DropReason reason) {
+        drops.get(reason).increment();
+    }
+
+    public void stun(StunOutcome outcome) {
+        stun.get(outcome).increment();
+    }
+
+    public void relayed(Transport transport, Direction direction, int bytes) {
+        int i = transport.ordinal() * 2 + direction.ordinal();
+        relayedBytes[i].increment(bytes);
+        relayedPackets[i].increment();
+    }
+
+    public void loginSucceeded() {
+        loginsOk.increment();
+    }
+
+    public void loginRefused(ErrorCode code) {
+        loginsRefused.get(code).increment();
+    }
+
+    public void circuitOpened() {
+        circuitsOpened.increment();
+    }
+
+    public void circuitClosed(CloseReason reason) {
+        circuitsClosed.get(reason).increment();
+    }
+
+    public void punchSync() {
+        punchSyncs.increment();
+    }
+
+    public void punchResult(PunchFrames.Outcome outcome) {
+        punches.get(outcome).increment();
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

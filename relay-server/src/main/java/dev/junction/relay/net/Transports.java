@@ -1,0 +1,41 @@
+package dev.junction.relay.net;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+/** Picks Netty's epoll transport where its native library loads (Linux), NIO elsewhere. */
+public final class Transports {
+    private Transports() {
+    }
+
+    public static boolean epoll() {
+        return Epoll.isAvailable() && !Boolean.getBoolean("junction.nio");
+    }
+
+    public static String name() {
+        return epoll() ? "epoll" : "nio";
+    }
+
+    public static EventLoopGroup group(int threads) {
+        IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, factory);
+    }
+
+    public static Class<? extends DatagramChannel> datagramChannel() {
+        return epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+
+    public static Class<? extends ServerSocketChannel> serverChannel() {
+        return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+}

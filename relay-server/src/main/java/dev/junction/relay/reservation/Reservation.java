@@ -1,0 +1,114 @@
+package dev.junction.relay.reservation;
+
+import dev.junction.wire.Bytes;
+import dev.junction.wire.identity.PeerId;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A logged-in peer's place on the relay: who it is, how to reach it (control link, optionally a
+ * bound UDP address), until when it holds, and its open circuits.
+ *
+ * <p>Fields read on the forwarding path ({@link #udpAddress}, {@link #udpChannel}) are volatile and
+ * written only by {@link ReservationRegistry#bindUdp}.
+ */
+public final class Reservation {
+    private final long id;
+    private final PeerId peer;
+    private final InetSocketAddress observedTcp;
+    private final ClientLink link;
+    private final Channel controlChannel;
+    private final Bytes udpBindKey;
+    private final Set<Integer> circuits = ConcurrentHashMap.newKeySet();
+    private volatile Instant expiry;
+    private volatile InetSocketAddress udpAddress;
+    private volatile Channel udpChannel;
+    private long lastBindNonce = Long.MIN_VALUE;
+
+    Reservation(long id, PeerId peer, InetSocketAddress observedTcp, ClientLink link, Channel controlChannel,
+                Bytes udpBindKey, Instant expiry) {
+        this.id = id;
+        this.peer = peer;
+        this.observedTcp = observedTcp;
+        this.link = link;
+        this.controlChannel = controlChannel;
+        this.udpBindKey = udpBindKey;
+        this.expiry = expiry;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public PeerId peer() {
+        return peer;
+    }
+
+    public InetSocketAddress observedTcp() {
+        return observedTcp;
+    }
+
+    public ClientLink link() {
+        return link;
+    }
+
+    /** The TLS connection; DATA frames are written straight to it on the forwarding path. */
+    public Channel controlChannel() {
+        return controlChannel;
+    }
+
+    public Bytes udpBindKey() {
+        return udpBindKey;
+    }
+
+    public Instant expiry() {
+        return expiry;
+    }
+
+    void expiry(Instant expiry) {
+        this.expiry = expiry;
+    }
+
+    /** The UDP address bound with an authenticated BIND, or null. */
+    public InetSocketAddress udpAddress() {
+        return udpAddress;
+    }
+
+    /** The relay UDP socket the BIND arrived on, which replies and relayed datagrams leave from. */
+    public Channel udpChannel() {
+        return udpChannel;
+    }
+
+    void udp(InetSocketAddress address, Channel channel) {
+        this.udpChannel = channel;
+        this.udpAddress = address;
+    }
+
+    /** True and remembered when {@code nonce} is newer than any accepted before (replay guard). Guarded by the registry. */
+    boolean acceptBindNonce(long nonce) {
+        if (nonce <= lastBindNonce) {
+            return false;
+        }
+        lastBindNonce = nonce;
+        return true;
+    }
+
+    /** The IDs of this reservation's open circuits (live view). */
+    public Set<Integer> circuits() {
+        return circuits;
+    }
+
+    /** Addresses the relay has observed for this peer: its TCP source, and its UDP source once bound. */
+    public java.util.List<InetSocketAddress> observedAddresses() {
+        InetSocketAddress udp = udpAddress;
+        return udp == null ? java.util.List.of(observedTcp) : java.util.List.of(observedTcp, udp);
+    }
+
+    @Override
+    public String toString() {
+        return "reservation " + id + " of " + peer.shortString();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.junction.relay.stun;
+
+import dev.junction.relay.metrics.DropReason;
+import dev.junction.relay.metrics.RelayMetrics;
+import dev.junction.wire.PacketKind;
+import dev.junction.wire.WireFormatException;
+import dev.junction.wire.stun.StunDecoder;
+import dev.junction.wire.stun.StunEncoder;
+import dev.junction.wire.stun.StunMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The first handler on every relay UDP socket. STUN requests are answered here; Junction frames go
+ * on to the next handler (the UDP relay); anything else is dropped and counted. The responder may
+ * ask for a reply from another of the relay's STUN sockets (RFC 5780 CHANGE-REQUEST): the sockets
+ * map, filled once all sockets are bound, finds it.
+ */
+@ChannelHandler.Sharable
+public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final StunResponder responder;
+    private final Map<InetSocketAddress, Channel> sockets;
+    private final RelayMetrics metrics;
+
+    public StunUdpHandler(StunResponder responder, Map<InetSocketAddress, Channel> sockets, RelayMetrics metrics) {
+        super(false);
+        this.responder = responder;
+        this.sockets = sockets;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        ByteBuf content = packet.content();
+        if (!content.isReadable()) {
+            metrics.drop(DropReason.UNKNOWN_PROTOCOL);
+            packet.release();
+            return;
+        }
+        switch (PacketKind.classify(content.getUnsignedByte(content.readerIndex()))) {
+            case STUN -> {
+                try {
+                    answer(ctx, packet);
+                } finally {
+                    packet.release();
+                }
+            }
+            case JUNCTION -> ctx.fireChannelRead(packet);
+            default -> {
+                metrics.drop(DropReason.UNKNOWN_PROTOCOL);
+                packet.release();
+            }
+        }
+    }
+
+    private void answer(ChannelHandlerContext ctx, DatagramPacket packet) {
+        StunMessage request;
+        try {
+            request = StunDecoder.decode(packet.content());
+        } catch (WireFormatException e) {
+            metrics.drop(DropReason.MALFORMED_STUN);
+            return;
+        }
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        Optional<StunResponder.Reply> reply = responder.answer(request, local, packet.sender());
+        if (reply.isEmpty()) {
+            metrics.drop(DropReason.UNEXPECTED_STUN);
+            return;
+        }
+        StunResponder.Reply r = reply.get();
+        Channel out = r.from().equals(local) ? ctx.channel() : sockets.get(r.from());
+        if (out == null) {
+            metrics.drop(DropReason.UNEXPECTED_STUN);
+            return;
+        }
+        ByteBuf buf = ctx.alloc().ioBuffer(128);
+        StunEncoder.FINGERPRINT.encode(r.message(), buf);
+        out.writeAndFlush(new DatagramPacket(buf, r.to()));
+        metrics.stun(r.message().messageClass() == dev.junction.wire.stun.StunClass.SUCCESS_RESPONSE
+                ? RelayMetrics.StunOutcome.SUCCESS : RelayMetrics.StunOutcome.ERROR_RESPONSE);
+    }
+}

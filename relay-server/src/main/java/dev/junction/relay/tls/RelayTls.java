@@ -1,0 +1,45 @@
+package dev.junction.relay.tls;
+
+import dev.junction.relay.config.ConfigException;
+import dev.junction.relay.config.RelayConfig;
+import dev.junction.wire.identity.Identity;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
+
+/**
+ * The control channel's TLS 1.3 server context: the operator's PEM files if configured, else a
+ * self-signed certificate over the relay identity. Either way the client checks the relay identity
+ * through the login challenge, and with the self-signed certificate also through the pin.
+ */
+public final class RelayTls {
+    /** TLS 1.3 only: forward secrecy and no renegotiation. */
+    static final String[] PROTOCOLS = {"TLSv1.3"};
+
+    private RelayTls() {
+    }
+
+    public static SslContext serverContext(RelayConfig config, Identity identity) {
+        try {
+            SslContextBuilder builder;
+            if (config.tlsCertFile().isPresent()) {
+                Path cert = config.tlsCertFile().get();
+                Path key = config.tlsKeyFile().orElseThrow();
+                for (Path p : new Path[] {cert, key}) {
+                    if (!Files.isReadable(p)) {
+                        throw new ConfigException("junction.relay.tls", "cannot read " + p);
+                    }
+                }
+                builder = SslContextBuilder.forServer(cert.toFile(), key.toFile());
+            } else {
+                builder = SslContextBuilder.forServer(identity.privateKey(), SelfSignedCertificate.create(identity));
+            }
+            return builder.sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new ConfigException("junction.relay.tls: cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+}
