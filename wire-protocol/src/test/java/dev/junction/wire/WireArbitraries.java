@@ -82,7 +82,7 @@ public final class WireArbitraries {
         return Arbitraries.oneOf(
                 Combinators.combine(Arbitraries.integers().between(0, 65535), Arbitraries.longs().between(0, 0xFFFF_FFFFL))
                         .as(LoginFrames.Hello::new),
-                Combinators.combine(Arbitraries.integers().between(0, 65535), peerIds(), bytes(32, 32)).as(LoginFrames.Challenge::new),
+                Combinators.combine(Arbitraries.integers().between(0, 65535), peerIds(), bytes(32, 32), bytes(64, 64)).as(LoginFrames.Challenge::new),
                 Combinators.combine(peerIds(), bytes(64, 64), text(100)).as(LoginFrames.Auth::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs().between(0, 0xFFFF_FFFFL),
                         Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 65535),

@@ -16,6 +16,7 @@ import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.control.PunchFrames;
 import dev.junction.wire.identity.Identity;
+import dev.junction.wire.identity.PeerId;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -114,7 +115,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         RANDOM.nextBytes(n);
         nonce = Bytes.of(n);
         state = State.AWAIT_AUTH;
-        ctx.writeAndFlush(new LoginFrames.Challenge(ProtocolVersion.CURRENT, relay.identity().peerId(), nonce));
+        PeerId self = relay.identity().peerId();
+        ctx.writeAndFlush(new LoginFrames.Challenge(ProtocolVersion.CURRENT, self, nonce,
+                Bytes.of(relay.identity().sign(LoginFrames.signedChallengeBytes(nonce, self)))));
     }
 
     private void onAuth(ControlFrame frame) {

@@ -9,7 +9,7 @@ import dev.junction.wire.WireFormatException;
 public enum ControlFrameType {
     /** C→R: version:u16 | capabilities:u32. First frame on a new TLS connection. */
     HELLO(0x01),
-    /** R→C: version:u16 | relay:PeerId | nonce:32 bytes. */
+    /** R→C: version:u16 | relay:PeerId | nonce:32 bytes | signature:64 bytes. */
     CHALLENGE(0x02),
     /** C→R: peer:PeerId | signature:64 bytes | token:String. */
     AUTH(0x03),

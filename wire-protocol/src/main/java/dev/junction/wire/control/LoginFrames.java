@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * Login and reservation frames. The exchange on a new TLS connection:
  * <pre>
  * C → R  HELLO      version, capabilities
- * R → C  CHALLENGE  version, relay PeerId, 32-byte nonce
+ * R → C  CHALLENGE  version, relay PeerId, 32-byte nonce, relay's signature over the nonce
  * C → R  AUTH       PeerId, Ed25519 signature over {@link #signedLoginBytes}, admission token
  * R → C  LOGIN_OK   reservation, lifetime, keepalive, UDP port and bind key, observed TCP address
  *        (or ERROR with a code, then the relay closes the connection)
@@ -22,6 +22,7 @@ public final class LoginFrames {
     public static final int NONCE_LENGTH = 32;
     public static final int UDP_BIND_KEY_LENGTH = 16;
     private static final byte[] LOGIN_CONTEXT = "junction/login/v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHALLENGE_CONTEXT = "junction/challenge/v1".getBytes(StandardCharsets.US_ASCII);
 
     private LoginFrames() {
     }
@@ -66,12 +67,29 @@ public final class LoginFrames {
         }
     }
 
-    /** CHALLENGE: version:u16 | relay:PeerId | nonce:32 bytes. */
-    public record Challenge(int version, PeerId relay, Bytes nonce) implements ControlFrame {
+    /**
+     * What CHALLENGE's signature covers: the ASCII context {@code junction/challenge/v1}, the nonce,
+     * the relay's PeerId bytes. It proves the relay holds the pinned key even when its TLS
+     * certificate is an operator's CA-issued one that does not carry that key.
+     */
+    public static byte[] signedChallengeBytes(Bytes nonce, PeerId relay) {
+        byte[] r = relay.toBytes();
+        byte[] out = new byte[CHALLENGE_CONTEXT.length + nonce.length() + r.length];
+        System.arraycopy(CHALLENGE_CONTEXT, 0, out, 0, CHALLENGE_CONTEXT.length);
+        System.arraycopy(nonce.toArray(), 0, out, CHALLENGE_CONTEXT.length, nonce.length());
+        System.arraycopy(r, 0, out, CHALLENGE_CONTEXT.length + nonce.length(), r.length);
+        return out;
+    }
+
+    /** CHALLENGE: version:u16 | relay:PeerId | nonce:32 bytes | signature:64 bytes (relay's, over {@link #signedChallengeBytes}). */
+    public record Challenge(int version, PeerId relay, Bytes nonce, Bytes signature) implements ControlFrame {
         public Challenge {
             Fields.checkU16(version, "version");
             if (nonce.length() != NONCE_LENGTH) {
                 throw new IllegalArgumentException("nonce must be 32 bytes");
+            }
+            if (signature.length() != Identity.SIGNATURE_LENGTH) {
+                throw new IllegalArgumentException("signature must be 64 bytes");
             }
         }
 
@@ -83,11 +101,12 @@ public final class LoginFrames {
             out.writeShort(version);
             Fields.writePeerId(out, relay);
             out.writeBytes(nonce.toArray());
+            out.writeBytes(signature.toArray());
         }
 
         static Challenge decode(ByteBuf in) {
             return new Challenge(Fields.readU16(in, "version"), Fields.readPeerId(in),
-                    Fields.readFixed(in, NONCE_LENGTH, "nonce"));
+                    Fields.readFixed(in, NONCE_LENGTH, "nonce"), Fields.readFixed(in, Identity.SIGNATURE_LENGTH, "signature"));
         }
     }
 
