@@ -140,6 +140,11 @@ public final class TestClient implements AutoCloseable {
         return false;
     }
 
+    /** Stops reading from the socket, like a client that has stalled. */
+    public void pauseReading() {
+        channel.config().setAutoRead(false);
+    }
+
     public boolean isOpen() {
         return channel.isActive();
     }

@@ -1,0 +1,300 @@
+package dev.junction.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.junction.wire.Bytes;
+import dev.junction.wire.control.Candidate;
+import dev.junction.wire.control.CircuitFrames;
+import dev.junction.wire.control.CloseReason;
+import dev.junction.wire.control.ErrorCode;
+import dev.junction.wire.control.LinkFrames;
+import dev.junction.wire.control.LoginFrames;
+import dev.junction.wire.control.PunchFrames;
+import dev.junction.wire.identity.Identity;
+import dev.junction.wire.udp.UdpFrame;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Circuits through a real relay on loopback: opening, relaying over each transport, limits. */
+class CircuitTest {
+    @TempDir
+    Path dir;
+    TestRelay relay;
+    final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    /** A logged-in peer: identity, control client, LOGIN_OK. */
+    record Peer(Identity id, TestClient control, LoginFrames.LoginOk login) {
+    }
+
+    Peer peer() throws Exception {
+        Identity id = Identity.generate();
+        TestClient c = relay.client();
+        open.add(c);
+        return new Peer(id, c, c.loginOk(id, relay.token(id.peerId())));
+    }
+
+    UdpPeer udp(Peer p) throws Exception {
+        UdpPeer u = new UdpPeer(relay.server.stunAddress());
+        open.add(u);
+        assertThat(u.bind(p.login().reservation(), p.login().udpBindKey()).observed()).isEqualTo(u.address());
+        return u;
+    }
+
+    /** A opens a circuit to B, B accepts; returns the circuit ID. */
+    int circuit(Peer a, Peer b) throws Exception {
+        a.control().send(new CircuitFrames.Connect(7, b.id().peerId()));
+        CircuitFrames.Incoming in = b.control().expect(CircuitFrames.Incoming.class);
+        assertThat(in.from()).isEqualTo(a.id().peerId());
+        assertThat(in.observed()).isNotEmpty();
+        b.control().send(new CircuitFrames.Accept(in.circuit()));
+        CircuitFrames.CircuitOpen openA = a.control().expect(CircuitFrames.CircuitOpen.class);
+        CircuitFrames.CircuitOpen openB = b.control().expect(CircuitFrames.CircuitOpen.class);
+        assertThat(openA.request()).isEqualTo(7);
+        assertThat(openA.peer()).isEqualTo(b.id().peerId());
+        assertThat(openB.peer()).isEqualTo(a.id().peerId());
+        assertThat(openA.circuit()).isEqualTo(in.circuit()).isEqualTo(openB.circuit());
+        return in.circuit();
+    }
+
+    @Test
+    void relaysBothWaysOverTls() throws Exception {
+        relay = TestRelay.start(dir);
+        Peer a = peer();
+        Peer b = peer();
+        int id = circuit(a, b);
+        a.control().send(new CircuitFrames.Data(id, Bytes.fromHex("01020304")));
+        assertThat(b.control().expect(CircuitFrames.Data.class)).isEqualTo(new CircuitFrames.Data(id, Bytes.fromHex("01020304")));
+        b.control().send(new CircuitFrames.Data(id, Bytes.fromHex("0506")));
+        assertThat(a.control().expect(CircuitFrames.Data.class).payload()).isEqualTo(Bytes.fromHex("0506"));
+        assertThat(relay.server.metrics().scrape())
+                .contains("junction_relayed_bytes_total{direction=\"in\",transport=\"tcp\"} 6.0")
+                .contains("junction_relayed_packets_total{direction=\"out\",transport=\"tcp\"} 2.0");
+    }
+
+    @Test
+    void relaysBothWaysOverUdp() throws Exception {
+        relay = TestRelay.start(dir);
+        Peer a = peer();
+        Peer b = peer();
+        UdpPeer ua = udp(a);
+        UdpPeer ub = udp(b);
+        int id = circuit(a, b);
+        ua.send(new UdpFrame.RelayData(id, Bytes.fromHex("aa")));
+        assertThat(ub.receive()).isEqualTo(new UdpFrame.RelayData(id, Bytes.fromHex("aa")));
+        ub.send(new UdpFrame.RelayData(id, Bytes.fromHex("bb")));
+        assertThat(ua.receive()).isEqualTo(new UdpFrame.RelayData(id, Bytes.fromHex("bb")));
+    }
+
+    @Test
+    void relaysBetweenAUdpSideAndATlsSide() throws Exception {
+        relay = TestRelay.start(dir);
+        Peer a = peer();
+        Peer b = peer();
+        UdpPeer ua = udp(a);
+        int id = circuit(a, b);
+        ua.send(new UdpFrame.RelayData(id, Bytes.fromHex("c0ffee")));
+        assertThat(b.control().expect(CircuitFrames.Data.class).payload()).isEqualTo(Bytes.fromHex("c0ffee"));
+        b.control().send(new CircuitFrames.Data(id, Bytes.fromHex("beef")));
+        assertThat(ua.receive()).isEqualTo(new UdpFrame.RelayData(id, Bytes.fromHex("beef")));
+    }
+
+    @Test
+    void refusesCircuitToAPeerWithoutReservation() throws Exception {
+        relay = TestRelay.start(dir);
+        Peer a = peer();
+        a.control().send(new CircuitFrames.Connect(3, Identity.generate().peerId()));
+        LinkFrames.Error e = a.control().expect(LinkFrames.Error.class);
+        assertThat(e.code()).isEqualTo(ErrorCode.PEER_NOT_FOUND);
+        assertThat(e.request()).isEqualTo(3);
+    }
+
+    @Test
+    void calleeRejectingClosesTheCircuitForTheCaller() throws Exception {
+        relay = TestRelay.start(dir);
+        Peer a = peer();
+        Peer b = peer();
+        a.control().send(new CircuitFrames.Connect(1, b.id().peerId()));
+        int id = b.control().expect(CircuitFrames.Incoming.class).circuit();
+        b.control().send(new CircuitFrames.CircuitClose(id, CloseReason.REJECTED, 0));
+        assertThat(a.control().expect(CircuitFrames.CircuitClose.class).reason()).isEqualTo(CloseReason.REJECTED);
+        assertThat(relay.server.circuitCount()).isZero();
+    }
+
+    @Test
+    void byteLimitClosesTheCircuitWithItsReason() throws Exception {
+        relay = TestRelay.start(dir, Map.of("limits.circuit-bytes", "1000 B"));
+        Peer a = peer();
+        Peer b = peer();
+        int id = circuit(a, b);
+        a.control().send(new CircuitFrames.Data(id, Bytes.of(new byte[900])));
+        b.control().expect(CircuitFrames.Data.class);
+        a.control().send(new CircuitFrames.Data(id, Bytes.of(new byte[200])));
+        CircuitFrames.CircuitClose closeA = a.control().expect(CircuitFrames.CircuitClose.class);
+        assertThat(closeA.reason()).isEqualTo(CloseReason.BYTE_LIMIT);
+        assertThat(b.control().expect(CircuitFrames.CircuitClose.class).reason()).isEqualTo(CloseReason.BYTE_LIMIT);
+        assertThat(relay.server.metrics().scrape()).contains("junction_circuits_closed_total{reason=\"byte_limit\"} 1.0");
+    }
+
+    @Test
+    void durationLimitClosesTheCircuitWithItsReason() throws Exception {
+        relay = TestRelay.start(dir, Map.of("limits.circuit-duration", "1s"));
+        Peer a = peer();
+        Peer b = peer();
+        circuit(a, b);
+        assertThat(a.control().expect(CircuitFrames.CircuitClose.class).reason()).isEqualTo(CloseReason.DURATION_LIMIT);
+    }
+
+    @Test
+    void rateLimitDropsThenClosesAFloodingCircuit() throws Exception {
+        relay = TestRelay.start(dir, Map.of("limits.circuit-packets-per-second", 10));
+        Peer a = peer();
+        Peer b = peer();
+        UdpPeer ua = udp(a);
+        int id = circuit(a, b);
+        for (int i = 0; i < 25; i++) {
+            ua.send(new UdpFrame.RelayData(id, Bytes.fromHex("00")));
+        }
+        assertThat(a.control().expect(CircuitFrames.CircuitClose.class).reason()).isEqualTo(CloseReason.RATE_LIMIT);
+        assertThat(relay.server.metrics().scrape()).containsPattern("junction_drops_total\\{reason=\"limit\"} (1[0-9]|[2-9][0-9])\\.0");
+    }
+
+    @Test
+    void circuitLimitPerReservationIsEnforced() throws Exception {
+        relay = TestRelay.start(dir, Map.of("limits.circuits-per-reservation", 1));
+        Peer a = peer();
+        Peer b = peer();
+        Peer c = peer();
+        circuit(a, b);
+        a.control().send(new CircuitFrames.Connect(9, c.id().peerId()));
+        assertThat(a.control().expect(LinkFrames.Error.class).code()).isEqualTo(ErrorCode.CIRCUIT_LIMIT);
+    }
+
+    @Test
+    void peerLeavingClosesItsCircuitsWithPeerGone() throws Exception {
+        relay = TestRelay.start(dir);
+        Peer a = peer();
+        Peer b = peer();
+        circuit(a, b);
+        b.control().close();
+        assertThat(a.control().expect(CircuitFrames.CircuitClose.class).reason()).isEqualTo(CloseReason.PEER_GONE);
+    }
+
+    @Test
+    void datagramsFromUnboundAddressesAndForeignCircuitsAreDroppedAndCounted() throws Exception {
+        relay = TestRelay.start(dir);
+        Peer a = peer();
+        Peer b = peer();
+        Peer c = peer();
+        UdpPeer uc = udp(c);
+        int id = circuit(a, b);
+        try (UdpPeer stranger = new UdpPeer(relay.server.stunAddress())) {
+            stranger.send(new UdpFrame.RelayData(id, Bytes.fromHex("00")));
+            stranger.send(UdpFrame.Bind.signed(new byte[16], a.login().reservation(), 1)); // wrong key
+            assertThat(stranger.receive()).as("no answer to a stranger").isNull();
+        }
+        uc.send(new UdpFrame.RelayData(id, Bytes.fromHex("00"))); // c is bound but not on this circuit
+        Thread.sleep(200);
+        assertThat(relay.server.metrics().scrape())
+                .contains("junction_drops_total{reason=\"unbound_sender\"} 2.0")
+                .contains("junction_drops_total{reason=\"unknown_circuit\"} 1.0");
+    }
+
+    @Test
+    void replayedBindFromAnotherAddressIsRefused() throws Exception {
+        relay = TestRelay.start(dir);
+        Peer a = peer();
+        UdpFrame.Bind bind = UdpFrame.Bind.signed(a.login().udpBindKey().toArray(), a.login().reservation(), 5);
+        try (UdpPeer first = new UdpPeer(relay.server.stunAddress()); UdpPeer attacker = new UdpPeer(relay.server.stunAddress())) {
+            first.send(bind);
+            assertThat(first.receive()).isInstanceOf(UdpFrame.BindAck.class);
+            attacker.send(bind);
+            assertThat(attacker.receive()).isNull();
+        }
+    }
+
+    @Test
+    void candidatesAreForwardedWithTheRelayObservedAddressesAppended() throws Exception {
+        relay = TestRelay.start(dir);
+        Peer a = peer();
+        Peer b = peer();
+        UdpPeer ua = udp(a);
+        int id = circuit(a, b);
+        InetSocketAddress host = new InetSocketAddress(InetAddress.getByName("100.64.1.2"), 4000);
+        Candidate forged = new Candidate(Candidate.Kind.RELAY_OBSERVED, Candidate.Transport.UDP,
+                new InetSocketAddress(InetAddress.getByName("198.51.100.66"), 1));
+        a.control().send(new PunchFrames.Candidates(id, List.of(new Candidate(Candidate.Kind.HOST, Candidate.Transport.UDP, host), forged)));
+        PunchFrames.Candidates got = b.control().expect(PunchFrames.Candidates.class);
+        assertThat(got.candidates()).extracting(Candidate::address).contains(host, ua.address()).doesNotContain(forged.address());
+        assertThat(got.candidates()).filteredOn(k -> k.kind() == Candidate.Kind.RELAY_OBSERVED).hasSize(2);
+        a.control().send(new PunchFrames.PunchSync(id, 1));
+        assertThat(b.control().expect(PunchFrames.PunchSync.class)).isEqualTo(new PunchFrames.PunchSync(id, 1));
+        a.control().send(new PunchFrames.PunchResult(id, 1, PunchFrames.Outcome.DIRECT_UDP));
+        a.control().send(new LinkFrames.Ping(1));
+        a.control().expect(LinkFrames.Pong.class);
+        assertThat(relay.server.metrics().scrape())
+                .contains("junction_punch_syncs_total 1.0")
+                .contains("junction_punch_coordinations_total{outcome=\"direct_udp\"} 1.0");
+    }
+
+    @Test
+    void aStalledReceiverOverflowsItsBoundedQueueAndStallsNobodyElse() throws Exception {
+        relay = TestRelay.start(dir, Map.of("limits.send-queue-frames", 1, "limits.circuit-packets-per-second", 0));
+        Peer a = peer();
+        Peer slow = peer();
+        Peer c = peer();
+        Peer d = peer();
+        UdpPeer ua = udp(a);
+        int stalled = circuit(a, slow);
+        int healthy = circuit(c, d);
+        slow.control().pauseReading();
+        byte[] payload = new byte[1200];
+        String queueFullZero = "junction_drops_total{reason=\"queue_full\"} 0.0";
+        for (int batch = 0; batch < 40 && relay.server.metrics().scrape().contains(queueFullZero); batch++) {
+            for (int i = 0; i < 500; i++) {
+                ua.send(new UdpFrame.RelayData(stalled, Bytes.of(payload)));
+            }
+            Thread.sleep(20);
+        }
+        assertThat(relay.server.metrics().scrape()).doesNotContain(queueFullZero);
+        c.control().send(new CircuitFrames.Data(healthy, Bytes.fromHex("0102")));
+        assertThat(d.control().expect(CircuitFrames.Data.class).payload()).isEqualTo(Bytes.fromHex("0102"));
+    }
+
+    @Test
+    void hundredConcurrentCircuitsEachCarryTheirOwnData() throws Exception {
+        relay = TestRelay.start(dir, Map.of("limits.reservations-per-ip", 256));
+        List<Peer[]> pairs = new ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Peer a = peer();
+            Peer b = peer();
+            pairs.add(new Peer[] {a, b});
+            ids.add(circuit(a, b));
+        }
+        assertThat(relay.server.circuitCount()).isEqualTo(100);
+        for (int i = 0; i < 100; i++) {
+            pairs.get(i)[0].control().send(new CircuitFrames.Data(ids.get(i), Bytes.of(new byte[] {(byte) i})));
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(pairs.get(i)[1].control().expect(CircuitFrames.Data.class))
+                    .isEqualTo(new CircuitFrames.Data(ids.get(i), Bytes.of(new byte[] {(byte) i})));
+        }
+    }
+}
