@@ -1,7 +1,6 @@
 package dev.junction.cli;
 
 import com.typesafe.config.ConfigFactory;
-import dev.junction.wire.WireFormatException;
 import dev.junction.wire.admission.AdmissionSecret;
 import dev.junction.wire.admission.AdmissionToken;
 import dev.junction.wire.identity.IdentityFile;
@@ -25,8 +24,9 @@ final class TokenCommand implements Callable<Integer> {
     Who who;
 
     static final class Who {
-        @Option(names = "--peer", paramLabel = "PEERID", description = "The PeerId the token admits.")
-        String peer;
+        @Option(names = "--peer", paramLabel = "PEERID", converter = Converters.PeerIdConverter.class,
+                description = "The PeerId the token admits.")
+        PeerId peer;
 
         @Option(names = "--identity", paramLabel = "FILE", description = "Take the PeerId from this identity file.")
         Path identity;
@@ -38,12 +38,7 @@ final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PeerId peer;
-        try {
-            peer = who.peer != null ? PeerId.parse(who.peer) : IdentityFile.read(who.identity).peerId();
-        } catch (WireFormatException e) {
-            throw new CliException("--peer: " + e.getMessage());
-        }
+        PeerId peer = who.peer != null ? who.peer : IdentityFile.read(who.identity).peerId();
         Duration d = parseDuration(ttl);
         System.out.println(AdmissionToken.mint(AdmissionSecret.read(secretFile), peer, Instant.now().plus(d)));
         return 0;
