@@ -68,7 +68,8 @@ public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPa
             metrics.drop(DropReason.MALFORMED_STUN);
             return;
         }
-        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        // The socket the request arrived on (Netty fills recipient with it on receive).
+        InetSocketAddress local = packet.recipient() != null ? packet.recipient() : (InetSocketAddress) ctx.channel().localAddress();
         Optional<StunResponder.Reply> reply = responder.answer(request, local, packet.sender());
         if (reply.isEmpty()) {
             metrics.drop(DropReason.UNEXPECTED_STUN);
