@@ -2,6 +2,8 @@ package dev.junction.lab;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,6 +80,52 @@ public final class Lab implements AutoCloseable {
         namespaces.add(name);
         inNs(name, "ip", "link", "set", "lo", "up");
         return name;
+    }
+
+    /** A veth pair from {@code nsA}/{@code ifA} to {@code nsB}/{@code ifB}. */
+    public void link(String nsA, String ifA, String nsB, String ifB) throws IOException, InterruptedException {
+        String tmp = "jv" + Integer.toHexString(new SecureRandom().nextInt());
+        exec(List.of("ip", "link", "add", tmp + "a", "type", "veth", "peer", "name", tmp + "b"));
+        exec(List.of("ip", "link", "set", tmp + "a", "netns", nsA));
+        exec(List.of("ip", "link", "set", tmp + "b", "netns", nsB));
+        inNs(nsA, "ip", "link", "set", tmp + "a", "name", ifA);
+        inNs(nsB, "ip", "link", "set", tmp + "b", "name", ifB);
+    }
+
+    public void up(String ns, String ifName) throws IOException, InterruptedException {
+        inNs(ns, "ip", "link", "set", ifName, "up");
+    }
+
+    /** The command that runs {@code mainClass} with this JVM and the test classpath. */
+    public static String[] javaCommand(String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(Arrays.asList(args));
+        return cmd.toArray(String[]::new);
+    }
+
+    /** Starts a JVM running {@code mainClass} inside {@code ns}, output to {@code log}. The caller stops it. */
+    public Process startJava(String ns, Path log, String mainClass, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(Arrays.asList(javaCommand(mainClass, args)));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits until {@code log} has a line starting with {@code prefix}; fails after {@code seconds}. */
+    public static String awaitLine(Path log, String prefix, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log)) {
+                for (String line : Files.readAllLines(log)) {
+                    if (line.startsWith(prefix)) {
+                        return line;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no line '" + prefix + "' in " + log + " within " + seconds + " s:\n"
+                + (Files.exists(log) ? Files.readString(log) : "(no output)"));
     }
 
     /** Runs a command inside namespace {@code ns}; returns its output, throws on failure. */
