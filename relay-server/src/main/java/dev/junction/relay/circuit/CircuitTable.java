@@ -106,13 +106,13 @@ public final class CircuitTable {
         circuits.remove(c.id(), c);
         c.caller().circuits().remove(c.id());
         c.callee().circuits().remove(c.id());
+        metrics.circuitClosed(reason); // before the peers hear of it, so a scrape never lags what they saw
         CircuitFrames.CircuitClose frame = new CircuitFrames.CircuitClose(c.id(), reason, c.bytes());
         for (Reservation side : new Reservation[] {c.caller(), c.callee()}) {
             if (side != initiator) {
                 side.link().send(frame);
             }
         }
-        metrics.circuitClosed(reason);
         LOG.log(System.Logger.Level.INFO, "circuit {0} closed: {1}, {2} bytes relayed in {3} ms", c.id(), reason.label(),
                 c.bytes(), Duration.between(c.created(), clock.instant()).toMillis());
     }

@@ -1,0 +1,37 @@
+package dev.junction.client;
+
+import java.time.Duration;
+
+/**
+ * Tuning of a {@link TraversalClient}. The defaults suit almost everyone.
+ *
+ * @param keepalive how often the client proves liveness to the relay and refreshes NAT mappings;
+ *     below 30 s because many NATs drop idle UDP mappings after 30 s (the relay may ask for less)
+ * @param connectTimeout how long {@code connect} may take before it fails
+ * @param relayUdp whether to relay over UDP when it works; false forces the TLS relay path
+ * @param sessionIdleTimeout a session whose peer is silent this long is closed
+ */
+public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout) {
+    public static final ClientOptions DEFAULTS =
+            new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true, Duration.ofSeconds(30));
+
+    public ClientOptions {
+        if (keepalive.isNegative() || keepalive.isZero() || keepalive.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw new IllegalArgumentException("keepalive must be between 0 and 60 s: " + keepalive);
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout must be positive");
+        }
+        if (sessionIdleTimeout.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw new IllegalArgumentException("sessionIdleTimeout must be at least 2 s");
+        }
+    }
+
+    public ClientOptions withRelayUdp(boolean udp) {
+        return new ClientOptions(keepalive, connectTimeout, udp, sessionIdleTimeout);
+    }
+
+    public ClientOptions withKeepalive(Duration d) {
+        return new ClientOptions(d, connectTimeout, relayUdp, sessionIdleTimeout);
+    }
+}

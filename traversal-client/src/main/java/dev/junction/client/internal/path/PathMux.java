@@ -1,0 +1,109 @@
+package dev.junction.client.internal.path;
+
+import dev.junction.client.PathKind;
+import dev.junction.client.internal.net.QuicAnchor;
+import dev.junction.wire.identity.PeerId;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Maps between QUIC's view (one stable virtual peer address per session) and the real paths (the
+ * relay over UDP or TLS now; direct paths with hole punching). Outbound datagrams from the anchors
+ * are sent on their route's active path; inbound relayed datagrams are injected into the right
+ * anchor as if from the route's virtual address. I/O thread only.
+ */
+public final class PathMux {
+    /** Virtual peer addresses live in 127.77.0.0/16: loopback, so nothing could ever leave the host. */
+    static final byte[] VIRTUAL_NET = {127, 77};
+
+    private final Map<Integer, Route> byCircuit = new HashMap<>();
+    private final Map<InetSocketAddress, Route> byVirtual = new HashMap<>();
+    private final RelayPaths relay;
+    private QuicAnchor clientAnchor;
+    private QuicAnchor serverAnchor;
+    private int nextVirtual = 1;
+
+    public PathMux(RelayPaths relay) {
+        this.relay = relay;
+    }
+
+    public void anchors(QuicAnchor client, QuicAnchor server) {
+        this.clientAnchor = client;
+        this.serverAnchor = server;
+    }
+
+    /** A route for a new circuit, with a fresh virtual address. */
+    public Route open(int circuit, PeerId peer, boolean clientRole, PathKind kind) {
+        InetSocketAddress v;
+        do {
+            int n = nextVirtual++ & 0xffffff;
+            v = virtual(n);
+        } while (byVirtual.containsKey(v));
+        Route r = new Route(circuit, peer, v, clientRole, kind);
+        byCircuit.put(circuit, r);
+        byVirtual.put(v, r);
+        return r;
+    }
+
+    private static InetSocketAddress virtual(int n) {
+        try {
+            InetAddress a = InetAddress.getByAddress(new byte[] {VIRTUAL_NET[0], VIRTUAL_NET[1], (byte) (n >> 16), (byte) (n >> 8)});
+            return new InetSocketAddress(a, 1024 + (n & 0xff));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Route byCircuit(int circuit) {
+        return byCircuit.get(circuit);
+    }
+
+    public Route byVirtual(InetSocketAddress virtual) {
+        return byVirtual.get(virtual);
+    }
+
+    public void remove(Route r) {
+        byCircuit.remove(r.circuit(), r);
+        byVirtual.remove(r.virtual(), r);
+    }
+
+    /** Moves {@code r} onto {@code kind}. */
+    public void switchTo(Route r, PathKind kind) {
+        r.kind(kind);
+    }
+
+    /** Where the route's datagrams go now, for path reports. */
+    public InetSocketAddress remoteOf(Route r) {
+        return r.kind() == PathKind.RELAY_UDP ? relay.relayUdp() : relay.relayTcp();
+    }
+
+    /** A datagram QUIC wrote (from either anchor); takes ownership. */
+    public void outbound(DatagramPacket packet) {
+        Route r = byVirtual.get(packet.recipient());
+        ByteBuf payload = packet.content();
+        if (r == null) {
+            payload.release();
+            return;
+        }
+        switch (r.kind()) {
+            case RELAY_UDP -> relay.sendUdp(r.circuit(), payload);
+            case RELAY_TCP -> relay.sendTcp(r.circuit(), payload);
+            default -> payload.release();
+        }
+    }
+
+    /** A relayed datagram of {@code circuit} arrived (UDP or TLS); takes ownership. */
+    public void relayData(int circuit, ByteBuf payload) {
+        Route r = byCircuit.get(circuit);
+        if (r == null) {
+            payload.release();
+            return;
+        }
+        (r.clientRole() ? clientAnchor : serverAnchor).inject(payload, r.virtual());
+    }
+}

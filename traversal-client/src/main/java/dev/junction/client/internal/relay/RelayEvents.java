@@ -1,0 +1,32 @@
+package dev.junction.client.internal.relay;
+
+import dev.junction.wire.control.CircuitFrames;
+import dev.junction.wire.control.CloseReason;
+import dev.junction.wire.control.LoginFrames;
+import dev.junction.wire.identity.PeerId;
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** What the relay connection reports to the client; called on the I/O thread. */
+public interface RelayEvents {
+    /** Logged in (first time or after a reconnect). */
+    void loggedIn(LoginFrames.LoginOk ok);
+
+    /** The relay's UDP binding of the session socket succeeded; {@code mapped} is what the relay saw. */
+    void udpBound(InetSocketAddress mapped);
+
+    /** A peer wants a circuit; answer with {@link RelayLink#accept} or {@link RelayLink#reject}. */
+    void incoming(int circuit, PeerId from, List<InetSocketAddress> observed);
+
+    /** The callee's side of a circuit opened (the caller's side completes its connect future). */
+    void circuitOpen(CircuitFrames.CircuitOpen open);
+
+    void circuitClosed(int circuit, CloseReason reason);
+
+    /** A relayed datagram arrived on the TLS connection; takes ownership of {@code payload}. */
+    void data(int circuit, ByteBuf payload);
+
+    /** The connection ended; the link reconnects by itself. */
+    void disconnected(String reason);
+}

@@ -1,0 +1,427 @@
+package dev.junction.client.internal.relay;
+
+import dev.junction.client.JunctionException;
+import dev.junction.client.internal.net.ClientTransport;
+import dev.junction.client.internal.tls.PeerIdTrust;
+import dev.junction.wire.Bytes;
+import dev.junction.wire.ProtocolVersion;
+import dev.junction.wire.WireFormatException;
+import dev.junction.wire.address.RelayAddress;
+import dev.junction.wire.control.CircuitFrames;
+import dev.junction.wire.control.CloseReason;
+import dev.junction.wire.control.ControlCodec;
+import dev.junction.wire.control.ControlFrame;
+import dev.junction.wire.control.ControlFrameType;
+import dev.junction.wire.control.LinkFrames;
+import dev.junction.wire.control.LoginFrames;
+import dev.junction.wire.identity.Identity;
+import dev.junction.wire.identity.PeerId;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * The client's control connection to its relay: TLS with the relay's key pinned, login, reservation
+ * refresh, keepalive, circuits, relayed DATA, and reconnection with capped, jittered backoff (also
+ * after the relay's GOING_AWAY, to its hinted successor if any). All on the I/O thread.
+ */
+public final class RelayLink {
+    private static final System.Logger LOG = System.getLogger("junction.client.relay");
+    /** First reconnect delay; doubles per failure. */
+    static final Duration BACKOFF_MIN = Duration.ofMillis(250);
+    /** Reconnect delays stop growing here so a client returns within half a minute of the relay. */
+    static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+    /** ± share of each delay randomized so clients of a restarted relay do not return in lockstep. */
+    static final double JITTER = 0.2;
+    /** TCP connect and TLS handshake together. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The login state; assigned only on the I/O thread. */
+    enum State {
+        /** No connection; a reconnect may be scheduled. */
+        DISCONNECTED,
+        /** Entered when the TLS connection opens: HELLO sent, CHALLENGE awaited. */
+        AWAIT_CHALLENGE,
+        /** Entered on a verified CHALLENGE: AUTH sent, LOGIN_OK awaited. */
+        AWAIT_LOGIN,
+        /** Entered on LOGIN_OK. */
+        LOGGED_IN,
+        /** Entered on close(): nothing reconnects. */
+        CLOSED
+    }
+
+    private final ClientTransport transport;
+    private final EventLoop loop;
+    private final Identity identity;
+    private final Supplier<String> tokens;
+    private final RelayEvents events;
+    private final Duration keepalive;
+    private RelayAddress relay;
+    private State state = State.DISCONNECTED;
+    private Channel channel;
+    private LoginFrames.LoginOk login;
+    private CompletableFuture<LoginFrames.LoginOk> firstLogin = new CompletableFuture<>();
+    private final Map<Integer, CompletableFuture<CircuitFrames.CircuitOpen>> connects = new HashMap<>();
+    private int nextRequest = 1;
+    private int failures;
+    private String goingAwayHint = "";
+    private ScheduledFuture<?> ticker;
+    private long lastRefreshNanos;
+
+    public RelayLink(ClientTransport transport, RelayAddress relay, Identity identity, Supplier<String> tokens,
+                     Duration keepalive, RelayEvents events) {
+        this.transport = transport;
+        this.loop = transport.group().next();
+        this.relay = relay;
+        this.identity = identity;
+        this.tokens = tokens;
+        this.keepalive = keepalive;
+        this.events = events;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public RelayAddress relay() {
+        return relay;
+    }
+
+    /** Connects and logs in; the future fails with the relay's reason (and no retry) if login is refused. */
+    public CompletableFuture<LoginFrames.LoginOk> start() {
+        loop.execute(this::open);
+        return firstLogin;
+    }
+
+    /** The current login, or null while not logged in. I/O thread. */
+    public LoginFrames.LoginOk login() {
+        return state == State.LOGGED_IN ? login : null;
+    }
+
+    /** The relay's UDP address (its control host and the UDP port it announced), or null before login. */
+    public InetSocketAddress relayUdp() {
+        LoginFrames.LoginOk l = login;
+        return l == null ? null : new InetSocketAddress(((InetSocketAddress) channel.remoteAddress()).getAddress(), l.udpPort());
+    }
+
+    public InetSocketAddress relayTcp() {
+        Channel c = channel;
+        return c == null ? null : (InetSocketAddress) c.remoteAddress();
+    }
+
+    private void open() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        SslContext tls;
+        try {
+            tls = SslContextBuilder.forClient().protocols("TLSv1.3").trustManager(new PeerIdTrust(relay.relayId()))
+                    .endpointIdentificationAlgorithm(null).build();
+        } catch (SSLException e) {
+            fail("cannot set up TLS: " + e.getMessage());
+            return;
+        }
+        RelayAddress target = relay;
+        new Bootstrap().group(loop).channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        SslHandler ssl = tls.newHandler(c.alloc(), target.host(), target.port());
+                        ssl.setHandshakeTimeoutMillis(CONNECT_TIMEOUT.toMillis());
+                        c.pipeline().addLast(ssl, ControlCodecHandlers.Encoder.INSTANCE, ControlCodecHandlers.splitter(),
+                                new Handler());
+                        ssl.handshakeFuture().addListener(f -> {
+                            if (f.isSuccess()) {
+                                state = State.AWAIT_CHALLENGE;
+                                c.writeAndFlush(new LoginFrames.Hello(ProtocolVersion.CURRENT, 0));
+                            } else {
+                                String why = rootMessage(f.cause());
+                                if (why.contains("pinned")) {
+                                    fatal("the relay at " + target.host() + ":" + target.port()
+                                            + " is not the one in the relay address (" + why + "); check the address");
+                                }
+                                c.close();
+                            }
+                        });
+                    }
+                }).connect(target.host(), target.port()).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        lost("cannot reach relay " + target.host() + ":" + target.port() + ": " + rootMessage(f.cause()));
+                    }
+                });
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            long circuit = ControlCodec.dataCircuit(frame);
+            if (circuit >= 0 && state == State.LOGGED_IN) {
+                events.data((int) circuit, frame.retainedSlice(frame.readerIndex() + 7, frame.readableBytes() - 7));
+                return;
+            }
+            ControlFrame f;
+            try {
+                f = ControlCodec.decode(frame);
+            } catch (WireFormatException e) {
+                LOG.log(System.Logger.Level.WARNING, "malformed frame from relay: {0}", e.getMessage());
+                ctx.close();
+                return;
+            }
+            onFrame(ctx.channel(), f);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (channel == ctx.channel()) {
+                lost("relay connection closed");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(System.Logger.Level.DEBUG, "relay connection failed: {0}", cause.toString());
+            ctx.close();
+        }
+    }
+
+    private void onFrame(Channel ch, ControlFrame f) {
+        switch (state) {
+            case AWAIT_CHALLENGE -> {
+                if (f instanceof LoginFrames.Challenge c) {
+                    onChallenge(ch, c);
+                } else {
+                    onLoginAnswer(f);
+                }
+            }
+            case AWAIT_LOGIN -> onLoginAnswer(f);
+            case LOGGED_IN -> onLoggedInFrame(ch, f);
+            default -> { }
+        }
+    }
+
+    private void onChallenge(Channel ch, LoginFrames.Challenge c) {
+        if (!c.relay().equals(relay.relayId())
+                || !Identity.verify(c.relay(), LoginFrames.signedChallengeBytes(c.nonce(), c.relay()), c.signature().toArray())) {
+            fatal("the relay did not prove the key " + relay.relayId().shortString() + " of its address; check the address");
+            ch.close();
+            return;
+        }
+        String token;
+        try {
+            token = tokens.get();
+        } catch (RuntimeException e) {
+            fatal("cannot get an admission token: " + e.getMessage());
+            ch.close();
+            return;
+        }
+        byte[] sig = identity.sign(LoginFrames.signedLoginBytes(c.relay(), c.nonce(), identity.peerId()));
+        state = State.AWAIT_LOGIN;
+        ch.writeAndFlush(new LoginFrames.Auth(identity.peerId(), Bytes.of(sig), token == null ? "" : token));
+    }
+
+    private void onLoginAnswer(ControlFrame f) {
+        if (f instanceof LoginFrames.LoginOk ok) {
+            login = ok;
+            state = State.LOGGED_IN;
+            failures = 0;
+            lastRefreshNanos = System.nanoTime();
+            startTicker();
+            events.loggedIn(ok);
+            firstLogin.complete(ok);
+        } else if (f instanceof LinkFrames.Error e) {
+            fatal("relay refused login: " + e.code().hint());
+            channel.close();
+        }
+    }
+
+    private void onLoggedInFrame(Channel ch, ControlFrame f) {
+        if (f instanceof CircuitFrames.Incoming in) {
+            events.incoming(in.circuit(), in.from(), in.observed());
+        } else if (f instanceof CircuitFrames.CircuitOpen open) {
+            CompletableFuture<CircuitFrames.CircuitOpen> waiting = open.request() == 0 ? null : connects.remove(open.request());
+            if (waiting != null) {
+                waiting.complete(open);
+            } else {
+                events.circuitOpen(open);
+            }
+        } else if (f instanceof CircuitFrames.CircuitClose close) {
+            events.circuitClosed(close.circuit(), close.reason());
+        } else if (f instanceof LinkFrames.Error e) {
+            CompletableFuture<CircuitFrames.CircuitOpen> waiting = connects.remove(e.request());
+            if (waiting != null) {
+                waiting.completeExceptionally(new JunctionException(e.code().hint()));
+            }
+        } else if (f instanceof LinkFrames.Ping p) {
+            ch.writeAndFlush(new LinkFrames.Pong(p.nonce()));
+        } else if (f instanceof LinkFrames.GoingAway away) {
+            goingAwayHint = away.reconnectHint();
+            LOG.log(System.Logger.Level.INFO, "relay going away ({0}); will reconnect", away.reason().label());
+        }
+    }
+
+    /** Opens a circuit to {@code peer}: completes with CIRCUIT_OPEN or fails with the relay's reason. */
+    public CompletableFuture<CircuitFrames.CircuitOpen> connect(PeerId peer) {
+        CompletableFuture<CircuitFrames.CircuitOpen> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (state != State.LOGGED_IN) {
+                f.completeExceptionally(new JunctionException("not connected to the relay; the client reconnects by itself, try again"));
+                return;
+            }
+            int request = nextRequest++;
+            connects.put(request, f);
+            channel.writeAndFlush(new CircuitFrames.Connect(request, peer));
+        });
+        return f;
+    }
+
+    public void accept(int circuit) {
+        send(new CircuitFrames.Accept(circuit));
+    }
+
+    public void reject(int circuit) {
+        send(new CircuitFrames.CircuitClose(circuit, CloseReason.REJECTED, 0));
+    }
+
+    public void closeCircuit(int circuit) {
+        send(new CircuitFrames.CircuitClose(circuit, CloseReason.NORMAL, 0));
+    }
+
+    public void send(ControlFrame frame) {
+        loop.execute(() -> {
+            if (state == State.LOGGED_IN) {
+                channel.writeAndFlush(frame, channel.voidPromise());
+            }
+        });
+    }
+
+    /** Sends a relayed datagram as a DATA frame (I/O thread); takes ownership; drops it if the connection is backed up. */
+    public void sendData(int circuit, ByteBuf payload) {
+        Channel ch = channel;
+        if (state != State.LOGGED_IN || ch == null || !ch.isWritable()) {
+            payload.release();
+            return;
+        }
+        ByteBuf header = ch.alloc().ioBuffer(7).writeByte(ControlFrameType.DATA.byteValue())
+                .writeShort(4 + payload.readableBytes()).writeInt(circuit);
+        ch.writeAndFlush(ch.alloc().compositeBuffer(2).addComponents(true, header, payload), ch.voidPromise());
+    }
+
+    private void startTicker() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        long period = Math.min(keepalive.toMillis(), login.keepaliveSeconds() * 1000L);
+        ticker = loop.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        if (state != State.LOGGED_IN) {
+            return;
+        }
+        channel.writeAndFlush(new LinkFrames.Ping(System.nanoTime()), channel.voidPromise());
+        if (System.nanoTime() - lastRefreshNanos > TimeUnit.SECONDS.toNanos(login.lifetimeSeconds()) / 2) {
+            lastRefreshNanos = System.nanoTime();
+            channel.writeAndFlush(new LoginFrames.Refresh(), channel.voidPromise());
+        }
+    }
+
+    private void lost(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean wasLoggedIn = state == State.LOGGED_IN;
+        state = State.DISCONNECTED;
+        channel = null;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        connects.values().forEach(f -> f.completeExceptionally(new JunctionException("relay connection lost: " + reason)));
+        connects.clear();
+        if (wasLoggedIn) {
+            events.disconnected(reason);
+        }
+        if (!firstLogin.isDone() && failures >= 2) {
+            firstLogin.completeExceptionally(new JunctionException(reason));
+        }
+        if (!goingAwayHint.isEmpty()) {
+            try {
+                relay = RelayAddress.parse(goingAwayHint);
+            } catch (WireFormatException e) {
+                LOG.log(System.Logger.Level.WARNING, "ignoring malformed reconnect hint: {0}", goingAwayHint);
+            }
+            goingAwayHint = "";
+        }
+        long base = Math.min(BACKOFF_MAX.toMillis(), BACKOFF_MIN.toMillis() << Math.min(failures, 16));
+        long delay = (long) (base * (1 - JITTER + 2 * JITTER * ThreadLocalRandom.current().nextDouble()));
+        failures++;
+        loop.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** A failure retrying cannot fix (refused login, wrong relay): stop and report it. */
+    private void fatal(String reason) {
+        LOG.log(System.Logger.Level.WARNING, reason);
+        if (!firstLogin.isDone()) {
+            firstLogin.completeExceptionally(new JunctionException(reason));
+            state = State.CLOSED;
+        }
+    }
+
+    private void fail(String reason) {
+        fatal(reason);
+    }
+
+    public void close() {
+        loop.execute(() -> {
+            state = State.CLOSED;
+            if (ticker != null) {
+                ticker.cancel(false);
+            }
+            if (channel != null) {
+                channel.close();
+            }
+            if (!firstLogin.isDone()) {
+                firstLogin.completeExceptionally(new JunctionException("client closed"));
+            }
+        });
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.toString() : c.getMessage();
+    }
+
+    /** Addresses for candidate exchange: the relay's view of this client. */
+    public List<InetSocketAddress> observed() {
+        return login == null ? List.of() : List.of(login.observed());
+    }
+}
