@@ -126,14 +126,16 @@ class CircuitTest {
     }
 
     @Test
-    void calleeRejectingClosesTheCircuitForTheCaller() throws Exception {
+    void calleeRejectingAnswersTheCallersConnectWithRejected() throws Exception {
         relay = TestRelay.start(dir);
         Peer a = peer();
         Peer b = peer();
         a.control().send(new CircuitFrames.Connect(1, b.id().peerId()));
         int id = b.control().expect(CircuitFrames.Incoming.class).circuit();
         b.control().send(new CircuitFrames.CircuitClose(id, CloseReason.REJECTED, 0));
-        assertThat(a.control().expect(CircuitFrames.CircuitClose.class).reason()).isEqualTo(CloseReason.REJECTED);
+        LinkFrames.Error refused = a.control().expect(LinkFrames.Error.class);
+        assertThat(refused.request()).isEqualTo(1);
+        assertThat(refused.code()).isEqualTo(ErrorCode.REJECTED);
         assertThat(relay.server.circuitCount()).isZero();
     }
 

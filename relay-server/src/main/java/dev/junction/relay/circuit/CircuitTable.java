@@ -6,6 +6,7 @@ import dev.junction.relay.reservation.ReservationRegistry;
 import dev.junction.wire.control.CircuitFrames;
 import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.ErrorCode;
+import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.identity.PeerId;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -97,10 +98,12 @@ public final class CircuitTable {
      * null). Idempotent.
      */
     public void close(Circuit c, CloseReason reason, Reservation initiator) {
+        boolean wasPending;
         synchronized (c) {
             if (c.state() == Circuit.State.CLOSED) {
                 return;
             }
+            wasPending = c.state() == Circuit.State.PENDING;
             c.state(Circuit.State.CLOSED);
         }
         circuits.remove(c.id(), c);
@@ -109,7 +112,14 @@ public final class CircuitTable {
         metrics.circuitClosed(reason); // before the peers hear of it, so a scrape never lags what they saw
         CircuitFrames.CircuitClose frame = new CircuitFrames.CircuitClose(c.id(), reason, c.bytes());
         for (Reservation side : new Reservation[] {c.caller(), c.callee()}) {
-            if (side != initiator) {
+            if (side == initiator) {
+                continue;
+            }
+            if (wasPending && side == c.caller()) {
+                // The caller has not learnt the circuit ID yet: answer its CONNECT request instead.
+                ErrorCode code = reason == CloseReason.RELAY_DRAINING ? ErrorCode.DRAINING : ErrorCode.REJECTED;
+                side.link().send(new LinkFrames.Error(c.request(), code, code.hint()));
+            } else {
                 side.link().send(frame);
             }
         }

@@ -75,6 +75,7 @@ public final class RelayLink {
     private final Supplier<String> tokens;
     private final RelayEvents events;
     private final Duration keepalive;
+    private final List<RelayAddress> relays;
     private RelayAddress relay;
     private State state = State.DISCONNECTED;
     private Channel channel;
@@ -87,11 +88,19 @@ public final class RelayLink {
     private ScheduledFuture<?> ticker;
     private long lastRefreshNanos;
 
-    public RelayLink(ClientTransport transport, RelayAddress relay, Identity identity, Supplier<String> tokens,
+    /**
+     * A link to the first of {@code relays}; the others are fallbacks, tried in turn whenever two
+     * connection attempts in a row fail.
+     */
+    public RelayLink(ClientTransport transport, List<RelayAddress> relays, Identity identity, Supplier<String> tokens,
                      Duration keepalive, RelayEvents events) {
+        if (relays.isEmpty()) {
+            throw new IllegalArgumentException("no relay address");
+        }
         this.transport = transport;
         this.loop = transport.group().next();
-        this.relay = relay;
+        this.relays = List.copyOf(relays);
+        this.relay = relays.get(0);
         this.identity = identity;
         this.tokens = tokens;
         this.keepalive = keepalive;
@@ -367,8 +376,11 @@ public final class RelayLink {
         if (wasLoggedIn) {
             events.disconnected(reason);
         }
-        if (!firstLogin.isDone() && failures >= 2) {
+        if (!firstLogin.isDone() && failures >= 2 * relays.size() - 1) {
             firstLogin.completeExceptionally(new JunctionException(reason));
+        }
+        if (failures % 2 == 1 && relays.size() > 1) {
+            relay = relays.get((relays.indexOf(relay) + 1) % relays.size());
         }
         if (!goingAwayHint.isEmpty()) {
             try {
@@ -412,7 +424,7 @@ public final class RelayLink {
         });
     }
 
-    static String rootMessage(Throwable t) {
+    public static String rootMessage(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();

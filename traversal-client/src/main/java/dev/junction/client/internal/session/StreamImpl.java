@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,7 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
     private int queued;
     private boolean eof;
     private boolean paused;
+    private boolean finQueued;
     private IOException failure;
     private final InputStream in = new In();
     private final OutputStream out = new Out();
@@ -104,12 +106,15 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
         synchronized (lock) {
             if (!eof) {
                 eof = true;
-                if (error != null && received.isEmpty()) {
-                    failure = error;
-                }
+                failure = error; // thrown once the bytes that did arrive have been read
             }
             while (!readers.isEmpty()) {
-                readers.poll().complete(ByteBuffer.allocate(0));
+                CompletableFuture<ByteBuffer> r = readers.poll();
+                if (failure != null) {
+                    r.completeExceptionally(failure);
+                } else {
+                    r.complete(ByteBuffer.allocate(0));
+                }
             }
             lock.notifyAll();
         }
@@ -173,7 +178,8 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
                 return CompletableFuture.completedFuture(copy.flip());
             }
             if (eof) {
-                return CompletableFuture.completedFuture(ByteBuffer.allocate(0));
+                return failure != null ? CompletableFuture.failedFuture(failure)
+                        : CompletableFuture.completedFuture(ByteBuffer.allocate(0));
             }
             CompletableFuture<ByteBuffer> f = new CompletableFuture<>();
             readers.add(f);
@@ -214,7 +220,7 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
                     }
                 }
             }
-            if (!channel.isActive() || channel.isOutputShutdown()) {
+            if (!channel.isActive() || finQueued) {
                 throw new IOException("stream is closed");
             }
             channel.writeAndFlush(Unpooled.copiedBuffer(b, off, n), channel.voidPromise());
@@ -235,9 +241,16 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
 
     @Override
     public void shutdownOutput() {
-        if (channel.isActive() && !channel.isOutputShutdown()) {
-            channel.shutdownOutput();
+        synchronized (lock) {
+            if (finQueued || !channel.isActive()) {
+                return;
+            }
+            finQueued = true;
         }
+        // A FIN frame through the pipeline, behind every queued write. QuicStreamChannel.shutdownOutput()
+        // would hand the FIN to quiche at once, ahead of writes still queued in the channel, and the
+        // peer would read a truncated stream.
+        channel.writeAndFlush(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true), channel.voidPromise());
     }
 
     @Override

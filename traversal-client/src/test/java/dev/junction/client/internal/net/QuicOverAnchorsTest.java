@@ -89,6 +89,12 @@ class QuicOverAnchorsTest {
             stream.writeAndFlush(Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
             assertThat(echoed.get(5, TimeUnit.SECONDS)).isEqualTo("hello");
             assertThat(serverSawClient.get(5, TimeUnit.SECONDS)).isEqualTo(client.peerId());
+            assertThat(dev.junction.client.internal.session.QuicEndpoint.verifiedPeer(quic, server.peerId())).isEqualTo(server.peerId());
+            PeerId someoneElse = Identity.generate().peerId();
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> dev.junction.client.internal.session.QuicEndpoint.verifiedPeer(quic, someoneElse))
+                    .isInstanceOf(java.security.cert.CertificateException.class)
+                    .hasMessageContaining("proved it is " + server.peerId()).hasMessageContaining("not " + someoneElse);
             quic.close().sync();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();

@@ -1,0 +1,438 @@
+package dev.junction.client.internal;
+
+import dev.junction.client.ClientListener;
+import dev.junction.client.ClientOptions;
+import dev.junction.client.JunctionException;
+import dev.junction.client.PathInfo;
+import dev.junction.client.PathKind;
+import dev.junction.client.Session;
+import dev.junction.client.internal.discovery.StunClient;
+import dev.junction.client.internal.net.ClientTransport;
+import dev.junction.client.internal.net.SessionSocket;
+import dev.junction.client.internal.path.PathMux;
+import dev.junction.client.internal.path.RelayPaths;
+import dev.junction.client.internal.path.Route;
+import dev.junction.client.internal.relay.RelayEvents;
+import dev.junction.client.internal.relay.RelayLink;
+import dev.junction.client.internal.relay.UdpBinding;
+import dev.junction.client.internal.session.QuicEndpoint;
+import dev.junction.client.internal.session.SessionImpl;
+import dev.junction.wire.WireFormatException;
+import dev.junction.wire.address.RelayAddress;
+import dev.junction.wire.control.CircuitFrames;
+import dev.junction.wire.control.CloseReason;
+import dev.junction.wire.control.LoginFrames;
+import dev.junction.wire.identity.Identity;
+import dev.junction.wire.identity.PeerId;
+import dev.junction.wire.udp.UdpCodec;
+import dev.junction.wire.udp.UdpFrame;
+import dev.junction.wire.udp.UdpFrameType;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Everything of one client wired together on its I/O thread: the session socket, STUN, the relay
+ * link and UDP binding, the path mux, and QUIC sessions. {@code TraversalClient} is its public face.
+ */
+public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.Inbound, UdpBinding.Listener {
+    private static final System.Logger LOG = System.getLogger("junction.client");
+    /** Threads for application callbacks (accept handlers, stream handlers); beyond this they are refused. */
+    static final int MAX_APP_THREADS = 256;
+
+    private final Identity identity;
+    private final ClientOptions options;
+    private final ClientListener listener;
+    private final Consumer<Session> acceptor;
+    private final ClientTransport transport;
+    private final ExecutorService app;
+    private final EventLoop loop;
+    private final SessionSocket socket;
+    private final StunClient stun;
+    private final PathMux mux;
+    private final QuicEndpoint quic;
+    private final RelayLink link;
+    private final UdpBinding udp;
+    private final Map<Integer, QuicChannel> sessions = new HashMap<>();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private InetSocketAddress udpMapped;
+
+    private ClientCore(ClientTransport transport, Identity identity, List<RelayAddress> relays, Supplier<String> tokens, ClientOptions options,
+                       ClientListener listener, Consumer<Session> acceptor, InetSocketAddress bind) throws InterruptedException {
+        this.transport = transport;
+        this.identity = identity;
+        this.options = options;
+        this.listener = listener;
+        this.acceptor = acceptor;
+        this.app = appExecutor();
+        this.link = new RelayLink(transport, relays, identity, tokens, options.keepalive(), this);
+        this.loop = link.loop();
+        this.socket = SessionSocket.bind(transport, bind, this);
+        this.stun = new StunClient(loop, socket::send);
+        this.mux = new PathMux(this);
+        this.quic = QuicEndpoint.bind(transport, identity, options, mux, this::serverConnection);
+        this.udp = new UdpBinding(loop, socket, options.keepalive(), this);
+    }
+
+    /** Binds the session socket and logs in; completes once the relay paths are known. */
+    public static CompletableFuture<ClientCore> start(Identity identity, List<RelayAddress> relays, Supplier<String> tokens,
+                                                      ClientOptions options, ClientListener listener,
+                                                      Consumer<Session> acceptor, InetSocketAddress bind) {
+        ClientCore core;
+        ClientTransport transport = new ClientTransport();
+        try {
+            core = new ClientCore(transport, identity, relays, tokens, options, listener, acceptor, bind);
+        } catch (InterruptedException e) {
+            transport.shutdown();
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new JunctionException("interrupted while starting"));
+        } catch (Exception e) { // Netty's bind throws BindException without declaring it
+            transport.shutdown();
+            return CompletableFuture.failedFuture(new JunctionException("cannot bind the session socket to " + bind
+                    + ": " + RelayLink.rootMessage(e) + "; choose another local address or port", e));
+        }
+        CompletableFuture<ClientCore> started = new CompletableFuture<>();
+        core.link.start().whenComplete((ok, e) -> {
+            if (e != null) {
+                core.close();
+                started.completeExceptionally(e instanceof JunctionException ? e : new JunctionException(e.getMessage(), e));
+            }
+        });
+        core.ready.thenRun(() -> started.complete(core));
+        started.orTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((c, e) -> {
+            if (e instanceof java.util.concurrent.TimeoutException) {
+                core.close();
+            }
+        });
+        return started;
+    }
+
+    private static ExecutorService appExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(0, MAX_APP_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "junction-app-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public PeerId peerId() {
+        return identity.peerId();
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public StunClient stun() {
+        return stun;
+    }
+
+    public SessionSocket socket() {
+        return socket;
+    }
+
+    public RelayAddress relay() {
+        return link.relay();
+    }
+
+    /** The session socket's address as the relay sees it over UDP, or null when UDP is not bound. */
+    public InetSocketAddress udpMapped() {
+        return udpMapped;
+    }
+
+    // ---- relay link events -------------------------------------------------------------------
+
+    @Override
+    public void loggedIn(LoginFrames.LoginOk ok) {
+        listener.relayConnected(link.relay().toString());
+        if (options.relayUdp()) {
+            udp.start(link.relayUdp(), ok.reservation(), ok.udpBindKey().toArray(), Duration.ofSeconds(ok.keepaliveSeconds()));
+        } else {
+            ready.complete(null);
+        }
+    }
+
+    @Override
+    public void udpBound(InetSocketAddress mapped) {
+        udpMapped = mapped;
+        ready.complete(null);
+        moveRelayed(PathKind.RELAY_TCP, PathKind.RELAY_UDP);
+    }
+
+    @Override
+    public void udpUnbound(String reason) {
+        LOG.log(System.Logger.Level.INFO, "relayed UDP unavailable: {0}; using the TLS connection", reason);
+        udpMapped = null;
+        ready.complete(null);
+        moveRelayed(PathKind.RELAY_UDP, PathKind.RELAY_TCP);
+    }
+
+    private void moveRelayed(PathKind from, PathKind to) {
+        for (Map.Entry<Integer, QuicChannel> e : sessions.entrySet()) {
+            Route r = mux.byCircuit(e.getKey());
+            SessionImpl s = SessionImpl.of(e.getValue());
+            if (r != null && s != null && r.kind() == from) {
+                mux.switchTo(r, to);
+                PathInfo p = new PathInfo(to, mux.remoteOf(r), s.elapsedMillis());
+                s.pathChanged(p);
+                listener.pathChanged(s, p);
+            }
+        }
+    }
+
+    private PathKind relayKind() {
+        return udp.bound() ? PathKind.RELAY_UDP : PathKind.RELAY_TCP;
+    }
+
+    @Override
+    public void incoming(int circuit, PeerId from, List<InetSocketAddress> observed) {
+        if (acceptor == null) {
+            link.reject(circuit);
+            return;
+        }
+        Route r = mux.open(circuit, from, false, relayKind());
+        link.accept(circuit);
+        // The caller's handshake must complete in time, or the circuit is given back.
+        loop.schedule(() -> {
+            if (mux.byCircuit(circuit) == r && !sessions.containsKey(circuit)) {
+                mux.remove(r);
+                link.closeCircuit(circuit);
+            }
+        }, options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void circuitOpen(CircuitFrames.CircuitOpen open) {
+        // The callee's route exists since it accepted; QUIC's handshake proves the rest.
+    }
+
+    @Override
+    public void circuitClosed(int circuit, CloseReason reason) {
+        endSession(circuit, "the relay closed the circuit: " + reason.label());
+    }
+
+    private void endSession(int circuit, String reason) {
+        Route r = mux.byCircuit(circuit);
+        if (r != null) {
+            mux.remove(r);
+        }
+        QuicChannel q = sessions.remove(circuit);
+        if (q != null) {
+            closeReason(q, reason);
+            q.close();
+        }
+    }
+
+    @Override
+    public void data(int circuit, ByteBuf payload) {
+        mux.relayData(circuit, payload);
+    }
+
+    @Override
+    public void disconnected(String reason) {
+        udp.stop();
+        udpMapped = null;
+        listener.relayDisconnected(reason);
+        // Circuits die with the relay connection; their sessions end now rather than at idle timeout.
+        for (Integer circuit : new ArrayList<>(sessions.keySet())) {
+            endSession(circuit, "relay connection lost: " + reason);
+        }
+    }
+
+    // ---- relay paths (for the mux) -----------------------------------------------------------
+
+    @Override
+    public void sendUdp(int circuit, ByteBuf payload) {
+        InetSocketAddress to = udp.relay();
+        if (to == null || !udp.bound()) {
+            link.sendData(circuit, payload);
+            return;
+        }
+        ByteBuf header = socket.channel().alloc().ioBuffer(5).writeByte(UdpFrameType.RELAY_DATA.byteValue()).writeInt(circuit);
+        socket.send(socket.channel().alloc().compositeBuffer(2).addComponents(true, header, payload), to);
+    }
+
+    @Override
+    public void sendTcp(int circuit, ByteBuf payload) {
+        link.sendData(circuit, payload);
+    }
+
+    @Override
+    public InetSocketAddress relayUdp() {
+        return udp.relay();
+    }
+
+    @Override
+    public InetSocketAddress relayTcp() {
+        return link.relayTcp();
+    }
+
+    // ---- session socket ----------------------------------------------------------------------
+
+    @Override
+    public void stun(DatagramPacket packet) {
+        stun.onPacket(packet);
+    }
+
+    @Override
+    public void junction(DatagramPacket packet) {
+        try {
+            ByteBuf c = packet.content();
+            long circuit = UdpCodec.relayDataCircuit(c);
+            if (circuit >= 0) {
+                if (packet.sender().equals(udp.relay())) {
+                    mux.relayData((int) circuit, c.retainedSlice(c.readerIndex() + 5, c.readableBytes() - 5));
+                }
+                return;
+            }
+            udp.onFrame(UdpCodec.decode(c), packet.sender());
+        } catch (WireFormatException e) {
+            LOG.log(System.Logger.Level.DEBUG, "dropped a malformed datagram from {0}: {1}", packet.sender(), e.getMessage());
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Override
+    public void quic(DatagramPacket packet) {
+        packet.release(); // direct QUIC paths arrive with hole punching
+    }
+
+    // ---- sessions ----------------------------------------------------------------------------
+
+    /** Opens a session to {@code peer} through the relay. */
+    public CompletableFuture<Session> connect(PeerId peer) {
+        long start = System.nanoTime();
+        CompletableFuture<Session> result = new CompletableFuture<>();
+        link.connect(peer).whenComplete((open, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e instanceof JunctionException ? e : new JunctionException(e.getMessage(), e));
+                return;
+            }
+            loop.execute(() -> handshake(open, peer, start, result));
+        });
+        ScheduledFuture<?> timeout = loop.schedule(() -> result.completeExceptionally(new JunctionException(
+                "no session with " + peer.shortString() + " within " + options.connectTimeout().toSeconds()
+                        + " s; is the peer online and accepting?")), options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        result.whenComplete((s, e) -> timeout.cancel(false));
+        return result;
+    }
+
+    private void handshake(CircuitFrames.CircuitOpen open, PeerId peer, long start, CompletableFuture<Session> result) {
+        Route r = mux.open(open.circuit(), peer, true, relayKind());
+        quic.connect(r.virtual()).addListener(f -> {
+            if (!f.isSuccess() || result.isDone()) {
+                mux.remove(r);
+                link.closeCircuit(open.circuit());
+                if (f.isSuccess()) {
+                    ((QuicChannel) f.getNow()).close();
+                }
+                result.completeExceptionally(new JunctionException("the secure handshake with " + peer.shortString()
+                        + " failed: " + (f.cause() == null ? "timed out" : RelayLink.rootMessage(f.cause())), f.cause()));
+                return;
+            }
+            QuicChannel q = (QuicChannel) f.getNow();
+            SessionImpl s = establish(q, r, start);
+            if (s == null) {
+                result.completeExceptionally(new JunctionException("the peer behind the relay could not prove it is "
+                        + peer + "; the relay or the peer is not who it claims"));
+            } else {
+                result.complete(s);
+            }
+        });
+    }
+
+    /** An incoming QUIC connection completed its handshake (I/O thread). */
+    private void serverConnection(QuicChannel q) {
+        Route r = q.remoteSocketAddress() instanceof InetSocketAddress v ? mux.byVirtual(v) : null;
+        if (r == null || r.clientRole()) {
+            q.close();
+            return;
+        }
+        SessionImpl s = establish(q, r, r.startNanos());
+        if (s != null) {
+            try {
+                app.execute(() -> acceptor.accept(s));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.log(System.Logger.Level.WARNING, "too many busy accept handlers; closing session with {0}", r.peer());
+                s.close();
+            }
+        }
+    }
+
+    /** Verifies the peer's certificate against the route's PeerId and makes the session; null if it fails. */
+    private SessionImpl establish(QuicChannel q, Route r, long start) {
+        try {
+            QuicEndpoint.verifiedPeer(q, r.peer());
+        } catch (CertificateException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing session on circuit {0}: {1}", r.circuit(), e.getMessage());
+            q.close();
+            mux.remove(r);
+            link.closeCircuit(r.circuit());
+            return null;
+        }
+        SessionImpl s = new SessionImpl(q, r.peer(), app, start,
+                new PathInfo(r.kind(), mux.remoteOf(r), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+        sessions.put(r.circuit(), q);
+        q.closeFuture().addListener(x -> {
+            if (sessions.remove(r.circuit(), q)) {
+                mux.remove(r);
+                link.closeCircuit(r.circuit());
+                closeReason(q, "closed");
+            }
+        });
+        listener.pathChanged(s, s.activePath());
+        return s;
+    }
+
+    private void closeReason(QuicChannel q, String reason) {
+        SessionImpl s = SessionImpl.of(q);
+        if (s != null) {
+            listener.sessionClosed(s, reason);
+        }
+    }
+
+    /** Closes every session, the relay connection and the sockets; waits up to about two seconds. */
+    public void close() {
+        if (loop.inEventLoop()) {
+            Thread t = new Thread(this::close, "junction-close");
+            t.setDaemon(true);
+            t.start();
+            return;
+        }
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        link.close();
+        loop.submit(() -> {
+            udp.stop();
+            new ArrayList<>(sessions.values()).forEach(QuicChannel::close);
+        }).awaitUninterruptibly(1000);
+        // A moment for the CONNECTION_CLOSE frames to leave before the sockets go.
+        loop.schedule(() -> {
+            quic.close();
+            socket.close();
+        }, 50, TimeUnit.MILLISECONDS).awaitUninterruptibly(1000);
+        transport.shutdown();
+        app.shutdownNow();
+    }
+}

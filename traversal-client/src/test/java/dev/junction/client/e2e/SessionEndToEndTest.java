@@ -1,0 +1,161 @@
+package dev.junction.client.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.junction.client.ClientOptions;
+import dev.junction.client.PathKind;
+import dev.junction.client.Session;
+import dev.junction.client.Stream;
+import dev.junction.client.TraversalClient;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Two clients and a real relay on loopback: sessions, streams and both relay paths, end to end. */
+class SessionEndToEndTest {
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T t) {
+        open.add(t);
+        return t;
+    }
+
+    /** Answers every stream with the SHA-256 of everything read from it. */
+    static void digestEveryStream(Session s) {
+        s.onStream(stream -> {
+            try (InputStream in = stream.input(); OutputStream out = stream.output()) {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                byte[] buf = new byte[64 << 10];
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    sha.update(buf, 0, n);
+                }
+                out.write(sha.digest());
+            } catch (Exception e) {
+                stream.close();
+            }
+        });
+    }
+
+    /** Echoes every stream. */
+    static void echoEveryStream(Session s) {
+        s.onStream(stream -> {
+            try (InputStream in = stream.input(); OutputStream out = stream.output()) {
+                in.transferTo(out);
+            } catch (Exception e) {
+                stream.close();
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void hundredMegabytesOnOneStreamArriveIntact(boolean udp) throws Exception {
+        LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
+        ClientOptions options = ClientOptions.DEFAULTS.withRelayUdp(udp);
+        TraversalClient bob = keep(relay.client(options, SessionEndToEndTest::digestEveryStream));
+        TraversalClient alice = keep(relay.client(options, null));
+
+        Session session = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
+        assertThat(session.remotePeer()).isEqualTo(bob.peerId());
+        assertThat(session.activePath().kind()).isEqualTo(udp ? PathKind.RELAY_UDP : PathKind.RELAY_TCP);
+
+        Stream stream = session.openStream().get(5, TimeUnit.SECONDS);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        Random random = new Random(42);
+        byte[] chunk = new byte[256 << 10];
+        long total = 100L << 20;
+        try (OutputStream out = stream.output()) {
+            for (long sent = 0; sent < total; sent += chunk.length) {
+                random.nextBytes(chunk);
+                sha.update(chunk);
+                out.write(chunk);
+            }
+        }
+        byte[] answer = stream.input().readAllBytes();
+        assertThat(answer).isEqualTo(sha.digest());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void hundredConcurrentStreamsEachEchoTheirOwnBytes(boolean udp) throws Exception {
+        LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
+        ClientOptions options = ClientOptions.DEFAULTS.withRelayUdp(udp);
+        TraversalClient bob = keep(relay.client(options, SessionEndToEndTest::echoEveryStream));
+        TraversalClient alice = keep(relay.client(options, null));
+        Session session = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
+
+        List<CompletableFuture<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            int seed = i;
+            Stream stream = session.openStream().get(5, TimeUnit.SECONDS);
+            results.add(CompletableFuture.supplyAsync(() -> {
+                byte[] data = new byte[32 << 10];
+                new Random(seed).nextBytes(data);
+                CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return stream.input().readAllBytes();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                try (OutputStream out = stream.output()) {
+                    out.write(data);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return Arrays.equals(echoed.join(), data);
+            }, java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r);
+                t.setDaemon(true);
+                return t;
+            })));
+        }
+        for (CompletableFuture<Boolean> r : results) {
+            assertThat(r.get(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void theCalleeSeesTheCallerItsStreamsAndItsPath() throws Exception {
+        LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
+        CompletableFuture<Session> accepted = new CompletableFuture<>();
+        TraversalClient bob = keep(relay.client(ClientOptions.DEFAULTS, accepted::complete));
+        TraversalClient alice = keep(relay.client(ClientOptions.DEFAULTS, null));
+        Session a = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
+        Stream s = a.openStream().get(5, TimeUnit.SECONDS);
+        s.output().write("hi".getBytes());
+        s.output().flush();
+        Session b = accepted.get(5, TimeUnit.SECONDS);
+        assertThat(b.remotePeer()).isEqualTo(alice.peerId());
+        assertThat(b.activePath().kind()).isEqualTo(PathKind.RELAY_UDP);
+        Stream in = b.acceptStream(Duration.ofSeconds(5));
+        assertThat(in).isNotNull();
+        byte[] two = in.input().readNBytes(2);
+        assertThat(new String(two)).isEqualTo("hi");
+        a.close();
+        b.closeFuture().get(5, TimeUnit.SECONDS);
+    }
+}

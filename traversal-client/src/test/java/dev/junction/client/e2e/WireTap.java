@@ -1,0 +1,137 @@
+package dev.junction.client.e2e;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A transparent proxy in front of a relay on another loopback address: TCP on the control port and
+ * UDP on the relay's UDP port, so a client that dials the tap's address reaches the relay while the
+ * tap records every UDP datagram the relay receives and sends (exactly the bytes the relay sees on
+ * its UDP path).
+ */
+final class WireTap implements AutoCloseable {
+    static final int MAX_RECORDED = 64 << 20;
+    private final ServerSocket tcp;
+    private final DatagramSocket udp;
+    private final InetSocketAddress relayTcp;
+    private final InetSocketAddress relayUdp;
+    private final Map<InetSocketAddress, DatagramSocket> upstream = new ConcurrentHashMap<>();
+    private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+    private final ByteArrayOutputStream recorded = new ByteArrayOutputStream();
+    private volatile boolean closed;
+
+    WireTap(InetAddress at, InetSocketAddress relayTcp, InetSocketAddress relayUdp) throws IOException {
+        this.relayTcp = relayTcp;
+        this.relayUdp = relayUdp;
+        this.tcp = new ServerSocket(relayTcp.getPort(), 50, at);
+        this.udp = new DatagramSocket(new InetSocketAddress(at, relayUdp.getPort()));
+        daemon(this::acceptLoop);
+        daemon(this::udpLoop);
+    }
+
+    private static void daemon(Runnable r) {
+        Thread t = new Thread(r, "wiretap");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket client = tcp.accept();
+                Socket relay = new Socket(relayTcp.getAddress(), relayTcp.getPort());
+                closeables.add(client);
+                closeables.add(relay);
+                daemon(() -> pump(client, relay));
+                daemon(() -> pump(relay, client));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void pump(Socket from, Socket to) {
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            // one side closed
+        }
+    }
+
+    private void udpLoop() {
+        byte[] buf = new byte[65536];
+        while (!closed) {
+            try {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                udp.receive(p);
+                InetSocketAddress client = (InetSocketAddress) p.getSocketAddress();
+                record(p);
+                DatagramSocket up = upstream.computeIfAbsent(client, this::open);
+                up.send(new DatagramPacket(p.getData(), p.getOffset(), p.getLength(), relayUdp));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private DatagramSocket open(InetSocketAddress client) {
+        try {
+            DatagramSocket up = new DatagramSocket(new InetSocketAddress(relayUdp.getAddress(), 0));
+            closeables.add(up);
+            daemon(() -> {
+                byte[] buf = new byte[65536];
+                while (!closed) {
+                    try {
+                        DatagramPacket p = new DatagramPacket(buf, buf.length);
+                        up.receive(p);
+                        record(p);
+                        udp.send(new DatagramPacket(p.getData(), p.getOffset(), p.getLength(), client));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            return up;
+        } catch (SocketException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void record(DatagramPacket p) {
+        synchronized (recorded) {
+            if (recorded.size() < MAX_RECORDED) {
+                recorded.write(p.getData(), p.getOffset(), p.getLength());
+            }
+        }
+    }
+
+    /** Every UDP byte seen so far, in both directions. */
+    byte[] recorded() {
+        synchronized (recorded) {
+            return recorded.toByteArray();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        closed = true;
+        tcp.close();
+        udp.close();
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+}
