@@ -1,6 +1,7 @@
 package dev.junction.client;
 
 import dev.junction.wire.identity.PeerId;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -22,6 +23,19 @@ public interface Session extends AutoCloseable {
 
     /** The next stream the peer opens, waiting at most {@code timeout}. */
     Stream acceptStream(Duration timeout) throws InterruptedException;
+
+    /** The largest application datagram {@link #sendDatagram} takes. */
+    int MAX_DATAGRAM = 1000;
+
+    /**
+     * Sends an unreliable datagram (QUIC DATAGRAM, RFC 9221): it may be lost or arrive out of order,
+     * never blocks, and is encrypted like the streams. False if it is larger than
+     * {@link #MAX_DATAGRAM} or the session has ended.
+     */
+    boolean sendDatagram(ByteBuffer data);
+
+    /** Called with every datagram the peer sends (on the client's I/O thread: do not block). */
+    void onDatagram(Consumer<ByteBuffer> handler);
 
     /** The path datagrams take now. */
     PathInfo activePath();

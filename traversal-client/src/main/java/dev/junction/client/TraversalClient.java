@@ -1,6 +1,7 @@
 package dev.junction.client;
 
 import dev.junction.client.internal.ClientCore;
+import dev.junction.client.internal.discovery.NatProbe;
 import dev.junction.wire.WireFormatException;
 import dev.junction.wire.address.RelayAddress;
 import dev.junction.wire.identity.Identity;
@@ -77,6 +78,21 @@ public final class TraversalClient implements AutoCloseable {
      */
     public CompletableFuture<Session> connect(PeerId peer) {
         return core.connect(Objects.requireNonNull(peer, "peer"));
+    }
+
+    /**
+     * Runs a NAT check on the session socket against the relay's STUN endpoint (see {@link NatCheck});
+     * completes within {@value NatCheck#BUDGET_MILLIS} ms.
+     */
+    public CompletableFuture<NatReport> checkNat() {
+        InetSocketAddress server = core.relayStun();
+        if (server == null) {
+            return CompletableFuture.failedFuture(new JunctionException("not logged in to the relay yet; try again"));
+        }
+        long t0 = System.nanoTime();
+        CompletableFuture<InetSocketAddress> tcp = CompletableFuture.supplyAsync(() -> NatCheck.tcpMapped(server));
+        return new NatProbe(core.stun(), core.socket().localAddress()).run(server)
+                .thenCombine(tcp, (r, t) -> NatCheck.report(server, r, core.socket().localAddress(), t, t0));
     }
 
     /** Ends every session and leaves the relay. */

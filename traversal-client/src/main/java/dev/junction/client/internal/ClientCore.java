@@ -154,6 +154,11 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         return link.relay();
     }
 
+    /** The relay's STUN (and relayed UDP) endpoint, or null before the first login. */
+    public InetSocketAddress relayStun() {
+        return link.relayUdp();
+    }
+
     /** The session socket's address as the relay sees it over UDP, or null when UDP is not bound. */
     public InetSocketAddress udpMapped() {
         return udpMapped;
@@ -391,7 +396,8 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
             return null;
         }
         SessionImpl s = new SessionImpl(q, r.peer(), app, start,
-                new PathInfo(r.kind(), mux.remoteOf(r), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+                new PathInfo(r.kind(), mux.remoteOf(r), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
+                options.sessionIdleTimeout());
         sessions.put(r.circuit(), q);
         q.closeFuture().addListener(x -> {
             if (sessions.remove(r.circuit(), q)) {

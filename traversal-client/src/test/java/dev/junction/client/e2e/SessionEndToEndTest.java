@@ -158,4 +158,33 @@ class SessionEndToEndTest {
         a.close();
         b.closeFuture().get(5, TimeUnit.SECONDS);
     }
+
+    @Test
+    void anIdleSessionOutlivesTheIdleTimeoutAndCarriesDatagrams() throws Exception {
+        LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
+        ClientOptions shortIdle = new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(10), true, Duration.ofSeconds(2));
+        CompletableFuture<Session> accepted = new CompletableFuture<>();
+        TraversalClient bob = keep(relay.client(shortIdle, s -> {
+            echoEveryStream(s);
+            accepted.complete(s);
+        }));
+        TraversalClient alice = keep(relay.client(shortIdle, null));
+        Session a = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
+        Session b = accepted.get(5, TimeUnit.SECONDS);
+
+        Thread.sleep(5000); // 2.5 idle timeouts without a byte from the application
+        assertThat(a.closeFuture()).isNotDone();
+        Stream s = a.openStream().get(5, TimeUnit.SECONDS);
+        s.output().write("still here".getBytes());
+        s.shutdownOutput();
+        assertThat(new String(s.input().readAllBytes())).isEqualTo("still here");
+
+        java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        b.onDatagram(d -> got.add(java.nio.charset.StandardCharsets.UTF_8.decode(d).toString()));
+        for (int i = 0; i < 10; i++) {
+            assertThat(a.sendDatagram(java.nio.ByteBuffer.wrap(("datagram " + i).getBytes()))).isTrue();
+        }
+        assertThat(got.poll(5, TimeUnit.SECONDS)).startsWith("datagram ");
+        assertThat(a.sendDatagram(java.nio.ByteBuffer.allocate(Session.MAX_DATAGRAM + 1))).isFalse();
+    }
 }

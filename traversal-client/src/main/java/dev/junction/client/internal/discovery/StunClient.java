@@ -36,6 +36,7 @@ public final class StunClient {
     private final EventLoop loop;
     private final BiConsumer<ByteBuf, InetSocketAddress> sender;
     private final Map<Bytes, Transaction> pending = new HashMap<>();
+    private final Map<Bytes, CompletableFuture<Boolean>> ownRequests = new HashMap<>();
 
     private static final class Transaction {
         final CompletableFuture<Response> future = new CompletableFuture<>();
@@ -76,10 +77,43 @@ public final class StunClient {
         }, wait, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Sends {@code request} to {@code target} (this socket's own public address, for the hairpinning
+     * test) three times, 100 ms apart; completes true if it comes back to this socket within
+     * {@code waitMillis}, false otherwise.
+     */
+    public CompletableFuture<Boolean> expectOwnRequest(StunMessage request, InetSocketAddress target, long waitMillis) {
+        CompletableFuture<Boolean> came = new CompletableFuture<>();
+        loop.execute(() -> {
+            ownRequests.put(request.transactionId(), came);
+            for (int i = 0; i < 3; i++) {
+                loop.schedule(() -> {
+                    if (!came.isDone()) {
+                        ByteBuf b = io.netty.buffer.Unpooled.buffer(64);
+                        StunEncoder.FINGERPRINT.encode(request, b);
+                        sender.accept(b, target);
+                    }
+                }, i * 100L, TimeUnit.MILLISECONDS);
+            }
+            loop.schedule(() -> {
+                ownRequests.remove(request.transactionId());
+                came.complete(false);
+            }, waitMillis, TimeUnit.MILLISECONDS);
+        });
+        return came;
+    }
+
     /** A STUN datagram arrived on the session socket (I/O thread); takes ownership. */
     public void onPacket(DatagramPacket packet) {
         try {
             StunMessage m = StunDecoder.decode(packet.content());
+            if (m.messageClass() == StunClass.REQUEST) {
+                CompletableFuture<Boolean> own = ownRequests.remove(m.transactionId());
+                if (own != null) {
+                    own.complete(true);
+                }
+                return;
+            }
             if (m.messageClass() != StunClass.SUCCESS_RESPONSE && m.messageClass() != StunClass.ERROR_RESPONSE) {
                 return;
             }

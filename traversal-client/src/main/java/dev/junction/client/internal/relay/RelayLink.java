@@ -80,6 +80,7 @@ public final class RelayLink {
     private State state = State.DISCONNECTED;
     private Channel channel;
     private LoginFrames.LoginOk login;
+    private volatile InetSocketAddress relayUdp;
     private CompletableFuture<LoginFrames.LoginOk> firstLogin = new CompletableFuture<>();
     private final Map<Integer, CompletableFuture<CircuitFrames.CircuitOpen>> connects = new HashMap<>();
     private int nextRequest = 1;
@@ -128,8 +129,7 @@ public final class RelayLink {
 
     /** The relay's UDP address (its control host and the UDP port it announced), or null before login. */
     public InetSocketAddress relayUdp() {
-        LoginFrames.LoginOk l = login;
-        return l == null ? null : new InetSocketAddress(((InetSocketAddress) channel.remoteAddress()).getAddress(), l.udpPort());
+        return relayUdp;
     }
 
     public InetSocketAddress relayTcp() {
@@ -258,6 +258,7 @@ public final class RelayLink {
     private void onLoginAnswer(ControlFrame f) {
         if (f instanceof LoginFrames.LoginOk ok) {
             login = ok;
+            relayUdp = new InetSocketAddress(((InetSocketAddress) channel.remoteAddress()).getAddress(), ok.udpPort());
             state = State.LOGGED_IN;
             failures = 0;
             lastRefreshNanos = System.nanoTime();

@@ -83,7 +83,9 @@ public final class UdpBinding {
             listener.udpUnbound("no BIND_ACK from " + relay + " after " + BIND_ATTEMPTS + " tries (UDP blocked?)");
             return;
         }
-        nonce++; // strictly increasing: the relay refuses a BIND it has seen (replay)
+        // Strictly increasing, as PROTOCOL.md asks (time in microseconds): the relay refuses a BIND
+        // whose nonce is not above the last it accepted, so a captured one cannot be replayed.
+        nonce = Math.max(nonce + 1, System.currentTimeMillis() * 1000);
         send(UdpFrame.Bind.signed(key, reservation, nonce));
         retry = loop.schedule(this::sendBind, RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }

@@ -48,6 +48,8 @@ public final class QuicEndpoint {
     static final long MAX_DATA = 32L << 20;
     /** Per-stream receive window. */
     static final long MAX_STREAM_DATA = 4L << 20;
+    /** Datagrams queued per direction before new ones are dropped. */
+    static final int DATAGRAM_QUEUE = 128;
     /** Streams the peer may open at once. */
     static final long MAX_STREAMS = 1024;
 
@@ -84,6 +86,11 @@ public final class QuicEndpoint {
                     }
 
                     @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        onConnectionRead(ctx, msg);
+                    }
+
+                    @Override
                     public boolean isSharable() {
                         return true;
                     }
@@ -104,7 +111,20 @@ public final class QuicEndpoint {
                 .initialMaxStreamDataBidirectionalLocal(MAX_STREAM_DATA)
                 .initialMaxStreamDataBidirectionalRemote(MAX_STREAM_DATA)
                 .initialMaxStreamsBidirectional(MAX_STREAMS)
+                .datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE) // RFC 9221: app datagrams and session keepalives
                 .activeMigration(false); // the mux moves paths under QUIC; QUIC itself never migrates
+    }
+
+    /**
+     * What a connection's pipeline reads: DATAGRAM payloads as ByteBufs go to the session; anything
+     * else (Netty fires each stream the peer opens through here) goes on down the pipeline.
+     */
+    static void onConnectionRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof io.netty.buffer.ByteBuf) {
+            SessionImpl.datagramArrived((QuicChannel) ctx.channel(), msg);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /** Sets up streams the peer opens and hands them to their session. */
@@ -127,7 +147,12 @@ public final class QuicEndpoint {
     /** Starts a QUIC connection to the peer behind {@code virtual} (via the mux). */
     public Future<QuicChannel> connect(InetSocketAddress virtual) {
         return QuicChannel.newBootstrap(clientAnchor.channel())
-                .handler(new ChannelInboundHandlerAdapter())
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        onConnectionRead(ctx, msg);
+                    }
+                })
                 .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .streamHandler(incomingStreams())
                 .remoteAddress(virtual).connect();

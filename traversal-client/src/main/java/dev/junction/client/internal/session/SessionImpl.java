@@ -9,7 +9,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.buffer.ByteBuf;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -33,15 +37,66 @@ public final class SessionImpl implements Session {
     private final Deque<Stream> unclaimed = new ArrayDeque<>();
     private Consumer<Stream> streamHandler;
     private volatile PathInfo path;
+    private volatile Consumer<ByteBuffer> datagramHandler;
+    /** First byte of a keepalive datagram (ignored on receipt). */
+    static final byte DATAGRAM_KEEPALIVE = 0;
+    /** First byte of an application datagram; the rest is the application's. */
+    static final byte DATAGRAM_APP = 1;
 
-    public SessionImpl(QuicChannel quic, PeerId peer, Executor app, long startNanos, PathInfo initial) {
+    public SessionImpl(QuicChannel quic, PeerId peer, Executor app, long startNanos, PathInfo initial, Duration idleTimeout) {
         this.quic = quic;
         this.peer = peer;
         this.app = app;
         this.startNanos = startNanos;
         this.path = initial;
         quic.attr(KEY).set(this);
-        quic.closeFuture().addListener(f -> closed.complete(null));
+        // QUIC closes a connection silent for the idle timeout; an application may be silent far
+        // longer, so a 1-byte keepalive datagram (ack-eliciting) goes out three times per timeout.
+        long every = Math.max(500, idleTimeout.toMillis() / 3);
+        ScheduledFuture<?> keepalive = quic.eventLoop().scheduleAtFixedRate(this::keepalive, every, every, TimeUnit.MILLISECONDS);
+        quic.closeFuture().addListener(f -> {
+            keepalive.cancel(false);
+            closed.complete(null);
+        });
+    }
+
+    private void keepalive() {
+        ByteBuf b = quic.alloc().directBuffer(1).writeByte(DATAGRAM_KEEPALIVE);
+        quic.writeAndFlush(b, quic.voidPromise());
+    }
+
+    /** A datagram (or other message) arrived on {@code quic}'s pipeline (I/O thread); takes ownership. */
+    static void datagramArrived(QuicChannel quic, Object msg) {
+        SessionImpl s = of(quic);
+        if (s == null || !(msg instanceof ByteBuf b)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            Consumer<ByteBuffer> h = s.datagramHandler;
+            if (b.isReadable() && b.getByte(b.readerIndex()) == DATAGRAM_APP && h != null) {
+                ByteBuffer copy = ByteBuffer.allocate(b.readableBytes() - 1);
+                b.getBytes(b.readerIndex() + 1, copy);
+                h.accept(copy.flip());
+            }
+        } finally {
+            b.release();
+        }
+    }
+
+    @Override
+    public boolean sendDatagram(ByteBuffer data) {
+        if (data.remaining() > MAX_DATAGRAM || !quic.isActive()) {
+            return false;
+        }
+        ByteBuf b = quic.alloc().directBuffer(1 + data.remaining()).writeByte(DATAGRAM_APP).writeBytes(data);
+        quic.writeAndFlush(b, quic.voidPromise());
+        return true;
+    }
+
+    @Override
+    public void onDatagram(Consumer<ByteBuffer> handler) {
+        this.datagramHandler = handler;
     }
 
     /** The session of a QUIC connection, or null before it is verified. */

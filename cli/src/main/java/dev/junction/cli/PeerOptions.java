@@ -1,0 +1,92 @@
+package dev.junction.cli;
+
+import dev.junction.client.ClientListener;
+import dev.junction.client.ClientOptions;
+import dev.junction.client.JunctionException;
+import dev.junction.client.PathInfo;
+import dev.junction.client.Session;
+import dev.junction.client.TraversalClient;
+import dev.junction.wire.address.RelayAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import picocli.CommandLine.Option;
+
+/** The options every peer command shares, and the client they describe. */
+final class PeerOptions {
+    @Option(names = "--relay", paramLabel = "ADDR", required = true, converter = Converters.RelayAddressConverter.class,
+            description = "Relay address as the relay prints it.")
+    RelayAddress relay;
+
+    @Option(names = "--identity", paramLabel = "FILE", defaultValue = "junction.key",
+            description = "Identity file (created if missing; default: ${DEFAULT-VALUE}).")
+    Path identity;
+
+    @Option(names = "--token", paramLabel = "T", description = "Admission token (see junction token).")
+    String token;
+
+    @Option(names = "--relay-tcp", description = "Relay over the TLS connection only (as when UDP is blocked).")
+    boolean relayTcp;
+
+    @Option(names = "--json", description = "Print events as JSON lines on stderr.")
+    boolean json;
+
+    /** Prints an event on stderr: one JSON object per line, or a readable line. */
+    void event(String name, Map<String, Object> fields, String human) {
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("event", name);
+            o.putAll(fields);
+            System.err.println(Json.object(o));
+        } else {
+            System.err.println("junction: " + human);
+        }
+        System.err.flush();
+    }
+
+    void path(Session s, PathInfo p) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("peer", s.remotePeer().toString());
+        f.put("kind", p.kind().label());
+        f.put("remote", RelayCommand.hostPort(p.remote()));
+        f.put("ms", p.sinceMillis());
+        event("path", f, "path " + p.kind().label() + " via " + RelayCommand.hostPort(p.remote()) + " after " + p.sinceMillis() + " ms");
+    }
+
+    /** Starts a client; errors become one line naming what to do. */
+    TraversalClient start(Consumer<Session> acceptor) {
+        ClientListener listener = new ClientListener() {
+            @Override
+            public void relayConnected(String relayAddress) {
+                event("relay", Map.of("state", "connected"), "relay connected");
+            }
+
+            @Override
+            public void relayDisconnected(String reason) {
+                event("relay", Map.of("state", "disconnected", "reason", reason), "relay disconnected (" + reason + "); reconnecting");
+            }
+
+            @Override
+            public void pathChanged(Session session, PathInfo path) {
+                path(session, path);
+            }
+
+            @Override
+            public void sessionClosed(Session session, String reason) {
+                event("session-closed", Map.of("peer", session.remotePeer().toString(), "reason", reason),
+                        "session with " + session.remotePeer().shortString() + " closed: " + reason);
+            }
+        };
+        TraversalClient.Builder b = TraversalClient.builder().identityFile(identity).relay(relay).token(token)
+                .options(ClientOptions.DEFAULTS.withRelayUdp(!relayTcp)).listener(listener);
+        if (acceptor != null) {
+            b.onSession(acceptor);
+        }
+        try {
+            return b.start();
+        } catch (JunctionException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.junction.client;
+
+import dev.junction.client.internal.discovery.NatProbe;
+import dev.junction.client.internal.discovery.StunClient;
+import dev.junction.client.internal.net.ClientTransport;
+import dev.junction.client.internal.net.SessionSocket;
+import dev.junction.wire.WireFormatException;
+import dev.junction.wire.stun.StunAttribute;
+import dev.junction.wire.stun.StunDecoder;
+import dev.junction.wire.stun.StunEncoder;
+import dev.junction.wire.stun.StunMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.socket.DatagramPacket;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A NAT check against a relay's STUN endpoint (what {@code junction nat-check} runs): UDP
+ * reachability and latency, the public mapping, RFC 5780 mapping and filtering behaviour, port
+ * preservation, hairpinning, the public address of a TCP connection, and the host's interfaces.
+ * Bounded: it ends within {@value #BUDGET_MILLIS} ms whatever the network does.
+ */
+public final class NatCheck {
+    /** The whole check's time limit. */
+    public static final long BUDGET_MILLIS = 5000;
+    /** Connect and answer limit of the TCP test. */
+    static final int TCP_TIMEOUT_MILLIS = 1500;
+
+    private NatCheck() {
+    }
+
+    /** Runs a check from a new UDP socket bound to {@code bind} (port 0: any free port). */
+    public static NatReport run(InetSocketAddress stunServer, InetSocketAddress bind) {
+        long t0 = System.nanoTime();
+        ClientTransport transport = new ClientTransport();
+        try {
+            StunClient[] stun = new StunClient[1];
+            SessionSocket socket;
+            try {
+                socket = SessionSocket.bind(transport, bind, new SessionSocket.Inbound() {
+                    @Override
+                    public void stun(DatagramPacket packet) {
+                        stun[0].onPacket(packet);
+                    }
+
+                    @Override
+                    public void junction(DatagramPacket packet) {
+                        packet.release();
+                    }
+
+                    @Override
+                    public void quic(DatagramPacket packet) {
+                        packet.release();
+                    }
+                });
+            } catch (Exception e) { // Netty's bind throws BindException undeclared
+                throw new JunctionException("cannot bind a UDP socket to " + bind + ": " + e.getMessage());
+            }
+            stun[0] = new StunClient(socket.channel().eventLoop(), socket::send);
+            CompletableFuture<InetSocketAddress> tcp = CompletableFuture.supplyAsync(() -> tcpMapped(stunServer));
+            NatProbe.Result r = new NatProbe(stun[0], socket.localAddress()).run(stunServer)
+                    .get(BUDGET_MILLIS - 500, TimeUnit.MILLISECONDS);
+            InetSocketAddress local = socket.localAddress();
+            socket.close();
+            InetSocketAddress tcpMapped = tcp.get(TCP_TIMEOUT_MILLIS + 500L, TimeUnit.MILLISECONDS);
+            return report(stunServer, r, local, tcpMapped, t0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JunctionException("interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new JunctionException("NAT check did not finish: " + e.getMessage(), e);
+        } finally {
+            transport.shutdown();
+        }
+    }
+
+    static NatReport report(InetSocketAddress server, NatProbe.Result r, InetSocketAddress local,
+                            InetSocketAddress tcpMapped, long t0) {
+        return new NatReport(server, r.udp(), local, r.mapped(), tcpMapped, r.behindNat(), r.mapping(), r.filtering(),
+                r.mapped() != null && r.mapped().getPort() == local.getPort(), r.hairpinning(), r.rfc5780(), r.rttMillis(),
+                interfaces(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /** The public address of a TCP connection to the STUN port (RFC 8489 over TCP), or null. */
+    static InetSocketAddress tcpMapped(InetSocketAddress server) {
+        try (Socket s = new Socket()) {
+            s.connect(server, TCP_TIMEOUT_MILLIS);
+            s.setSoTimeout(TCP_TIMEOUT_MILLIS);
+            ByteBuf b = Unpooled.buffer(64);
+            StunEncoder.FINGERPRINT.encode(StunMessage.bindingRequest(), b);
+            OutputStream out = s.getOutputStream();
+            out.write(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] header = new DataInputStream(in).readNBytes(20);
+            if (header.length < 20) {
+                return null;
+            }
+            int length = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+            byte[] body = in.readNBytes(length);
+            byte[] all = new byte[20 + body.length];
+            System.arraycopy(header, 0, all, 0, 20);
+            System.arraycopy(body, 0, all, 20, body.length);
+            StunMessage m = StunDecoder.decode(Unpooled.wrappedBuffer(all));
+            return m.attribute(StunAttribute.XorMappedAddress.class).map(StunAttribute.XorMappedAddress::address).orElse(null);
+        } catch (IOException | WireFormatException e) {
+            return null;
+        }
+    }
+
+    /** Addresses of interfaces that are up; loopback only when there is nothing else. */
+    static List<InetAddress> interfaces() {
+        List<InetAddress> out = new ArrayList<>();
+        List<InetAddress> loopback = new ArrayList<>();
+        try {
+            for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!n.isUp()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(n.getInetAddresses())) {
+                    if (a instanceof Inet6Address && a.isLinkLocalAddress()) {
+                        continue;
+                    }
+                    (n.isLoopback() ? loopback : out).add(a);
+                }
+            }
+        } catch (SocketException e) {
+            return List.of();
+        }
+        return out.isEmpty() ? loopback : out;
+    }
+}
