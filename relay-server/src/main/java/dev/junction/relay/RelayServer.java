@@ -122,25 +122,41 @@ public final class RelayServer implements AutoCloseable {
             udp.add(new InetSocketAddress(alt, config.stunPort()));
             udp.add(new InetSocketAddress(alt, config.stunAltPort()));
         }
-        for (InetSocketAddress a : udp) {
-            Channel ch = new Bootstrap().group(group).channel(Transports.datagramChannel())
-                    .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
-                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-                    .handler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel c) {
-                            c.pipeline().addLast("stun", stun).addLast("relay", relay);
-                        }
-                    }).bind(a).sync().channel();
-            udpSockets.put((InetSocketAddress) ch.localAddress(), ch);
-            listeners.add(ch);
+        // STUN answers on the same port number over UDP and TCP. With stun-port 0 the UDP port is
+        // ephemeral and its number may be taken on TCP: then both are bound afresh (a few times).
+        int udpPort = 0;
+        for (int attempt = 1; stunTcp == null; attempt++) {
+            List<Channel> bound = new ArrayList<>();
+            for (InetSocketAddress a : udp) {
+                Channel ch = new Bootstrap().group(group).channel(Transports.datagramChannel())
+                        .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
+                        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                        .handler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel c) {
+                                c.pipeline().addLast("stun", stun).addLast("relay", relay);
+                            }
+                        }).bind(a).sync().channel();
+                bound.add(ch);
+            }
+            udpPort = ((InetSocketAddress) bound.get(0).localAddress()).getPort();
+            try {
+                stunTcp = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+                        .childHandler(new StunTcpInitializer(metrics, config.bind(), udpPort))
+                        .bind(new InetSocketAddress(config.bind(), config.stunPort() == 0 ? udpPort : config.stunPort()))
+                        .sync().channel();
+            } catch (Exception e) { // Netty's sync() rethrows the BindException undeclared
+                bound.forEach(Channel::close);
+                if (config.stunPort() != 0 || attempt >= 10) {
+                    throw e;
+                }
+                continue;
+            }
+            for (Channel ch : bound) {
+                udpSockets.put((InetSocketAddress) ch.localAddress(), ch);
+                listeners.add(ch);
+            }
         }
-        int udpPort = ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
-
-        stunTcp = new ServerBootstrap().group(group).channel(Transports.serverChannel())
-                .childHandler(new StunTcpInitializer(metrics, config.bind(), udpPort))
-                .bind(new InetSocketAddress(config.bind(), config.stunPort() == 0 ? udpPort : config.stunPort()))
-                .sync().channel();
         listeners.add(stunTcp);
 
         RelayContext context = new RelayContext(identity, admission, reservations, circuits, forwarder, metrics, clock,
