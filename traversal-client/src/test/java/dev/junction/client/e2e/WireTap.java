@@ -32,6 +32,7 @@ final class WireTap implements AutoCloseable {
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream recorded = new ByteArrayOutputStream();
     private volatile boolean closed;
+    private volatile boolean dropUdp;
 
     WireTap(InetAddress at, InetSocketAddress relayTcp, InetSocketAddress relayUdp) throws IOException {
         this.relayTcp = relayTcp;
@@ -78,6 +79,9 @@ final class WireTap implements AutoCloseable {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 udp.receive(p);
                 InetSocketAddress client = (InetSocketAddress) p.getSocketAddress();
+                if (dropUdp) {
+                    continue;
+                }
                 record(p);
                 DatagramSocket up = upstream.computeIfAbsent(client, this::open);
                 up.send(new DatagramPacket(p.getData(), p.getOffset(), p.getLength(), relayUdp));
@@ -97,6 +101,9 @@ final class WireTap implements AutoCloseable {
                     try {
                         DatagramPacket p = new DatagramPacket(buf, buf.length);
                         up.receive(p);
+                        if (dropUdp) {
+                            continue;
+                        }
                         record(p);
                         udp.send(new DatagramPacket(p.getData(), p.getOffset(), p.getLength(), client));
                     } catch (IOException e) {
@@ -116,6 +123,11 @@ final class WireTap implements AutoCloseable {
                 recorded.write(p.getData(), p.getOffset(), p.getLength());
             }
         }
+    }
+
+    /** While true, every UDP datagram is dropped in both directions (as a firewall that starts blocking UDP). */
+    void dropUdp(boolean drop) {
+        dropUdp = drop;
     }
 
     /** Every UDP byte seen so far, in both directions. */

@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The session socket's binding at the relay's UDP port (PROTOCOL.md section 5): BIND until
- * BIND_ACK, then a PING every keepalive to hold the NAT mapping. Three unanswered PINGs mean the
+ * The session socket's binding at the relay's UDP port (PROTOCOL.md sections 4 and 6.4): BIND
+ * until BIND_ACK, then a PING every keepalive (at most 5 s apart) to hold the NAT mapping. Three unanswered PINGs mean the
  * binding is gone (the NAT dropped or changed the mapping, or UDP became blocked): the client falls
  * back to the TLS path and binds again. I/O thread only.
  */
@@ -30,6 +30,11 @@ public final class UdpBinding {
     static final long RETRY_MILLIS = 250;
     /** BINDs before giving up for now (2 s in all); the next keepalive tick tries again. */
     static final int BIND_ATTEMPTS = 8;
+    /**
+     * PINGs go out at least this often, whatever the keepalive: a 9-byte datagram is cheap, and a
+     * binding that died must be noticed (three misses) well within the session idle timeout.
+     */
+    static final long PING_MAX_MILLIS = 5000;
     /** Unanswered PINGs that end a binding. */
     static final int MISSED_PONGS = 3;
 
@@ -60,7 +65,7 @@ public final class UdpBinding {
         this.relay = relayUdp;
         this.reservation = reservationId;
         this.key = bindKey.clone();
-        long ms = Math.min(keepalive.toMillis(), period.toMillis());
+        long ms = Math.min(PING_MAX_MILLIS, Math.min(keepalive.toMillis(), period.toMillis()));
         ticker = loop.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
         attempts = 0;
         sendBind();
