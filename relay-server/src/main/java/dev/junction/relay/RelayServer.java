@@ -106,7 +106,9 @@ public final class RelayServer implements AutoCloseable {
     }
 
     private void bind() throws InterruptedException {
-        SslContext tls = RelayTls.serverContext(config, identity);
+        RelayTls.Server server = RelayTls.server(config, identity);
+        SslContext tls = server.context();
+        metrics.config(config.limits().reservationsTotal(), config.limits().circuitsPerReservation(), server.notAfter());
         StunResponder responder = new StunResponder(config.bind(), config.altIp(), config.stunPort(), config.stunAltPort());
         Forwarder forwarder = new Forwarder(circuits, metrics);
         StunUdpHandler stun = new StunUdpHandler(responder, udpSockets, metrics);

@@ -80,8 +80,9 @@ public final class Forwarder {
         }
         ByteBuf header = ch.alloc().ioBuffer(5).writeByte(UdpFrameType.RELAY_DATA.byteValue()).writeInt(id);
         ByteBuf datagram = ch.alloc().compositeDirectBuffer(2).addComponents(true, header, payload);
-        ch.writeAndFlush(new DatagramPacket(datagram, address), ch.voidPromise());
+        // Counted before the write, so a scrape never lags what the receiver already holds.
         metrics.relayed(RelayMetrics.Transport.UDP, RelayMetrics.Direction.OUT, length);
+        ch.writeAndFlush(new DatagramPacket(datagram, address), ch.voidPromise());
     }
 
     private void sendTcp(Reservation to, int id, ByteBuf payload, int length) {
@@ -94,7 +95,7 @@ public final class Forwarder {
         ByteBuf header = ch.alloc().ioBuffer(7).writeByte(ControlFrameType.DATA.byteValue())
                 .writeShort(4 + length).writeInt(id);
         // One write: forwarding threads of other circuits may write to this channel at the same time.
-        ch.writeAndFlush(ch.alloc().compositeDirectBuffer(2).addComponents(true, header, payload), ch.voidPromise());
         metrics.relayed(RelayMetrics.Transport.TCP, RelayMetrics.Direction.OUT, length);
+        ch.writeAndFlush(ch.alloc().compositeDirectBuffer(2).addComponents(true, header, payload), ch.voidPromise());
     }
 }

@@ -106,6 +106,19 @@ public final class RelayMetrics implements AutoCloseable {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Registers gauges of the configuration that alerts compare live state with: the reservation
+     * limit, the per-reservation circuit limit, and the TLS certificate's expiry (Unix seconds).
+     */
+    public void config(long reservationsLimit, long circuitsPerReservation, java.time.Instant certificateNotAfter) {
+        Gauge.builder("junction.reservations.limit", () -> reservationsLimit)
+                .description("Configured limits.reservations-total").register(registry);
+        Gauge.builder("junction.circuits.per.reservation.limit", () -> circuitsPerReservation)
+                .description("Configured limits.circuits-per-reservation").register(registry);
+        Gauge.builder("junction.tls.certificate.expiry", () -> certificateNotAfter.getEpochSecond()).baseUnit("seconds")
+                .description("When the control channel's TLS certificate expires (Unix time)").register(registry);
+    }
+
     /** Registers the gauges of live state: reservations and circuits held now. */
     public void gauges(Supplier<Number> reservations, Supplier<Number> circuits, Supplier<Number> draining) {
         Gauge.builder("junction.reservations", reservations).description("Reservations held").register(registry);

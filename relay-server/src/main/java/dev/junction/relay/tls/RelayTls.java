@@ -23,8 +23,17 @@ public final class RelayTls {
     }
 
     public static SslContext serverContext(RelayConfig config, Identity identity) {
+        return server(config, identity).context();
+    }
+
+    /** The TLS context and when its certificate expires (exported as a metric, so alerts can warn). */
+    public record Server(SslContext context, java.time.Instant notAfter) {
+    }
+
+    public static Server server(RelayConfig config, Identity identity) {
         try {
             SslContextBuilder builder;
+            java.security.cert.X509Certificate served;
             if (config.tlsCertFile().isPresent()) {
                 Path cert = config.tlsCertFile().get();
                 Path key = config.tlsKeyFile().orElseThrow();
@@ -34,10 +43,17 @@ public final class RelayTls {
                     }
                 }
                 builder = SslContextBuilder.forServer(cert.toFile(), key.toFile());
+                try (java.io.InputStream in = Files.newInputStream(cert)) {
+                    served = (java.security.cert.X509Certificate)
+                            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+                } catch (java.io.IOException | java.security.cert.CertificateException e) {
+                    throw new ConfigException("junction.relay.tls.cert-file", "cannot read a certificate from " + cert + ": " + e.getMessage());
+                }
             } else {
-                builder = SslContextBuilder.forServer(identity.privateKey(), SelfSignedCertificate.create(identity));
+                served = SelfSignedCertificate.create(identity);
+                builder = SslContextBuilder.forServer(identity.privateKey(), served);
             }
-            return builder.sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
+            return new Server(builder.sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build(), served.getNotAfter().toInstant());
         } catch (SSLException | IllegalArgumentException e) {
             throw new ConfigException("junction.relay.tls: cannot set up TLS: " + e.getMessage(), e);
         }

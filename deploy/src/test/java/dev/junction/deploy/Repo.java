@@ -1,0 +1,28 @@
+package dev.junction.deploy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Paths in the repository, from the deploy module's directory (Maven's working directory for its tests). */
+final class Repo {
+    private Repo() {
+    }
+
+    static Path root() {
+        Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        Path root = here.getFileName().toString().equals("deploy") ? here.getParent() : here;
+        if (!Files.exists(root.resolve("deploy/docker/Dockerfile"))) {
+            throw new IllegalStateException("cannot find the repository root from " + here);
+        }
+        return root;
+    }
+
+    static Path file(String relative) {
+        return root().resolve(relative);
+    }
+
+    /** True under CI, where a missing prerequisite must fail a test instead of skipping it. */
+    static boolean ci() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+}

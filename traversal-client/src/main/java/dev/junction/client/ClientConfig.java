@@ -1,0 +1,89 @@
+package dev.junction.client;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The client's settings from HOCON ({@code junction.client}, defaults in the library's
+ * reference.conf, example in config/client.conf), for apps that configure by file. Unknown keys
+ * and bad values fail at load, naming the key and the reason.
+ */
+public final class ClientConfig {
+    static final String ROOT = "junction.client";
+    static final Set<String> KEYS = Set.of("relays", "identity-file", "token-file", "bind-address", "bind-port",
+            "keepalive", "connect-timeout", "relay-udp", "session-idle-timeout");
+
+    private ClientConfig() {
+    }
+
+    /** A builder set up from {@code file} (or from the defaults alone when empty); add listeners and start it. */
+    public static TraversalClient.Builder load(Optional<Path> file) {
+        Config c;
+        try {
+            Config base = ConfigFactory.defaultReference(ClientConfig.class.getClassLoader());
+            Config user = file.map(f -> ConfigFactory.parseFile(f.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)))
+                    .orElse(ConfigFactory.empty());
+            c = user.withFallback(base).resolve(ConfigResolveOptions.defaults()).getConfig(ROOT);
+        } catch (ConfigException e) {
+            throw new JunctionException("bad client config: " + e.getMessage());
+        }
+        for (String key : c.root().keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new JunctionException(ROOT + "." + key + ": unknown setting; the settings are " + KEYS);
+            }
+        }
+        try {
+            List<String> relays = c.getStringList("relays");
+            if (relays.isEmpty()) {
+                throw new JunctionException(ROOT + ".relays: no relay address; add the \"relay address:\" line of `junction relay`");
+            }
+            int port = c.getInt("bind-port");
+            if (port < 0 || port > 65535) {
+                throw new JunctionException(ROOT + ".bind-port: " + port + " is not a port (0-65535)");
+            }
+            ClientOptions options;
+            try {
+                options = new ClientOptions(c.getDuration("keepalive"), c.getDuration("connect-timeout"),
+                        c.getBoolean("relay-udp"), c.getDuration("session-idle-timeout"));
+            } catch (IllegalArgumentException e) {
+                throw new JunctionException(ROOT + ": " + e.getMessage());
+            }
+            TraversalClient.Builder b = TraversalClient.builder().identityFile(Path.of(c.getString("identity-file")))
+                    .options(options).bind(new InetSocketAddress(c.getString("bind-address"), port));
+            for (String r : relays) {
+                b.relay(r);
+            }
+            String tokenFile = c.getString("token-file");
+            if (!tokenFile.isEmpty()) {
+                Path t = Path.of(tokenFile);
+                b.tokens(() -> {
+                    try {
+                        return Files.readString(t, StandardCharsets.US_ASCII).strip();
+                    } catch (IOException e) {
+                        throw new JunctionException(ROOT + ".token-file: cannot read " + t + ": " + e.getMessage());
+                    }
+                });
+            }
+            return b;
+        } catch (ConfigException e) {
+            throw new JunctionException("bad client config: " + e.getMessage());
+        }
+    }
+
+    /** The defaults' durations, for documentation and tests. */
+    static Duration defaultKeepalive() {
+        return ConfigFactory.defaultReference(ClientConfig.class.getClassLoader()).getDuration(ROOT + ".keepalive");
+    }
+}
