@@ -1,0 +1,143 @@
+package dev.junction.lab;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * DESIGN.md's lab network: an "internet" namespace whose bridge joins 203.0.113.0/24, a relay host
+ * with two addresses there (203.0.113.10 and .11), and sites: a router namespace with a public
+ * address and a host namespace on 100.64.N.0/24 behind it, NATed as the site's {@link Kind} says.
+ * Routers add {@value #DELAY_MS} ms each way (tc netem) so round trips look like the real world.
+ */
+final class Topology {
+    /** What stands between a site's host and the internet. */
+    enum Kind {
+        /** No NAT: the host itself has a public address. */
+        PUBLIC,
+        /** nftables masquerade: endpoint-independent mapping, address-and-port-dependent filtering. */
+        EIM,
+        /** masquerade random: a new port per destination (endpoint-dependent, "symmetric"). */
+        SYM,
+        /** 1:1 snat+dnat: endpoint-independent mapping and filtering. */
+        FULLCONE,
+        /** EIM with every UDP packet dropped in the router's forward chain. */
+        UDPBLOCK;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One site: where its host is and the address it shows the internet. */
+    record Site(String name, Kind kind, String host, String hostIp, String publicIp) {
+    }
+
+    static final String RELAY_IP = "203.0.113.10";
+    static final String RELAY_ALT_IP = "203.0.113.11";
+    static final int DELAY_MS = 10;
+
+    private final Lab lab;
+    private final String internet;
+    private final String relay;
+    private int sites;
+    private boolean netem = true;
+
+    private Topology(Lab lab, String internet, String relay) {
+        this.lab = lab;
+        this.internet = internet;
+        this.relay = relay;
+    }
+
+    static Topology create(Lab lab) throws IOException, InterruptedException {
+        String internet = lab.namespace("net");
+        lab.inNs(internet, "ip", "link", "add", "br0", "type", "bridge");
+        lab.up(internet, "br0");
+        String relay = lab.namespace("relay");
+        Topology t = new Topology(lab, internet, relay);
+        t.attach(relay, "eth0", "relay");
+        lab.inNs(relay, "ip", "addr", "add", RELAY_IP + "/24", "dev", "eth0");
+        lab.inNs(relay, "ip", "addr", "add", RELAY_ALT_IP + "/24", "dev", "eth0");
+        return t;
+    }
+
+    String relayNs() {
+        return relay;
+    }
+
+    /** A veth from {@code ns}/{@code ifName} to the internet bridge. */
+    private void attach(String ns, String ifName, String tag) throws IOException, InterruptedException {
+        String port = "p" + tag;
+        lab.link(ns, ifName, internet, port);
+        lab.inNs(internet, "ip", "link", "set", port, "master", "br0");
+        lab.up(internet, port);
+        lab.up(ns, ifName);
+    }
+
+    /** Adds a site; its host's default route leads through its router to the internet. */
+    Site site(String name, Kind kind) throws IOException, InterruptedException {
+        int n = ++sites;
+        String publicIp = "203.0.113." + (100 + n);
+        String host = lab.namespace(name + "h");
+        if (kind == Kind.PUBLIC) {
+            attach(host, "eth0", name);
+            lab.inNs(host, "ip", "addr", "add", publicIp + "/24", "dev", "eth0");
+            delay(host, "eth0");
+            return new Site(name, kind, host, publicIp, publicIp);
+        }
+        String router = lab.namespace(name + "r");
+        attach(router, "wan", name);
+        lab.inNs(router, "ip", "addr", "add", publicIp + "/24", "dev", "wan");
+        String lanNet = "100.64." + n;
+        lab.link(router, "lan", host, "eth0");
+        lab.inNs(router, "ip", "addr", "add", lanNet + ".1/24", "dev", "lan");
+        lab.inNs(host, "ip", "addr", "add", lanNet + ".2/24", "dev", "eth0");
+        lab.up(router, "lan");
+        lab.up(host, "eth0");
+        lab.inNs(host, "ip", "route", "add", "default", "via", lanNet + ".1");
+        lab.inNs(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        for (String rules : ruleset(kind, publicIp, lanNet + ".2")) {
+            lab.inNs(router, "nft", rules);
+        }
+        delay(router, "wan");
+        delay(router, "lan");
+        return new Site(name, kind, host, lanNet + ".2", publicIp);
+    }
+
+    /**
+     * Adds the netem delay where the kernel has sch_netem. Some kernels (this project's CI VMs among
+     * them) are built without it; the lab then runs with sub-millisecond RTTs and says so once.
+     */
+    private void delay(String ns, String ifName) throws IOException, InterruptedException {
+        if (!netem) {
+            return;
+        }
+        try {
+            lab.inNs(ns, "tc", "qdisc", "add", "dev", ifName, "root", "netem", "delay", DELAY_MS + "ms");
+        } catch (IOException e) {
+            netem = false;
+            System.err.println("nat-lab: no netem delay on this kernel (" + e.getMessage().strip() + "); RTTs are unshaped");
+        }
+    }
+
+    /** Whether routers add their delay (false where the kernel lacks sch_netem). */
+    boolean delayed() {
+        return netem;
+    }
+
+    /** The router's nftables rules for {@code kind}, one {@code nft} command each. */
+    static java.util.List<String> ruleset(Kind kind, String publicIp, String hostIp) {
+        String masquerade = "add table ip nat; add chain ip nat post { type nat hook postrouting priority srcnat; };"
+                + " add rule ip nat post oifname \"wan\" masquerade";
+        return switch (kind) {
+            case EIM -> java.util.List.of(masquerade);
+            case SYM -> java.util.List.of(masquerade + " random");
+            case FULLCONE -> java.util.List.of("add table ip nat; add chain ip nat pre { type nat hook prerouting priority dstnat; };"
+                    + " add rule ip nat pre iifname \"wan\" dnat to " + hostIp + ";"
+                    + " add chain ip nat post { type nat hook postrouting priority srcnat; };"
+                    + " add rule ip nat post oifname \"wan\" snat to " + publicIp);
+            case UDPBLOCK -> java.util.List.of(masquerade, "add table ip filter; add chain ip filter block { type filter hook forward priority filter; };"
+                    + " add rule ip filter block meta l4proto udp drop");
+            case PUBLIC -> throw new IllegalArgumentException("a public site has no router");
+        };
+    }
+}

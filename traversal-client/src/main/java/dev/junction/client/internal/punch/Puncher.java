@@ -1,0 +1,220 @@
+package dev.junction.client.internal.punch;
+
+import dev.junction.wire.udp.UdpFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * UDP hole punching for one session (PROTOCOL.md section 6.5), on the I/O thread. The QUIC
+ * client offers a fresh punch key and its candidates inside the encrypted session; the server
+ * answers with its own candidates and starts probing at once, the client as soon as the answer
+ * arrives (half a round trip later). Both send authenticated PROBEs to every candidate of the
+ * other every {@value #PROBE_INTERVAL_MS} ms; the first PROBE_ACK proves a direct path, and the
+ * session moves onto it. PROBEs keep going on the direct path as keepalives; {@value #MISSES}
+ * unanswered ones in a row send the session back to the relay.
+ */
+public final class Puncher {
+    /** What a puncher asks of its client. */
+    public interface Host {
+        /** Sends a Junction UDP frame from the session socket. */
+        void send(UdpFrame frame, InetSocketAddress to);
+
+        /** Sends a control datagram inside the session (type byte first); takes ownership. */
+        void sendInSession(ByteBuf datagram);
+
+        /** {@code peer} proved it holds the punch key: QUIC packets from it belong to this session. */
+        void authorize(InetSocketAddress peer);
+
+        /** A direct path to {@code peer} works: move the session onto it. */
+        void direct(InetSocketAddress peer);
+
+        /** The direct path stopped answering: move the session back to the relay. */
+        void lost();
+
+        /** Punching ended without a direct path. */
+        void failed();
+    }
+
+    /** Session datagram: the QUIC client's offer (key and candidates). */
+    public static final byte OFFER = 2;
+    /** Session datagram: the QUIC server's answer (candidates). */
+    public static final byte ANSWER = 3;
+    static final int KEY_LENGTH = 32;
+    static final long PROBE_INTERVAL_MS = 100;
+    /** Probe rounds before giving up: 5 s of probing. */
+    static final int PROBE_ROUNDS = 50;
+    static final long OFFER_RETRY_MS = 500;
+    static final int OFFER_TRIES = 6;
+    static final long KEEPALIVE_MS = 2000;
+    static final int MISSES = 3;
+
+    enum State { IDLE, OFFERED, PROBING, DIRECT, DONE }
+
+    private final EventLoop loop;
+    private final Host host;
+    private final boolean client;
+    private final long session;
+    private final List<InetSocketAddress> mine;
+    private State state = State.IDLE;
+    private byte[] key;
+    private List<InetSocketAddress> theirs = List.of();
+    private InetSocketAddress direct;
+    private int round;
+    private int missed;
+    private ScheduledFuture<?> timer;
+
+    public Puncher(EventLoop loop, Host host, boolean client, long session, List<InetSocketAddress> mine) {
+        this.loop = loop;
+        this.host = host;
+        this.client = client;
+        this.session = session;
+        this.mine = List.copyOf(mine);
+    }
+
+    /** The QUIC client starts: offer a key and candidates, again until answered. */
+    public void start() {
+        if (!client || state != State.IDLE) {
+            return;
+        }
+        key = new byte[KEY_LENGTH];
+        new SecureRandom().nextBytes(key);
+        state = State.OFFERED;
+        offer(1);
+    }
+
+    private void offer(int attempt) {
+        if (state != State.OFFERED) {
+            return;
+        }
+        if (attempt > OFFER_TRIES) {
+            finish();
+            host.failed();
+            return;
+        }
+        ByteBuf b = Unpooled.buffer(1 + KEY_LENGTH + 1 + Candidates.MAX * 19).writeByte(OFFER).writeBytes(key);
+        Candidates.encode(mine, b);
+        host.sendInSession(b);
+        timer = loop.schedule(() -> offer(attempt + 1), OFFER_RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A control datagram of this session arrived (type byte already read from {@code in}). */
+    public void onSessionDatagram(byte type, ByteBuf in) {
+        if (type == OFFER && !client) {
+            if (in.readableBytes() < KEY_LENGTH) {
+                return;
+            }
+            byte[] k = new byte[KEY_LENGTH];
+            in.readBytes(k);
+            List<InetSocketAddress> cands = Candidates.decode(in);
+            if (state == State.IDLE) {
+                key = k;
+                theirs = cands;
+                startProbing();
+            }
+            // Answer every offer: an earlier answer may have been lost.
+            ByteBuf b = Unpooled.buffer(2 + Candidates.MAX * 19).writeByte(ANSWER);
+            Candidates.encode(mine, b);
+            host.sendInSession(b);
+        } else if (type == ANSWER && client && state == State.OFFERED) {
+            theirs = Candidates.decode(in);
+            cancelTimer();
+            startProbing();
+        }
+    }
+
+    private void startProbing() {
+        state = State.PROBING;
+        round = 0;
+        timer = loop.scheduleAtFixedRate(this::probeRound, 0, PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Transaction IDs: even from the QUIC client, odd from the server, so nobody acknowledges its own probes. */
+    private long txid(long n) {
+        return (n << 1) | (client ? 0 : 1);
+    }
+
+    private boolean fromPeer(long txid) {
+        return (txid & 1) == (client ? 1 : 0);
+    }
+
+    private void probeRound() {
+        if (state != State.PROBING) {
+            return;
+        }
+        if (round++ >= PROBE_ROUNDS) {
+            finish();
+            host.failed();
+            return;
+        }
+        for (InetSocketAddress to : theirs) {
+            host.send(UdpFrame.Probe.signed(key, session, txid(round)), to);
+        }
+    }
+
+    /** A PROBE for this session arrived from {@code from}. */
+    public void onProbe(UdpFrame.Probe probe, InetSocketAddress from) {
+        if (key == null || !fromPeer(probe.txid()) || !probe.verify(key)) {
+            return;
+        }
+        host.authorize(from);
+        host.send(UdpFrame.ProbeAck.signed(key, session, probe.txid(), from), from);
+    }
+
+    /** A PROBE_ACK for this session arrived from {@code from}. */
+    public void onProbeAck(UdpFrame.ProbeAck ack, InetSocketAddress from) {
+        if (key == null || fromPeer(ack.txid()) || !ack.verify(key)) {
+            return;
+        }
+        if (state == State.PROBING) {
+            cancelTimer();
+            state = State.DIRECT;
+            direct = from;
+            missed = 0;
+            host.authorize(from);
+            host.direct(from);
+            timer = loop.scheduleAtFixedRate(this::keepalive, KEEPALIVE_MS, KEEPALIVE_MS, TimeUnit.MILLISECONDS);
+        } else if (state == State.DIRECT && from.equals(direct)) {
+            missed = 0;
+        }
+    }
+
+    private void keepalive() {
+        if (state != State.DIRECT) {
+            return;
+        }
+        if (missed >= MISSES) {
+            finish();
+            host.lost();
+            return;
+        }
+        missed++;
+        host.send(UdpFrame.Probe.signed(key, session, txid(++round)), direct);
+    }
+
+    public boolean isDirect() {
+        return state == State.DIRECT;
+    }
+
+    private void finish() {
+        state = State.DONE;
+        cancelTimer();
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /** The session ended. */
+    public void close() {
+        finish();
+    }
+}
