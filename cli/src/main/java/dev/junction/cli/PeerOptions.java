@@ -29,6 +29,9 @@ final class PeerOptions {
     @Option(names = "--relay-tcp", description = "Relay over the TLS connection only (as when UDP is blocked).")
     boolean relayTcp;
 
+    @Option(names = "--no-punch", description = "Stay on the relay: no hole punching for a direct path.")
+    boolean noPunch;
+
     @Option(names = "--json", description = "Print events as JSON lines on stderr.")
     boolean json;
 
@@ -79,7 +82,7 @@ final class PeerOptions {
             }
         };
         TraversalClient.Builder b = TraversalClient.builder().identityFile(identity).relay(relay).token(token)
-                .options(ClientOptions.DEFAULTS.withRelayUdp(!relayTcp)).listener(listener);
+                .options(ClientOptions.DEFAULTS.withRelayUdp(!relayTcp).withPunch(!noPunch)).listener(listener);
         if (acceptor != null) {
             b.onSession(acceptor);
         }

@@ -10,10 +10,17 @@ import java.time.Duration;
  * @param connectTimeout how long {@code connect} may take before it fails
  * @param relayUdp whether to relay over UDP when it works; false forces the TLS relay path
  * @param sessionIdleTimeout a session whose peer is silent this long is closed
+ * @param punch whether sessions try for a direct path (UDP hole punching) while they run on the relay
  */
-public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout) {
+public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
+                            boolean punch) {
     public static final ClientOptions DEFAULTS =
-            new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true, Duration.ofSeconds(30));
+            new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true, Duration.ofSeconds(30), true);
+
+    /** Options with hole punching on. */
+    public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout) {
+        this(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, true);
+    }
 
     public ClientOptions {
         if (keepalive.isNegative() || keepalive.isZero() || keepalive.compareTo(Duration.ofSeconds(60)) > 0) {
@@ -28,10 +35,15 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
     }
 
     public ClientOptions withRelayUdp(boolean udp) {
-        return new ClientOptions(keepalive, connectTimeout, udp, sessionIdleTimeout);
+        return new ClientOptions(keepalive, connectTimeout, udp, sessionIdleTimeout, punch);
     }
 
     public ClientOptions withKeepalive(Duration d) {
-        return new ClientOptions(d, connectTimeout, relayUdp, sessionIdleTimeout);
+        return new ClientOptions(d, connectTimeout, relayUdp, sessionIdleTimeout, punch);
+    }
+
+    /** These options with hole punching on or off (off: sessions stay on the relay). */
+    public ClientOptions withPunch(boolean p) {
+        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, p);
     }
 }

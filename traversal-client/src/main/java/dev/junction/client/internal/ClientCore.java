@@ -11,6 +11,8 @@ import dev.junction.client.internal.net.ClientTransport;
 import dev.junction.client.internal.net.SessionSocket;
 import dev.junction.client.internal.path.PathMux;
 import dev.junction.client.internal.path.RelayPaths;
+import dev.junction.client.internal.punch.Candidates;
+import dev.junction.client.internal.punch.Puncher;
 import dev.junction.client.internal.path.Route;
 import dev.junction.client.internal.relay.RelayEvents;
 import dev.junction.client.internal.relay.RelayLink;
@@ -22,6 +24,7 @@ import dev.junction.wire.address.RelayAddress;
 import dev.junction.wire.control.CircuitFrames;
 import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.LoginFrames;
+import dev.junction.wire.control.PunchFrames;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
 import dev.junction.wire.udp.UdpCodec;
@@ -71,6 +74,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     private final RelayLink link;
     private final UdpBinding udp;
     private final Map<Integer, QuicChannel> sessions = new HashMap<>();
+    private final Map<Integer, Puncher> punchers = new HashMap<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private InetSocketAddress udpMapped;
@@ -197,9 +201,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
             SessionImpl s = SessionImpl.of(e.getValue());
             if (r != null && s != null && r.kind() == from) {
                 mux.switchTo(r, to);
-                PathInfo p = new PathInfo(to, mux.remoteOf(r), s.elapsedMillis());
-                s.pathChanged(p);
-                listener.pathChanged(s, p);
+                announce(s, r);
             }
         }
     }
@@ -237,6 +239,11 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
 
     private void endSession(int circuit, String reason) {
         Route r = mux.byCircuit(circuit);
+        if (r != null && r.kind() == PathKind.DIRECT_UDP) {
+            // The session does not need the relay while its direct path holds.
+            r.relayGone(true);
+            return;
+        }
         if (r != null) {
             mux.remove(r);
         }
@@ -257,7 +264,8 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         udp.stop();
         udpMapped = null;
         listener.relayDisconnected(reason);
-        // Circuits die with the relay connection; their sessions end now rather than at idle timeout.
+        // Circuits die with the relay connection; relayed sessions end now rather than at idle
+        // timeout, direct ones go on (endSession keeps them).
         for (Integer circuit : new ArrayList<>(sessions.keySet())) {
             endSession(circuit, "relay connection lost: " + reason);
         }
@@ -309,7 +317,20 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
                 }
                 return;
             }
-            udp.onFrame(UdpCodec.decode(c), packet.sender());
+            UdpFrame frame = UdpCodec.decode(c);
+            if (frame instanceof UdpFrame.Probe probe) {
+                Puncher p = punchers.get((int) probe.session());
+                if (p != null) {
+                    p.onProbe(probe, packet.sender());
+                }
+            } else if (frame instanceof UdpFrame.ProbeAck ack) {
+                Puncher p = punchers.get((int) ack.session());
+                if (p != null) {
+                    p.onProbeAck(ack, packet.sender());
+                }
+            } else {
+                udp.onFrame(frame, packet.sender());
+            }
         } catch (WireFormatException e) {
             LOG.log(System.Logger.Level.DEBUG, "dropped a malformed datagram from {0}: {1}", packet.sender(), e.getMessage());
         } finally {
@@ -319,7 +340,14 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
 
     @Override
     public void quic(DatagramPacket packet) {
-        packet.release(); // direct QUIC paths arrive with hole punching
+        // Only from addresses that proved a session's punch key; anything else is dropped.
+        mux.directData(packet.sender(), packet.content().retain());
+        packet.release();
+    }
+
+    @Override
+    public void sendDirect(ByteBuf payload, InetSocketAddress to) {
+        socket.send(payload, to);
     }
 
     // ---- sessions ----------------------------------------------------------------------------
@@ -400,14 +428,88 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
                 options.sessionIdleTimeout());
         sessions.put(r.circuit(), q);
         q.closeFuture().addListener(x -> {
+            Puncher p = punchers.remove(r.circuit());
+            if (p != null) {
+                p.close();
+            }
             if (sessions.remove(r.circuit(), q)) {
                 mux.remove(r);
-                link.closeCircuit(r.circuit());
-                closeReason(q, "closed");
+                if (!r.relayGone()) {
+                    link.closeCircuit(r.circuit());
+                }
+                closeReason(q, "ended");
             }
         });
         listener.pathChanged(s, s.activePath());
+        if (options.punch()) {
+            punch(s, r);
+        }
         return s;
+    }
+
+    /** Starts hole punching for a new session (the QUIC client offers, the server answers). */
+    private void punch(SessionImpl s, Route r) {
+        List<InetSocketAddress> mine = Candidates.gather(socket.localAddress(), udpMapped);
+        Puncher p = new Puncher(loop, new Puncher.Host() {
+            @Override
+            public void send(UdpFrame frame, InetSocketAddress to) {
+                ByteBuf b = socket.channel().alloc().ioBuffer(96);
+                UdpCodec.encode(frame, b);
+                socket.send(b, to);
+            }
+
+            @Override
+            public void sendInSession(ByteBuf datagram) {
+                s.sendControl(datagram);
+            }
+
+            @Override
+            public void authorize(InetSocketAddress peer) {
+                mux.authorize(r, peer);
+            }
+
+            @Override
+            public void direct(InetSocketAddress peer) {
+                mux.direct(r, peer);
+                announce(s, r);
+                if (r.clientRole()) {
+                    link.send(new PunchFrames.PunchResult(r.circuit(), 1, PunchFrames.Outcome.DIRECT_UDP));
+                }
+            }
+
+            @Override
+            public void lost() {
+                if (r.relayGone()) {
+                    closeReason(s.quic(), "the direct path stopped answering and the relay circuit is gone");
+                    s.close();
+                    return;
+                }
+                mux.switchTo(r, relayKind());
+                announce(s, r);
+            }
+
+            @Override
+            public void failed() {
+                if (r.clientRole()) {
+                    link.send(new PunchFrames.PunchResult(r.circuit(), 1, PunchFrames.Outcome.FAILED));
+                }
+            }
+        }, r.clientRole(), r.circuit(), mine);
+        punchers.put(r.circuit(), p);
+        s.onControl((type, buf) -> {
+            try {
+                p.onSessionDatagram(type, buf);
+            } catch (WireFormatException e) {
+                LOG.log(System.Logger.Level.DEBUG, "malformed punch datagram from {0}: {1}", r.peer(), e.getMessage());
+            }
+        });
+        p.start();
+    }
+
+    private void announce(SessionImpl s, Route r) {
+        PathInfo p = new PathInfo(r.kind(), mux.remoteOf(r), s.elapsedMillis());
+        s.pathChanged(p);
+        listener.pathChanged(s, p);
     }
 
     private void closeReason(QuicChannel q, String reason) {

@@ -55,10 +55,10 @@ class SecurityEndToEndTest {
         Identity bobId = Identity.generate();
         Identity aliceId = Identity.generate();
         TraversalClient bob = keep(TraversalClient.builder().identity(bobId).relay(viaTap)
-                .token(relay.token(bobId.peerId(), Instant.now().plusSeconds(600)))
+                .options(ClientOptions.DEFAULTS.withPunch(false)).token(relay.token(bobId.peerId(), Instant.now().plusSeconds(600)))
                 .onSession(SessionEndToEndTest::echoEveryStream).start());
         TraversalClient alice = keep(TraversalClient.builder().identity(aliceId).relay(viaTap)
-                .token(relay.token(aliceId.peerId(), Instant.now().plusSeconds(600))).start());
+                .options(ClientOptions.DEFAULTS.withPunch(false)).token(relay.token(aliceId.peerId(), Instant.now().plusSeconds(600))).start());
         Session session = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
         assertThat(session.activePath().kind()).isEqualTo(PathKind.RELAY_UDP);
         assertThat(session.activePath().remote().getAddress()).isEqualTo(tapAddress);

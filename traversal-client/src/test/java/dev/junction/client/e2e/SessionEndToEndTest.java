@@ -74,7 +74,7 @@ class SessionEndToEndTest {
     @ValueSource(booleans = {true, false})
     void hundredMegabytesOnOneStreamArriveIntact(boolean udp) throws Exception {
         LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
-        ClientOptions options = ClientOptions.DEFAULTS.withRelayUdp(udp);
+        ClientOptions options = ClientOptions.DEFAULTS.withRelayUdp(udp).withPunch(false);
         TraversalClient bob = keep(relay.client(options, SessionEndToEndTest::digestEveryStream));
         TraversalClient alice = keep(relay.client(options, null));
 
@@ -102,7 +102,7 @@ class SessionEndToEndTest {
     @ValueSource(booleans = {true, false})
     void hundredConcurrentStreamsEachEchoTheirOwnBytes(boolean udp) throws Exception {
         LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
-        ClientOptions options = ClientOptions.DEFAULTS.withRelayUdp(udp);
+        ClientOptions options = ClientOptions.DEFAULTS.withRelayUdp(udp).withPunch(false);
         TraversalClient bob = keep(relay.client(options, SessionEndToEndTest::echoEveryStream));
         TraversalClient alice = keep(relay.client(options, null));
         Session session = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
@@ -142,8 +142,8 @@ class SessionEndToEndTest {
     void theCalleeSeesTheCallerItsStreamsAndItsPath() throws Exception {
         LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
         CompletableFuture<Session> accepted = new CompletableFuture<>();
-        TraversalClient bob = keep(relay.client(ClientOptions.DEFAULTS, accepted::complete));
-        TraversalClient alice = keep(relay.client(ClientOptions.DEFAULTS, null));
+        TraversalClient bob = keep(relay.client(ClientOptions.DEFAULTS.withPunch(false), accepted::complete));
+        TraversalClient alice = keep(relay.client(ClientOptions.DEFAULTS.withPunch(false), null));
         Session a = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
         Stream s = a.openStream().get(5, TimeUnit.SECONDS);
         s.output().write("hi".getBytes());

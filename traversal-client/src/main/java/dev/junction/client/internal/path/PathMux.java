@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Maps between QUIC's view (one stable virtual peer address per session) and the real paths (the
- * relay over UDP or TLS now; direct paths with hole punching). Outbound datagrams from the anchors
+ * relay over UDP or TLS, or a punched direct UDP path). Outbound datagrams from the anchors
  * are sent on their route's active path; inbound relayed datagrams are injected into the right
  * anchor as if from the route's virtual address. I/O thread only.
  */
@@ -23,6 +23,7 @@ public final class PathMux {
 
     private final Map<Integer, Route> byCircuit = new HashMap<>();
     private final Map<InetSocketAddress, Route> byVirtual = new HashMap<>();
+    private final Map<InetSocketAddress, Route> byDirect = new HashMap<>();
     private final RelayPaths relay;
     private QuicAnchor clientAnchor;
     private QuicAnchor serverAnchor;
@@ -70,6 +71,30 @@ public final class PathMux {
     public void remove(Route r) {
         byCircuit.remove(r.circuit(), r);
         byVirtual.remove(r.virtual(), r);
+        byDirect.values().removeIf(x -> x == r);
+    }
+
+    /** QUIC packets from {@code peer} belong to {@code r} (the peer proved the session's punch key there). */
+    public void authorize(Route r, InetSocketAddress peer) {
+        byDirect.put(peer, r);
+    }
+
+    /** Moves {@code r} onto the direct path to {@code peer}. */
+    public void direct(Route r, InetSocketAddress peer) {
+        authorize(r, peer);
+        r.direct(peer);
+        r.kind(PathKind.DIRECT_UDP);
+    }
+
+    /** A QUIC packet arrived straight from a peer; takes ownership. False (and released) if no session knows it. */
+    public boolean directData(InetSocketAddress from, ByteBuf payload) {
+        Route r = byDirect.get(from);
+        if (r == null) {
+            payload.release();
+            return false;
+        }
+        (r.clientRole() ? clientAnchor : serverAnchor).inject(payload, r.virtual());
+        return true;
     }
 
     /** Moves {@code r} onto {@code kind}. */
@@ -79,7 +104,11 @@ public final class PathMux {
 
     /** Where the route's datagrams go now, for path reports. */
     public InetSocketAddress remoteOf(Route r) {
-        return r.kind() == PathKind.RELAY_UDP ? relay.relayUdp() : relay.relayTcp();
+        return switch (r.kind()) {
+            case RELAY_UDP -> relay.relayUdp();
+            case RELAY_TCP -> relay.relayTcp();
+            default -> r.direct();
+        };
     }
 
     /** A datagram QUIC wrote (from either anchor); takes ownership. */
@@ -93,6 +122,7 @@ public final class PathMux {
         switch (r.kind()) {
             case RELAY_UDP -> relay.sendUdp(r.circuit(), payload);
             case RELAY_TCP -> relay.sendTcp(r.circuit(), payload);
+            case DIRECT_UDP -> relay.sendDirect(payload, r.direct());
             default -> payload.release();
         }
     }

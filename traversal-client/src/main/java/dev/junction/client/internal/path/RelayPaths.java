@@ -3,13 +3,16 @@ package dev.junction.client.internal.path;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 
-/** How the mux reaches the relay; each call takes ownership of the payload. */
+/** How the mux sends a session's datagrams: via the relay or direct; each call takes ownership of the payload. */
 public interface RelayPaths {
     /** As a UDP RELAY_DATA frame from the session socket. */
     void sendUdp(int circuit, ByteBuf payload);
 
     /** As a DATA frame on the TLS connection. */
     void sendTcp(int circuit, ByteBuf payload);
+
+    /** Straight to the peer from the session socket (a direct path). */
+    void sendDirect(ByteBuf payload, InetSocketAddress to);
 
     /** Where relayed-UDP datagrams go, for path reports. */
     InetSocketAddress relayUdp();

@@ -15,6 +15,8 @@ public final class Route {
     private final boolean clientRole;
     private final long startNanos;
     private PathKind kind;
+    private InetSocketAddress direct;
+    private boolean relayGone;
 
     Route(int circuit, PeerId peer, InetSocketAddress virtual, boolean clientRole, PathKind kind) {
         this.circuit = circuit;
@@ -53,5 +55,23 @@ public final class Route {
 
     void kind(PathKind k) {
         this.kind = k;
+    }
+
+    /** The peer's address on the direct path, or null. */
+    public InetSocketAddress direct() {
+        return direct;
+    }
+
+    void direct(InetSocketAddress a) {
+        this.direct = a;
+    }
+
+    /** True once the circuit under this route has closed: only a direct path carries it now. */
+    public boolean relayGone() {
+        return relayGone;
+    }
+
+    public void relayGone(boolean gone) {
+        this.relayGone = gone;
     }
 }

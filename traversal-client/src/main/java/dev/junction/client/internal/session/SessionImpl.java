@@ -38,6 +38,7 @@ public final class SessionImpl implements Session {
     private Consumer<Stream> streamHandler;
     private volatile PathInfo path;
     private volatile Consumer<ByteBuffer> datagramHandler;
+    private volatile java.util.function.BiConsumer<Byte, ByteBuf> controlHandler;
     /** First byte of a keepalive datagram (ignored on receipt). */
     static final byte DATAGRAM_KEEPALIVE = 0;
     /** First byte of an application datagram; the rest is the application's. */
@@ -74,7 +75,11 @@ public final class SessionImpl implements Session {
         }
         try {
             Consumer<ByteBuffer> h = s.datagramHandler;
-            if (b.isReadable() && b.getByte(b.readerIndex()) == DATAGRAM_APP && h != null) {
+            byte type = b.isReadable() ? b.getByte(b.readerIndex()) : DATAGRAM_KEEPALIVE;
+            java.util.function.BiConsumer<Byte, ByteBuf> control = s.controlHandler;
+            if (type > DATAGRAM_APP && control != null) {
+                control.accept(type, b.slice(b.readerIndex() + 1, b.readableBytes() - 1));
+            } else if (type == DATAGRAM_APP && h != null) {
                 ByteBuffer copy = ByteBuffer.allocate(b.readableBytes() - 1);
                 b.getBytes(b.readerIndex() + 1, copy);
                 h.accept(copy.flip());
@@ -92,6 +97,20 @@ public final class SessionImpl implements Session {
         ByteBuf b = quic.alloc().directBuffer(1 + data.remaining()).writeByte(DATAGRAM_APP).writeBytes(data);
         quic.writeAndFlush(b, quic.voidPromise());
         return true;
+    }
+
+    /** Control datagrams (type above 1: hole punching) go to {@code handler}, on the I/O thread, buffer borrowed. */
+    public void onControl(java.util.function.BiConsumer<Byte, ByteBuf> handler) {
+        this.controlHandler = handler;
+    }
+
+    /** Sends a control datagram (type byte first) inside the session; takes ownership. */
+    public void sendControl(ByteBuf datagram) {
+        if (quic.isActive()) {
+            ByteBuf direct = quic.alloc().directBuffer(datagram.readableBytes()).writeBytes(datagram);
+            quic.writeAndFlush(direct, quic.voidPromise());
+        }
+        datagram.release();
     }
 
     @Override
