@@ -53,6 +53,8 @@ public final class Puncher {
     static final int OFFER_TRIES = 6;
     static final long KEEPALIVE_MS = 2000;
     static final int MISSES = 3;
+    /** Peer-reflexive candidates learnt from probes, at most. */
+    static final int PEER_REFLEXIVE_MAX = 4;
 
     enum State { IDLE, OFFERED, PROBING, DIRECT, DONE }
 
@@ -164,6 +166,13 @@ public final class Puncher {
         }
         host.authorize(from);
         host.send(UdpFrame.ProbeAck.signed(key, session, probe.txid(), from), from);
+        if (state == State.PROBING && !theirs.contains(from) && theirs.size() < Candidates.MAX + PEER_REFLEXIVE_MAX) {
+            // A peer-reflexive candidate (as in ICE): the peer's NAT gave this probe a mapping the
+            // peer could not know (endpoint-dependent mapping); probing it back opens our way in.
+            List<InetSocketAddress> more = new java.util.ArrayList<>(theirs);
+            more.add(from);
+            theirs = List.copyOf(more);
+        }
     }
 
     /** A PROBE_ACK for this session arrived from {@code from}. */
