@@ -12,12 +12,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * UDP hole punching for one session (PROTOCOL.md section 6.5), on the I/O thread. The QUIC
- * client offers a fresh punch key and its candidates inside the encrypted session; the server
- * answers with its own candidates and starts probing at once, the client as soon as the answer
- * arrives (half a round trip later). Both send authenticated PROBEs to every candidate of the
- * other every {@value #PROBE_INTERVAL_MS} ms; the first PROBE_ACK proves a direct path, and the
- * session moves onto it. PROBEs keep going on the direct path as keepalives; {@value #MISSES}
- * unanswered ones in a row send the session back to the relay.
+ * client offers a fresh punch key and its candidates inside the encrypted session and times the
+ * server's answer (the round trip); it then sends SYNC and starts probing half a round trip later,
+ * when SYNC reaches the server, which starts at once: both first probes leave together, as in
+ * libp2p's DCUtR, so each NAT has opened its way out before the other side's probe arrives. Both
+ * send authenticated PROBEs to every candidate of the other every {@value #PROBE_INTERVAL_MS} ms;
+ * the first PROBE_ACK proves a direct path, and the session moves onto it. An attempt that finds
+ * none within {@value #PROBE_ROUNDS} rounds is retried with a fresh round trip, {@value #ATTEMPTS}
+ * attempts in all. PROBEs keep going on the direct path as keepalives; {@value #MISSES} unanswered
+ * ones in a row send the session back to the relay.
  */
 public final class Puncher {
     /** What a puncher asks of its client. */
@@ -45,10 +48,14 @@ public final class Puncher {
     public static final byte OFFER = 2;
     /** Session datagram: the QUIC server's answer (candidates). */
     public static final byte ANSWER = 3;
+    /** Session datagram: the QUIC client's go (no body); the server starts probing on it. */
+    public static final byte SYNC = 4;
+    /** Punch attempts per session. */
+    static final int ATTEMPTS = 3;
     static final int KEY_LENGTH = 32;
     static final long PROBE_INTERVAL_MS = 100;
-    /** Probe rounds before giving up: 5 s of probing. */
-    static final int PROBE_ROUNDS = 50;
+    /** Probe rounds per attempt: 3 s of probing. */
+    static final int PROBE_ROUNDS = 30;
     static final long OFFER_RETRY_MS = 500;
     static final int OFFER_TRIES = 6;
     static final long KEEPALIVE_MS = 2000;
@@ -56,7 +63,7 @@ public final class Puncher {
     /** Peer-reflexive candidates learnt from probes, at most. */
     static final int PEER_REFLEXIVE_MAX = 4;
 
-    enum State { IDLE, OFFERED, PROBING, DIRECT, DONE }
+    enum State { IDLE, OFFERED, ANSWERED, PROBING, DIRECT, DONE }
 
     private final EventLoop loop;
     private final Host host;
@@ -69,6 +76,8 @@ public final class Puncher {
     private InetSocketAddress direct;
     private int round;
     private int missed;
+    private int attempt;
+    private long offeredNanos;
     private ScheduledFuture<?> timer;
 
     public Puncher(EventLoop loop, Host host, boolean client, long session, List<InetSocketAddress> mine) {
@@ -86,23 +95,33 @@ public final class Puncher {
         }
         key = new byte[KEY_LENGTH];
         new SecureRandom().nextBytes(key);
-        state = State.OFFERED;
-        offer(1);
+        nextAttempt();
     }
 
-    private void offer(int attempt) {
-        if (state != State.OFFERED) {
-            return;
-        }
-        if (attempt > OFFER_TRIES) {
+    private void nextAttempt() {
+        if (attempt++ >= ATTEMPTS) {
             finish();
             host.failed();
             return;
         }
+        state = State.OFFERED;
+        offer(1);
+    }
+
+    private void offer(int n) {
+        if (state != State.OFFERED) {
+            return;
+        }
+        if (n > OFFER_TRIES) {
+            finish();
+            host.failed();
+            return;
+        }
+        offeredNanos = System.nanoTime();
         ByteBuf b = Unpooled.buffer(1 + KEY_LENGTH + 1 + Candidates.MAX * 19).writeByte(OFFER).writeBytes(key);
         Candidates.encode(mine, b);
         host.sendInSession(b);
-        timer = loop.schedule(() -> offer(attempt + 1), OFFER_RETRY_MS, TimeUnit.MILLISECONDS);
+        timer = loop.schedule(() -> offer(n + 1), OFFER_RETRY_MS, TimeUnit.MILLISECONDS);
     }
 
     /** A control datagram of this session arrived (type byte already read from {@code in}). */
@@ -114,23 +133,29 @@ public final class Puncher {
             byte[] k = new byte[KEY_LENGTH];
             in.readBytes(k);
             List<InetSocketAddress> cands = Candidates.decode(in);
-            if (state == State.IDLE) {
+            if (state == State.IDLE || state == State.ANSWERED) {
                 key = k;
                 theirs = cands;
-                startProbing();
+                state = State.ANSWERED;
             }
-            // Answer every offer: an earlier answer may have been lost.
+            // Answer every offer: an earlier answer may have been lost, or this is a new attempt.
             ByteBuf b = Unpooled.buffer(2 + Candidates.MAX * 19).writeByte(ANSWER);
             Candidates.encode(mine, b);
             host.sendInSession(b);
+        } else if (type == SYNC && !client && state == State.ANSWERED) {
+            startProbing();
         } else if (type == ANSWER && client && state == State.OFFERED) {
             theirs = Candidates.decode(in);
             cancelTimer();
-            startProbing();
+            long rtt = System.nanoTime() - offeredNanos;
+            host.sendInSession(Unpooled.buffer(1).writeByte(SYNC));
+            state = State.ANSWERED;
+            timer = loop.schedule(this::startProbing, rtt / 2, TimeUnit.NANOSECONDS);
         }
     }
 
     private void startProbing() {
+        cancelTimer();
         state = State.PROBING;
         round = 0;
         timer = loop.scheduleAtFixedRate(this::probeRound, 0, PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
@@ -150,8 +175,12 @@ public final class Puncher {
             return;
         }
         if (round++ >= PROBE_ROUNDS) {
-            finish();
-            host.failed();
+            cancelTimer();
+            if (client) {
+                nextAttempt();
+            } else {
+                state = State.ANSWERED; // the client decides whether another attempt follows
+            }
             return;
         }
         for (InetSocketAddress to : theirs) {
@@ -166,6 +195,9 @@ public final class Puncher {
         }
         host.authorize(from);
         host.send(UdpFrame.ProbeAck.signed(key, session, probe.txid(), from), from);
+        if (state == State.ANSWERED && !client) {
+            startProbing(); // the SYNC was lost or overtaken: the peer's probes are the go
+        }
         if (state == State.PROBING && !theirs.contains(from) && theirs.size() < Candidates.MAX + PEER_REFLEXIVE_MAX) {
             // A peer-reflexive candidate (as in ICE): the peer's NAT gave this probe a mapping the
             // peer could not know (endpoint-dependent mapping); probing it back opens our way in.
