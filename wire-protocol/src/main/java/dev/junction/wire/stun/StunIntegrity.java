@@ -93,8 +93,17 @@ public final class StunIntegrity {
 
     /** CRC-32 of {@code length} bytes at {@code offset}, XOR {@code 0x5354554e}. */
     static int fingerprint(ByteBuf buf, int offset, int length) {
-        CRC32 crc = new CRC32();
-        crc.update(buf.nioBuffer(offset, length));
+        // One CRC32 per thread, and the backing array when there is one: a STUN server computes
+        // this for every request and response, so it allocates nothing here.
+        CRC32 crc = CRC.get();
+        crc.reset();
+        if (buf.hasArray()) {
+            crc.update(buf.array(), buf.arrayOffset() + offset, length);
+        } else {
+            crc.update(buf.nioBuffer(offset, length));
+        }
         return (int) crc.getValue() ^ FINGERPRINT_XOR;
     }
+
+    private static final ThreadLocal<CRC32> CRC = ThreadLocal.withInitial(CRC32::new);
 }
