@@ -68,6 +68,10 @@ public final class NatCheck {
                     public void quic(DatagramPacket packet) {
                         packet.release();
                     }
+
+                    @Override
+                    public void readComplete() {
+                    }
                 });
             } catch (Exception e) { // Netty's bind throws BindException undeclared
                 throw new JunctionException("cannot bind a UDP socket to " + bind + ": " + e.getMessage());

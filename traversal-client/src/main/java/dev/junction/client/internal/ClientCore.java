@@ -339,6 +339,11 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     }
 
     @Override
+    public void readComplete() {
+        mux.readComplete();
+    }
+
+    @Override
     public void quic(DatagramPacket packet) {
         // Only from addresses that proved a session's punch key; anything else is dropped.
         mux.directData(packet.sender(), packet.content().retain());

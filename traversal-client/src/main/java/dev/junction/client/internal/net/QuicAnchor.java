@@ -67,9 +67,23 @@ public final class QuicAnchor {
             return;
         }
         ctx.fireChannelRead(new DatagramPacket(payload, localAddress(), virtualSender));
-        // The codec flushes its acknowledgements on read-complete (DESIGN.md, facts checked).
-        ctx.fireChannelReadComplete();
+        readPending = true;
     }
+
+    /**
+     * Ends a batch of {@link #inject}ed datagrams: the codec processes its connections and flushes
+     * (acknowledgements, window updates, data) on read-complete, so a burst of datagrams read from
+     * the socket in one go gets one flush, not one per datagram.
+     */
+    public void readComplete() {
+        ChannelHandlerContext ctx = tap.ctx;
+        if (readPending && ctx != null) {
+            readPending = false;
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    private boolean readPending;
 
     public void close() {
         channel.close();

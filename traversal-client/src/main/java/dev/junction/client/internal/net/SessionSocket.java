@@ -23,6 +23,9 @@ public final class SessionSocket {
         void junction(DatagramPacket packet);
 
         void quic(DatagramPacket packet);
+
+        /** The socket has no more datagrams for now (end of one read burst). */
+        void readComplete();
     }
 
     /** Large buffers so a burst of relayed datagrams is not lost in the kernel. */
@@ -51,6 +54,11 @@ public final class SessionSocket {
                             case QUIC -> inbound.quic(p);
                             default -> p.release();
                         }
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        inbound.readComplete();
                     }
 
                     @Override

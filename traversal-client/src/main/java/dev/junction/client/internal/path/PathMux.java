@@ -127,6 +127,14 @@ public final class PathMux {
         }
     }
 
+    /** Ends a read burst: each anchor flushes once for everything injected since the last call. */
+    public void readComplete() {
+        if (clientAnchor != null) {
+            clientAnchor.readComplete();
+            serverAnchor.readComplete();
+        }
+    }
+
     /** A relayed datagram of {@code circuit} arrived (UDP or TLS); takes ownership. */
     public void relayData(int circuit, ByteBuf payload) {
         Route r = byCircuit.get(circuit);

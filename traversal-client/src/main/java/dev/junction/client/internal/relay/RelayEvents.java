@@ -27,6 +27,9 @@ public interface RelayEvents {
     /** A relayed datagram arrived on the TLS connection; takes ownership of {@code payload}. */
     void data(int circuit, ByteBuf payload);
 
+    /** The end of a burst of frames read from the TLS connection. */
+    void readComplete();
+
     /** The connection ended; the link reconnects by itself. */
     void disconnected(String reason);
 }

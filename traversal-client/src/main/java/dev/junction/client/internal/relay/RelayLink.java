@@ -207,6 +207,12 @@ public final class RelayLink {
         }
 
         @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            events.readComplete();
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (channel == ctx.channel()) {
                 lost("relay connection closed");

@@ -66,7 +66,10 @@ class QuicOverAnchorsTest {
                         }
                     }).build();
             serverAnchor.set(QuicAnchor.bind(group, NioDatagramChannel.class, serverCodec,
-                    p -> clientAnchor.get().inject(p.content(), virtualServer)));
+                    p -> {
+                        clientAnchor.get().inject(p.content(), virtualServer);
+                        clientAnchor.get().readComplete();
+                    }));
             QuicSslContext clientTls = QuicSslContextBuilder.forClient().keyManager(new IdentityKeyManager(client), null)
                     .option(io.netty.handler.codec.quic.BoringSSLContextOption.SIGNATURE_ALGORITHMS, new String[] {"ed25519"})
                     .trustManager(new PeerIdTrust(server.peerId())).applicationProtocols("junction/1").build();
@@ -74,7 +77,10 @@ class QuicOverAnchorsTest {
                     .initialMaxData(1 << 20).initialMaxStreamDataBidirectionalLocal(1 << 20)
                     .maxSendUdpPayloadSize(1200).maxRecvUdpPayloadSize(1200).build();
             clientAnchor.set(QuicAnchor.bind(group, NioDatagramChannel.class, clientCodec,
-                    p -> serverAnchor.get().inject(p.content(), virtualClient)));
+                    p -> {
+                        serverAnchor.get().inject(p.content(), virtualClient);
+                        serverAnchor.get().readComplete();
+                    }));
 
             QuicChannel quic = QuicChannel.newBootstrap(clientAnchor.get().channel()).handler(new ChannelInboundHandlerAdapter())
                     .remoteAddress(virtualServer).connect().get(5, TimeUnit.SECONDS);
