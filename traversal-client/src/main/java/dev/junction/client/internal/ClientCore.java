@@ -11,9 +11,9 @@ import dev.junction.client.internal.net.ClientTransport;
 import dev.junction.client.internal.net.SessionSocket;
 import dev.junction.client.internal.path.PathMux;
 import dev.junction.client.internal.path.RelayPaths;
+import dev.junction.client.internal.path.Route;
 import dev.junction.client.internal.punch.Candidates;
 import dev.junction.client.internal.punch.Puncher;
-import dev.junction.client.internal.path.Route;
 import dev.junction.client.internal.relay.RelayEvents;
 import dev.junction.client.internal.relay.RelayLink;
 import dev.junction.client.internal.relay.UdpBinding;
@@ -24,7 +24,6 @@ import dev.junction.wire.address.RelayAddress;
 import dev.junction.wire.control.CircuitFrames;
 import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.LoginFrames;
-import dev.junction.wire.control.PunchFrames;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
 import dev.junction.wire.udp.UdpCodec;
@@ -158,6 +157,14 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         return link.relay();
     }
 
+    PathMux mux() {
+        return mux;
+    }
+
+    RelayLink link() {
+        return link;
+    }
+
     /** The relay's STUN (and relayed UDP) endpoint, or null before the first login. */
     public InetSocketAddress relayStun() {
         return link.relayUdp();
@@ -206,7 +213,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         }
     }
 
-    private PathKind relayKind() {
+    PathKind relayKind() {
         return udp.bound() ? PathKind.RELAY_UDP : PathKind.RELAY_TCP;
     }
 
@@ -455,51 +462,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     /** Starts hole punching for a new session (the QUIC client offers, the server answers). */
     private void punch(SessionImpl s, Route r) {
         List<InetSocketAddress> mine = Candidates.gather(socket.localAddress(), udpMapped);
-        Puncher p = new Puncher(loop, new Puncher.Host() {
-            @Override
-            public void send(UdpFrame frame, InetSocketAddress to) {
-                ByteBuf b = socket.channel().alloc().ioBuffer(96);
-                UdpCodec.encode(frame, b);
-                socket.send(b, to);
-            }
-
-            @Override
-            public void sendInSession(ByteBuf datagram) {
-                s.sendControl(datagram);
-            }
-
-            @Override
-            public void authorize(InetSocketAddress peer) {
-                mux.authorize(r, peer);
-            }
-
-            @Override
-            public void direct(InetSocketAddress peer) {
-                mux.direct(r, peer);
-                announce(s, r);
-                if (r.clientRole()) {
-                    link.send(new PunchFrames.PunchResult(r.circuit(), 1, PunchFrames.Outcome.DIRECT_UDP));
-                }
-            }
-
-            @Override
-            public void lost() {
-                if (r.relayGone()) {
-                    closeReason(s.quic(), "the direct path stopped answering and the relay circuit is gone");
-                    s.close();
-                    return;
-                }
-                mux.switchTo(r, relayKind());
-                announce(s, r);
-            }
-
-            @Override
-            public void failed() {
-                if (r.clientRole()) {
-                    link.send(new PunchFrames.PunchResult(r.circuit(), 1, PunchFrames.Outcome.FAILED));
-                }
-            }
-        }, r.clientRole(), r.circuit(), mine);
+        Puncher p = new Puncher(loop, new PunchHost(this, s, r), r.clientRole(), r.circuit(), mine);
         punchers.put(r.circuit(), p);
         s.onControl((type, buf) -> {
             try {
@@ -511,13 +474,13 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         p.start();
     }
 
-    private void announce(SessionImpl s, Route r) {
+    void announce(SessionImpl s, Route r) {
         PathInfo p = new PathInfo(r.kind(), mux.remoteOf(r), s.elapsedMillis());
         s.pathChanged(p);
         listener.pathChanged(s, p);
     }
 
-    private void closeReason(QuicChannel q, String reason) {
+    void closeReason(QuicChannel q, String reason) {
         SessionImpl s = SessionImpl.of(q);
         if (s != null) {
             listener.sessionClosed(s, reason);

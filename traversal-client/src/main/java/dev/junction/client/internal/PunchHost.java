@@ -1,0 +1,70 @@
+package dev.junction.client.internal;
+
+import dev.junction.client.internal.path.Route;
+import dev.junction.client.internal.punch.Puncher;
+import dev.junction.client.internal.session.SessionImpl;
+import dev.junction.wire.control.PunchFrames;
+import dev.junction.wire.udp.UdpCodec;
+import dev.junction.wire.udp.UdpFrame;
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+
+/** What a session's {@link Puncher} does to the client: send probes, move the session between paths, report. */
+final class PunchHost implements Puncher.Host {
+    private final ClientCore core;
+    private final SessionImpl session;
+    private final Route route;
+
+    PunchHost(ClientCore core, SessionImpl session, Route route) {
+        this.core = core;
+        this.session = session;
+        this.route = route;
+    }
+
+    @Override
+    public void send(UdpFrame frame, InetSocketAddress to) {
+        ByteBuf b = core.socket().channel().alloc().ioBuffer(96);
+        UdpCodec.encode(frame, b);
+        core.socket().send(b, to);
+    }
+
+    @Override
+    public void sendInSession(ByteBuf datagram) {
+        session.sendControl(datagram);
+    }
+
+    @Override
+    public void authorize(InetSocketAddress peer) {
+        core.mux().authorize(route, peer);
+    }
+
+    @Override
+    public void direct(InetSocketAddress peer) {
+        core.mux().direct(route, peer);
+        core.announce(session, route);
+        report(PunchFrames.Outcome.DIRECT_UDP);
+    }
+
+    @Override
+    public void lost() {
+        if (route.relayGone()) {
+            core.closeReason(session.quic(), "the direct path stopped answering and the relay circuit is gone");
+            session.close();
+            return;
+        }
+        core.mux().switchTo(route, core.relayKind());
+        core.announce(session, route);
+    }
+
+    @Override
+    public void failed() {
+        report(PunchFrames.Outcome.FAILED);
+    }
+
+    /** The QUIC client tells the relay how punching went (its metrics); the server does not, so each attempt counts once. */
+    private void report(PunchFrames.Outcome outcome) {
+        if (route.clientRole()) {
+            core.link().send(new PunchFrames.PunchResult(route.circuit(), 1, outcome));
+        }
+    }
+}
