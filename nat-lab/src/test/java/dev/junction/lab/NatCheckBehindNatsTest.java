@@ -44,6 +44,9 @@ class NatCheckBehindNatsTest {
                         case EIM -> assertThat(json).as(why).contains("\"udp\":true", "\"behind_nat\":true",
                                 "\"mapping\":\"endpoint-independent\"", "\"filtering\":\"address-and-port-dependent\"",
                                 "\"mapped_udp\":\"" + s.publicIp() + ":", "\"verdict\":\"easy\"");
+                        case CGNAT -> assertThat(json).as(why).contains("\"udp\":true", "\"behind_nat\":true",
+                                "\"mapping\":\"endpoint-independent\"", "\"filtering\":\"address-and-port-dependent\"",
+                                "\"mapped_udp\":\"" + s.publicIp() + ":", "\"verdict\":\"easy\"");
                         case SYM -> assertThat(json).as(why).contains("\"behind_nat\":true",
                                 "\"mapping\":\"address-and-port-dependent\"", "\"verdict\":\"hard\"");
                         case FULLCONE -> assertThat(json).as(why).contains("\"behind_nat\":true",

@@ -17,8 +17,9 @@ final class NatMatrixDoc {
                 + "    mvn -q -pl nat-lab -am -DskipTests install && \\\n"
                 + "    mvn -q -pl nat-lab test -Dtest=PunchingMatrixTest -Djunction.matrix.out=$PWD/docs/NAT-MATRIX.md\n\n"
                 + "NAT kinds: `public` (no NAT), `eim` (masquerade: endpoint-independent mapping, address-and-port-dependent\n"
-                + "filtering), `sym` (masquerade random: endpoint-dependent mapping), `fullcone` (1:1 snat+dnat),\n"
-                + "`udpblock` (eim with UDP dropped). Times count from the start of `connect`; \"first path\" is the relayed\n"
+                + "filtering), `cgnat` (an eim home router behind an eim carrier router), `sym` (masquerade random:\n"
+                + "endpoint-dependent mapping), `fullcone` (1:1 snat+dnat), `udpblock` (eim with UDP dropped). The\n"
+                + "connector's path is shown (with a udpblock listener the connector's own side is relay-udp). Times count from the start of `connect`; \"first path\" is the relayed\n"
                 + "path the session starts on.\n\n"
                 + table
                 + "\n**Known gap, eim×eim across two networks.** Both routers are Linux `masquerade`, and whichever side's\n"
@@ -33,7 +34,7 @@ final class NatMatrixDoc {
                 + "SYNC and RTT/2, as DCUtR) cannot fix it at sub-millisecond link delays. Candidate fixes: opening packets\n"
                 + "with a low TTL (they open the local NAT but die before the remote one), or several sockets and ports at\n"
                 + "once (the machinery port prediction for `sym` needs anyway).\n\n"
-                + "Not yet covered: `cgnat` sites, port prediction for `sym` (eim×sym stays on the relay), TCP simultaneous\n"
-                + "open (udpblock pairs stay on the relay), and the full 21-pair matrix with repeated tries.\n";
+                + "Not yet built: port prediction for `sym` (eim×sym and cgnat×sym stay on the relay), TCP simultaneous\n"
+                + "open (udpblock pairs stay on the relay), and repeated tries per pair (one try each here).\n";
     }
 }

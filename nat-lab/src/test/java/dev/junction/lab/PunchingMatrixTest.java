@@ -15,12 +15,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Djunction.matrix.out=docs/NAT-MATRIX.md}, written there.
  */
 class PunchingMatrixTest {
-    /** How long a pair may take to go direct before it counts as relayed. */
-    static final long DIRECT_WAIT_MS = 8000;
+    /** How long a pair may take to go direct before it counts as relayed (a lab pair that can takes under 1 s). */
+    static final long DIRECT_WAIT_MS = 4000;
     static final Pattern PATH = Pattern.compile("\\{\"event\":\"path\",\"peer\":\"[^\"]+\",\"kind\":\"([a-z-]+)\",\"remote\":\"([^\"]+)\",\"ms\":(\\d+)}");
 
     /**
@@ -45,26 +48,49 @@ class PunchingMatrixTest {
         }
     }
 
-    static final List<Pair> PAIRS = List.of(
-            // Known gap: two Linux masquerade NATs with no link delay. The first probe to reach the
-            // other router leaves an unreplied conntrack entry there that makes its own probe's SNAT
-            // clash and take another port; see docs/NAT-MATRIX.md.
-            new Pair(Kind.EIM, Kind.EIM, "direct-udp", false),
-            new Pair(Kind.PUBLIC, Kind.EIM, "direct-udp"),
-            new Pair(Kind.EIM, Kind.PUBLIC, "direct-udp"),
-            new Pair(Kind.FULLCONE, Kind.EIM, "direct-udp"),
-            new Pair(Kind.FULLCONE, Kind.SYM, "direct-udp"),
-            new Pair(Kind.PUBLIC, Kind.SYM, "direct-udp"),
-            new Pair(Kind.SYM, Kind.SYM, "relay-udp"),
-            new Pair(Kind.EIM, Kind.SYM, "relay-udp"),
-            // The connector's path is reported: its own UDP works, the relay reaches the listener over TLS.
-            new Pair(Kind.UDPBLOCK, Kind.PUBLIC, "relay-udp"),
-            new Pair(Kind.EIM, Kind.UDPBLOCK, "relay-tcp"));
+    /** Every unordered pair of NAT kinds (21), the first listening, the second connecting. */
+    static final List<Pair> PAIRS = pairs();
+
+    static List<Pair> pairs() {
+        List<Pair> out = new ArrayList<>();
+        Kind[] kinds = Kind.values();
+        for (int i = 0; i < kinds.length; i++) {
+            for (int j = i; j < kinds.length; j++) {
+                out.add(expect(kinds[i], kinds[j]));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What the connector's session should end on. Known gaps (not held by the test, shown in the
+     * table): two APDF Linux NATs (eim, cgnat) against each other, where the first probe to arrive
+     * leaves a conntrack entry that makes the other side's SNAT take a random port (see
+     * docs/NAT-MATRIX.md); and eim/cgnat against sym, which needs port prediction (not built).
+     */
+    static Pair expect(Kind listener, Kind connector) {
+        Set<Kind> both = EnumSet.of(listener, connector);
+        if (connector == Kind.UDPBLOCK) {
+            return new Pair(listener, connector, "relay-tcp");
+        }
+        if (listener == Kind.UDPBLOCK) {
+            // The connector's own UDP works; the relay reaches the listener over TLS.
+            return new Pair(listener, connector, "relay-udp");
+        }
+        if (both.contains(Kind.PUBLIC) || both.contains(Kind.FULLCONE)) {
+            return new Pair(listener, connector, "direct-udp");
+        }
+        if (listener == Kind.SYM && connector == Kind.SYM) {
+            return new Pair(listener, connector, "relay-udp");
+        }
+        return new Pair(listener, connector, "direct-udp", false);
+    }
 
     @TempDir
     Path dir;
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES) // 21 pairs of JVMs on 2 cores: about 3 minutes
     void everyPairConnectsAndGoesDirectWhereTheNatsAllow() throws Exception {
         try (Lab lab = Lab.open()) {
             Topology net = Topology.create(lab);

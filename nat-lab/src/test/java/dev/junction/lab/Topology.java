@@ -20,6 +20,8 @@ final class Topology {
         SYM,
         /** 1:1 snat+dnat: endpoint-independent mapping and filtering. */
         FULLCONE,
+        /** Carrier-grade NAT: an eim home router behind an eim carrier router (two masquerades). */
+        CGNAT,
         /** EIM with every UDP packet dropped in the router's forward chain. */
         UDPBLOCK;
 
@@ -87,6 +89,9 @@ final class Topology {
         String router = lab.namespace(name + "r");
         attach(router, "wan", name);
         lab.inNs(router, "ip", "addr", "add", publicIp + "/24", "dev", "wan");
+        if (kind == Kind.CGNAT) {
+            return cgnat(name, n, router, host, publicIp);
+        }
         String lanNet = "100.64." + n;
         lab.link(router, "lan", host, "eth0");
         lab.inNs(router, "ip", "addr", "add", lanNet + ".1/24", "dev", "lan");
@@ -101,6 +106,38 @@ final class Topology {
         delay(router, "wan");
         delay(router, "lan");
         return new Site(name, kind, host, lanNet + ".2", publicIp);
+    }
+
+    /**
+     * The carrier router ({@code router}, public address, eim) serves 100.100.N.0/24, where a home
+     * router (eim too) has 100.100.N.2 and serves the host on 100.64.N.0/24.
+     */
+    private Site cgnat(String name, int n, String carrier, String host, String publicIp) throws IOException, InterruptedException {
+        String home = lab.namespace(name + "i");
+        String carrierNet = "100.100." + n;
+        String lanNet = "100.64." + n;
+        lab.link(carrier, "lan", home, "wan");
+        lab.inNs(carrier, "ip", "addr", "add", carrierNet + ".1/24", "dev", "lan");
+        lab.inNs(home, "ip", "addr", "add", carrierNet + ".2/24", "dev", "wan");
+        lab.up(carrier, "lan");
+        lab.up(home, "wan");
+        lab.inNs(home, "ip", "route", "add", "default", "via", carrierNet + ".1");
+        lab.link(home, "lan", host, "eth0");
+        lab.inNs(home, "ip", "addr", "add", lanNet + ".1/24", "dev", "lan");
+        lab.inNs(host, "ip", "addr", "add", lanNet + ".2/24", "dev", "eth0");
+        lab.up(home, "lan");
+        lab.up(host, "eth0");
+        lab.inNs(host, "ip", "route", "add", "default", "via", lanNet + ".1");
+        // The carrier routes the home LAN back through the home router (it only ever sees it NATed).
+        for (String router : new String[] {carrier, home}) {
+            lab.inNs(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            for (String rules : ruleset(Kind.EIM, null, null)) {
+                lab.inNs(router, "nft", rules);
+            }
+        }
+        delay(carrier, "wan");
+        delay(home, "lan");
+        return new Site(name, Kind.CGNAT, host, lanNet + ".2", publicIp);
     }
 
     /**
@@ -129,7 +166,7 @@ final class Topology {
         String masquerade = "add table ip nat; add chain ip nat post { type nat hook postrouting priority srcnat; };"
                 + " add rule ip nat post oifname \"wan\" masquerade";
         return switch (kind) {
-            case EIM -> java.util.List.of(masquerade);
+            case EIM, CGNAT -> java.util.List.of(masquerade);
             case SYM -> java.util.List.of(masquerade + " random");
             case FULLCONE -> java.util.List.of("add table ip nat; add chain ip nat pre { type nat hook prerouting priority dstnat; };"
                     + " add rule ip nat pre iifname \"wan\" dnat to " + hostIp + ";"
