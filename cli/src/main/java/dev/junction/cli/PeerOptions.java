@@ -76,6 +76,17 @@ final class PeerOptions {
             }
 
             @Override
+            public void punchFinished(Session session, boolean direct, int probes, long millis) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("peer", session.remotePeer().toString());
+                f.put("outcome", direct ? "direct-udp" : "failed");
+                f.put("probes", probes);
+                f.put("ms", millis);
+                event("punch", f, "hole punching " + (direct ? "found a direct path" : "found no direct path")
+                        + " after " + probes + " probes, " + millis + " ms");
+            }
+
+            @Override
             public void sessionClosed(Session session, String reason) {
                 event("session-closed", Map.of("peer", session.remotePeer().toString(), "reason", reason),
                         "session with " + session.remotePeer().shortString() + " closed: " + reason);

@@ -158,9 +158,11 @@ class PunchingMatrixTest {
                     String last = events.isEmpty() ? "none" : events.get(events.size() - 1)[0];
                     String first = events.isEmpty() ? "-" : events.get(0)[0] + " after " + events.get(0)[2] + " ms";
                     String direct = events.stream().filter(e -> e[0].equals("direct-udp")).findFirst().map(e -> e[2] + " ms").orElse("-");
+                    Matcher pm = Pattern.compile("\\{\"event\":\"punch\",\"peer\":\"[^\"]+\",\"outcome\":\"([a-z-]+)\",\"probes\":(\\d+)").matcher(err);
+                    String probes = pm.find() ? pm.group(2) + (pm.group(1).equals("failed") ? " (no path)" : "") : "still probing";
                     boolean echoed = Files.readString(cout).equals("hello from " + pair.connector().label() + "\n");
-                    rows.add(String.format("| %s | %s | %s | %s | %s | %s | %s |", pair.listener().label(), pair.connector().label(),
-                            pair.expected() + (pair.held() ? "" : " (known gap)"), last, first, direct, exited && echoed ? "yes" : "NO"));
+                    rows.add(String.format("| %s | %s | %s | %s | %s | %s | %s | %s |", pair.listener().label(), pair.connector().label(),
+                            pair.expected() + (pair.held() ? "" : " (known gap)"), last, first, direct, probes, exited && echoed ? "yes" : "NO"));
                     if (!exited || !echoed || (pair.held() && !last.equals(pair.expected()))) {
                         failures.add(pair + ": ended on " + last + ", exited " + exited + ", echoed " + echoed + "\n" + err);
                     }
@@ -175,8 +177,8 @@ class PunchingMatrixTest {
                     }
                 }
             }
-            String table = "| listener behind | connector behind | expected | final path | first path | direct after | data echoed |\n"
-                    + "| --- | --- | --- | --- | --- | --- | --- |\n" + String.join("\n", rows) + "\n";
+            String table = "| listener behind | connector behind | expected | final path | first path | direct after | probes sent | data echoed |\n"
+                    + "| --- | --- | --- | --- | --- | --- | --- | --- |\n" + String.join("\n", rows) + "\n";
             System.out.println(table);
             String out = System.getProperty("junction.matrix.out");
             if (out != null) {

@@ -17,6 +17,13 @@ public interface ClientListener {
     default void pathChanged(Session session, PathInfo path) {
     }
 
+    /**
+     * Hole punching for a session ended: {@code direct} tells whether it found a direct path,
+     * after {@code probes} PROBEs sent and {@code millis} since the session began connecting.
+     */
+    default void punchFinished(Session session, boolean direct, int probes, long millis) {
+    }
+
     /** A session ended. */
     default void sessionClosed(Session session, String reason) {
     }

@@ -161,6 +161,10 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         return mux;
     }
 
+    ClientListener listener() {
+        return listener;
+    }
+
     RelayLink link() {
         return link;
     }
@@ -462,7 +466,9 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     /** Starts hole punching for a new session (the QUIC client offers, the server answers). */
     private void punch(SessionImpl s, Route r) {
         List<InetSocketAddress> mine = Candidates.gather(socket.localAddress(), udpMapped);
-        Puncher p = new Puncher(loop, new PunchHost(this, s, r), r.clientRole(), r.circuit(), mine);
+        PunchHost host = new PunchHost(this, s, r);
+        Puncher p = new Puncher(loop, host, r.clientRole(), r.circuit(), mine);
+        host.puncher(p);
         punchers.put(r.circuit(), p);
         s.onControl((type, buf) -> {
             try {

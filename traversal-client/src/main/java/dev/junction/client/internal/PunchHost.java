@@ -14,11 +14,17 @@ final class PunchHost implements Puncher.Host {
     private final ClientCore core;
     private final SessionImpl session;
     private final Route route;
+    private Puncher puncher;
 
     PunchHost(ClientCore core, SessionImpl session, Route route) {
         this.core = core;
         this.session = session;
         this.route = route;
+    }
+
+    /** The puncher this host serves (set once it exists). */
+    void puncher(Puncher p) {
+        this.puncher = p;
     }
 
     @Override
@@ -43,6 +49,7 @@ final class PunchHost implements Puncher.Host {
         core.mux().direct(route, peer);
         core.announce(session, route);
         report(PunchFrames.Outcome.DIRECT_UDP);
+        core.listener().punchFinished(session, true, puncher == null ? 0 : puncher.probesSent(), session.elapsedMillis());
     }
 
     @Override
@@ -59,6 +66,7 @@ final class PunchHost implements Puncher.Host {
     @Override
     public void failed() {
         report(PunchFrames.Outcome.FAILED);
+        core.listener().punchFinished(session, false, puncher == null ? 0 : puncher.probesSent(), session.elapsedMillis());
     }
 
     /** The QUIC client tells the relay how punching went (its metrics); the server does not, so each attempt counts once. */

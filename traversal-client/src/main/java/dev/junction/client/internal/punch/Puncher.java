@@ -77,6 +77,7 @@ public final class Puncher {
     private int round;
     private int missed;
     private int attempt;
+    private int probesSent;
     private long offeredNanos;
     private ScheduledFuture<?> timer;
 
@@ -185,6 +186,7 @@ public final class Puncher {
         }
         for (InetSocketAddress to : theirs) {
             host.send(UdpFrame.Probe.signed(key, session, txid(round)), to);
+            probesSent++;
         }
     }
 
@@ -240,6 +242,11 @@ public final class Puncher {
 
     public boolean isDirect() {
         return state == State.DIRECT;
+    }
+
+    /** PROBEs sent while looking for a direct path (keepalives on it not counted). */
+    public int probesSent() {
+        return probesSent;
     }
 
     private void finish() {
