@@ -93,16 +93,8 @@ final class Topology {
             return cgnat(name, n, router, host, publicIp);
         }
         String lanNet = "100.64." + n;
-        lab.link(router, "lan", host, "eth0");
-        lab.inNs(router, "ip", "addr", "add", lanNet + ".1/24", "dev", "lan");
-        lab.inNs(host, "ip", "addr", "add", lanNet + ".2/24", "dev", "eth0");
-        lab.up(router, "lan");
-        lab.up(host, "eth0");
-        lab.inNs(host, "ip", "route", "add", "default", "via", lanNet + ".1");
-        lab.inNs(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-        for (String rules : ruleset(kind, publicIp, lanNet + ".2")) {
-            lab.inNs(router, "nft", rules);
-        }
+        downstream(router, "lan", host, "eth0", lanNet);
+        nat(router, kind, publicIp, lanNet + ".2");
         delay(router, "wan");
         delay(router, "lan");
         return new Site(name, kind, host, lanNet + ".2", publicIp);
@@ -114,30 +106,37 @@ final class Topology {
      */
     private Site cgnat(String name, int n, String carrier, String host, String publicIp) throws IOException, InterruptedException {
         String home = lab.namespace(name + "i");
-        String carrierNet = "100.100." + n;
         String lanNet = "100.64." + n;
-        lab.link(carrier, "lan", home, "wan");
-        lab.inNs(carrier, "ip", "addr", "add", carrierNet + ".1/24", "dev", "lan");
-        lab.inNs(home, "ip", "addr", "add", carrierNet + ".2/24", "dev", "wan");
-        lab.up(carrier, "lan");
-        lab.up(home, "wan");
-        lab.inNs(home, "ip", "route", "add", "default", "via", carrierNet + ".1");
-        lab.link(home, "lan", host, "eth0");
-        lab.inNs(home, "ip", "addr", "add", lanNet + ".1/24", "dev", "lan");
-        lab.inNs(host, "ip", "addr", "add", lanNet + ".2/24", "dev", "eth0");
-        lab.up(home, "lan");
-        lab.up(host, "eth0");
-        lab.inNs(host, "ip", "route", "add", "default", "via", lanNet + ".1");
-        // The carrier routes the home LAN back through the home router (it only ever sees it NATed).
-        for (String router : new String[] {carrier, home}) {
-            lab.inNs(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-            for (String rules : ruleset(Kind.EIM, null, null)) {
-                lab.inNs(router, "nft", rules);
-            }
-        }
+        downstream(carrier, "lan", home, "wan", "100.100." + n);
+        downstream(home, "lan", host, "eth0", lanNet);
+        // Two masquerades: the carrier only ever sees the home router's address, never the LAN's.
+        nat(carrier, Kind.EIM, publicIp, null);
+        nat(home, Kind.EIM, null, null);
         delay(carrier, "wan");
         delay(home, "lan");
         return new Site(name, Kind.CGNAT, host, lanNet + ".2", publicIp);
+    }
+
+    /**
+     * Links {@code upper} (router, address .1) to {@code lower} (address .2) on {@code net}.0/24;
+     * {@code lower}'s default route leads through {@code upper}.
+     */
+    private void downstream(String upper, String upperIf, String lower, String lowerIf, String net)
+            throws IOException, InterruptedException {
+        lab.link(upper, upperIf, lower, lowerIf);
+        lab.inNs(upper, "ip", "addr", "add", net + ".1/24", "dev", upperIf);
+        lab.inNs(lower, "ip", "addr", "add", net + ".2/24", "dev", lowerIf);
+        lab.up(upper, upperIf);
+        lab.up(lower, lowerIf);
+        lab.inNs(lower, "ip", "route", "add", "default", "via", net + ".1");
+    }
+
+    /** Makes {@code router} forward and NAT as {@code kind} says. */
+    private void nat(String router, Kind kind, String publicIp, String hostIp) throws IOException, InterruptedException {
+        lab.inNs(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        for (String rules : ruleset(kind, publicIp, hostIp)) {
+            lab.inNs(router, "nft", rules);
+        }
     }
 
     /**

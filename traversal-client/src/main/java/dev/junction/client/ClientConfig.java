@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -80,10 +79,5 @@ public final class ClientConfig {
         } catch (ConfigException e) {
             throw new JunctionException("bad client config: " + e.getMessage());
         }
-    }
-
-    /** The defaults' durations, for documentation and tests. */
-    static Duration defaultKeepalive() {
-        return ConfigFactory.defaultReference(ClientConfig.class.getClassLoader()).getDuration(ROOT + ".keepalive");
     }
 }

@@ -22,10 +22,6 @@ public final class RelayTls {
     private RelayTls() {
     }
 
-    public static SslContext serverContext(RelayConfig config, Identity identity) {
-        return server(config, identity).context();
-    }
-
     /** The TLS context and when its certificate expires (exported as a metric, so alerts can warn). */
     public record Server(SslContext context, java.time.Instant notAfter) {
     }

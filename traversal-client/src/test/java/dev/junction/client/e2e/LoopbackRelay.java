@@ -1,6 +1,5 @@
 package dev.junction.client.e2e;
 
-import dev.junction.client.ClientListener;
 import dev.junction.client.ClientOptions;
 import dev.junction.client.Session;
 import dev.junction.client.TraversalClient;
@@ -50,7 +49,7 @@ final class LoopbackRelay implements AutoCloseable {
     }
 
     TraversalClient client(ClientOptions options, Consumer<Session> acceptor) throws Exception {
-        TraversalClient.Builder b = builder(Identity.generate()).options(options).listener(new ClientListener() { });
+        TraversalClient.Builder b = builder(Identity.generate()).options(options);
         if (acceptor != null) {
             b.onSession(acceptor);
         }

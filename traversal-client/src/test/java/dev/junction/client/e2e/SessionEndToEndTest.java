@@ -108,6 +108,12 @@ class SessionEndToEndTest {
         Session session = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
 
         List<CompletableFuture<Boolean>> results = new ArrayList<>();
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        });
+        open.add(writers::shutdownNow);
         for (int i = 0; i < 100; i++) {
             int seed = i;
             Stream stream = session.openStream().get(5, TimeUnit.SECONDS);
@@ -127,11 +133,7 @@ class SessionEndToEndTest {
                     throw new java.io.UncheckedIOException(e);
                 }
                 return Arrays.equals(echoed.join(), data);
-            }, java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r);
-                t.setDaemon(true);
-                return t;
-            })));
+            }, writers));
         }
         for (CompletableFuture<Boolean> r : results) {
             assertThat(r.get(30, TimeUnit.SECONDS)).isTrue();

@@ -69,9 +69,9 @@ public final class NatProbe {
         CompletableFuture<Behaviour> filtering = changeBoth.thenCombine(changePort, (both, port) ->
                 both ? (natted ? Behaviour.ENDPOINT_INDEPENDENT : Behaviour.NONE)
                         : port ? Behaviour.ADDRESS_DEPENDENT : Behaviour.ADDRESS_AND_PORT_DEPENDENT);
-        CompletableFuture<Behaviour> mapping = filtering.thenCompose(x -> mapping(server, mapped, other, natted));
-        return mapping.thenCombine(filtering, (m, f) -> new Object[] {m, f})
-                .thenCombine(hairpin, (mf, h) -> new Result(true, mapped, natted, (Behaviour) mf[0], (Behaviour) mf[1], h, true, rtt));
+        // Mapping tests only once filtering is known: they open the filter to the second address.
+        return filtering.thenCompose(f -> mapping(server, mapped, other, natted)
+                .thenCombine(hairpin, (m, h) -> new Result(true, mapped, natted, m, f, h, true, rtt)));
     }
 
     private CompletableFuture<Behaviour> mapping(InetSocketAddress server, InetSocketAddress mapped,

@@ -26,6 +26,8 @@ import java.util.function.Consumer;
 public final class QuicAnchor {
     private final Channel channel;
     private final Tap tap;
+    /** Datagrams were injected since the last read-complete. */
+    private boolean readPending;
 
     private QuicAnchor(Channel channel, Tap tap) {
         this.channel = channel;
@@ -82,8 +84,6 @@ public final class QuicAnchor {
             ctx.fireChannelReadComplete();
         }
     }
-
-    private boolean readPending;
 
     public void close() {
         channel.close();

@@ -146,7 +146,7 @@ public final class RelayLink {
             tls = SslContextBuilder.forClient().protocols("TLSv1.3").trustManager(new PeerIdTrust(relay.relayId()))
                     .endpointIdentificationAlgorithm(null).build();
         } catch (SSLException e) {
-            fail("cannot set up TLS: " + e.getMessage());
+            fatal("cannot set up TLS: " + e.getMessage());
             return;
         }
         RelayAddress target = relay;
@@ -412,10 +412,6 @@ public final class RelayLink {
         }
     }
 
-    private void fail(String reason) {
-        fatal(reason);
-    }
-
     public void close() {
         loop.execute(() -> {
             state = State.CLOSED;
@@ -437,10 +433,5 @@ public final class RelayLink {
             c = c.getCause();
         }
         return c.getMessage() == null ? c.toString() : c.getMessage();
-    }
-
-    /** Addresses for candidate exchange: the relay's view of this client. */
-    public List<InetSocketAddress> observed() {
-        return login == null ? List.of() : List.of(login.observed());
     }
 }

@@ -194,7 +194,8 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
             done.completeExceptionally(new JunctionException("stream is closed"));
             return done;
         }
-        ByteBuf b = Unpooled.buffer(data.remaining());
+        // Direct, as the QUIC stream needs: a heap buffer would be copied once more.
+        ByteBuf b = channel.alloc().directBuffer(data.remaining());
         b.writeBytes(data);
         ChannelFuture f = channel.writeAndFlush(b);
         f.addListener(x -> {
@@ -223,7 +224,7 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
             if (!channel.isActive() || finQueued) {
                 throw new IOException("stream is closed");
             }
-            channel.writeAndFlush(Unpooled.copiedBuffer(b, off, n), channel.voidPromise());
+            channel.writeAndFlush(channel.alloc().directBuffer(n).writeBytes(b, off, n), channel.voidPromise());
             off += n;
             len -= n;
         }
