@@ -160,18 +160,28 @@ final class Topology {
         return netem;
     }
 
+    /**
+     * A router's own firewall: packets from the internet that start a flow to the router itself are
+     * dropped in the input hook, as every home and carrier router does (OpenWrt's wan zone, for one).
+     * Dropped there, before conntrack confirms them, they leave no entry behind. Without it, a peer's
+     * probe that arrives before the router's own host has sent leaves an unreplied entry whose tuple
+     * is the one the host's outgoing probe needs, and masquerade then moves that probe to a random port.
+     */
+    static final String WAN_INPUT = "add table ip guard; add chain ip guard in { type filter hook input priority filter; policy accept; };"
+            + " add rule ip guard in iifname \"wan\" ct state new drop";
+
     /** The router's nftables rules for {@code kind}, one {@code nft} command each. */
     static java.util.List<String> ruleset(Kind kind, String publicIp, String hostIp) {
         String masquerade = "add table ip nat; add chain ip nat post { type nat hook postrouting priority srcnat; };"
                 + " add rule ip nat post oifname \"wan\" masquerade";
         return switch (kind) {
-            case EIM, CGNAT -> java.util.List.of(masquerade);
-            case SYM -> java.util.List.of(masquerade + " random");
+            case EIM, CGNAT -> java.util.List.of(masquerade, WAN_INPUT);
+            case SYM -> java.util.List.of(masquerade + " random", WAN_INPUT);
             case FULLCONE -> java.util.List.of("add table ip nat; add chain ip nat pre { type nat hook prerouting priority dstnat; };"
                     + " add rule ip nat pre iifname \"wan\" dnat to " + hostIp + ";"
                     + " add chain ip nat post { type nat hook postrouting priority srcnat; };"
                     + " add rule ip nat post oifname \"wan\" snat to " + publicIp);
-            case UDPBLOCK -> java.util.List.of(masquerade, "add table ip filter; add chain ip filter block { type filter hook forward priority filter; };"
+            case UDPBLOCK -> java.util.List.of(masquerade, WAN_INPUT, "add table ip filter; add chain ip filter block { type filter hook forward priority filter; };"
                     + " add rule ip filter block meta l4proto udp drop");
             case PUBLIC -> throw new IllegalArgumentException("a public site has no router");
         };
