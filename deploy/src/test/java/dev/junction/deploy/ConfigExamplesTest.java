@@ -49,6 +49,10 @@ class ConfigExamplesTest {
                 .hasMessageContaining("junction.client").hasMessageContaining("keepalive");
         Files.writeString(bad, "junction.client { relays = [\"/ip4/127.0.0.1/tcp/1/tls/p2p/z12D3KooWDJc88rLCgEdFA3T129Fhpq91vNxyQCLdJWCWye3bR1Nj\"], keep-alive = 5s }");
         assertThatThrownBy(() -> ClientConfig.load(Optional.of(bad))).hasMessageContaining("junction.client.keep-alive: unknown setting");
+        Files.writeString(bad, "junction.client { relays = [\"/ip4/127.0.0.1/tcp/1/tls/p2p/z12D3KooWDJc88rLCgEdFA3T129Fhpq91vNxyQCLdJWCWye3bR1Nj\"], port-prediction.sockets = 5000 }");
+        assertThatThrownBy(() -> ClientConfig.load(Optional.of(bad))).hasMessageContaining("port-prediction sockets must be 0-1024");
+        Files.writeString(bad, "junction.client { relays = [\"/ip4/127.0.0.1/tcp/1/tls/p2p/z12D3KooWDJc88rLCgEdFA3T129Fhpq91vNxyQCLdJWCWye3bR1Nj\"], port-prediction.burst = 5 }");
+        assertThatThrownBy(() -> ClientConfig.load(Optional.of(bad))).hasMessageContaining("junction.client.port-prediction.burst: unknown setting");
         Files.writeString(bad, "junction.client { }");
         assertThatThrownBy(() -> ClientConfig.load(Optional.of(bad))).hasMessageContaining("junction.client.relays");
     }

@@ -22,19 +22,19 @@ final class NatMatrixDoc {
                 + "connector's path is shown (with a udpblock listener the connector's own side is relay-udp). Times count from the start of `connect`; \"first path\" is the relayed\n"
                 + "path the session starts on.\n\n"
                 + table
-                + "\n**Known gap, eim×eim across two networks.** Both routers are Linux `masquerade`, and whichever side's\n"
-                + "first probe reaches the other router before that router's own host has sent to it leaves an unreplied\n"
-                + "conntrack entry there (a packet to the router itself, kept 30 s). The host's own probe back to the same\n"
-                + "address pair then clashes in SNAT and is given a random port, which the first side's filter drops.\n"
-                + "Seen with `conntrack -L` on the second router in a two-site namespace experiment (L sends from :4000 to\n"
-                + "C's :5000 first):\n\n"
+                + "\nPort prediction (eim and cgnat against sym) over ten tries per pair: docs/NAT-PREDICTION.md.\n\n"
+                + "**Routers drop unsolicited packets to themselves.** Every lab router has the input-hook rule\n"
+                + "`iifname \"wan\" ct state new drop`, as home and carrier routers do (OpenWrt's wan zone, for one).\n"
+                + "Without it, two Linux `masquerade` NATs (eim×eim, eim×cgnat, cgnat×cgnat) do not punch each other at\n"
+                + "sub-millisecond delays: whichever side's first probe reaches the other router before that router's\n"
+                + "own host has sent leaves an unreplied conntrack entry there (a flow to the router itself, kept 30 s),\n"
+                + "and the host's own probe back to the same address pair then clashes in SNAT and is given a random\n"
+                + "port, which the first side's filter drops. Seen with `conntrack -L` on the second router (L sends\n"
+                + "from :4000 to C's :5000 first):\n\n"
                 + "    udp 17 29 src=203.0.113.101 dst=203.0.113.102 sport=4000 dport=5000 [UNREPLIED] ...\n"
                 + "    udp 17 29 src=100.64.2.2 dst=203.0.113.101 sport=5000 dport=4000 [UNREPLIED] ... sport=4000 dport=57310\n\n"
-                + "It happens even when both hosts start within a millisecond, so synchronized start (built: OFFER, ANSWER,\n"
-                + "SYNC and RTT/2, as DCUtR) cannot fix it at sub-millisecond link delays. Candidate fixes: opening packets\n"
-                + "with a low TTL (they open the local NAT but die before the remote one), or several sockets and ports at\n"
-                + "once (the machinery port prediction for `sym` needs anyway).\n\n"
-                + "Not yet built: port prediction for `sym` (eim×sym and cgnat×sym stay on the relay), TCP simultaneous\n"
-                + "open (udpblock pairs stay on the relay), and repeated tries per pair (one try each here).\n";
+                + "A packet dropped in the input hook is never confirmed by conntrack, so it leaves no entry and the\n"
+                + "clash cannot happen. A router that accepts such packets (no firewall at all) still shows it.\n\n"
+                + "Not yet built: TCP simultaneous open, so pairs with udpblock stay on the relay (relay-tcp).\n";
     }
 }

@@ -22,7 +22,7 @@ import java.util.Set;
 public final class ClientConfig {
     static final String ROOT = "junction.client";
     static final Set<String> KEYS = Set.of("relays", "identity-file", "token-file", "bind-address", "bind-port",
-            "keepalive", "connect-timeout", "relay-udp", "session-idle-timeout");
+            "keepalive", "connect-timeout", "relay-udp", "session-idle-timeout", "punch", "port-prediction");
 
     private ClientConfig() {
     }
@@ -54,8 +54,15 @@ public final class ClientConfig {
             }
             ClientOptions options;
             try {
+                Config pp = c.getConfig("port-prediction");
+                for (String key : pp.root().keySet()) {
+                    if (!java.util.List.of("sockets", "probes", "rate").contains(key)) {
+                        throw new JunctionException(ROOT + ".port-prediction." + key + ": unknown setting; the settings are sockets, probes, rate");
+                    }
+                }
                 options = new ClientOptions(c.getDuration("keepalive"), c.getDuration("connect-timeout"),
-                        c.getBoolean("relay-udp"), c.getDuration("session-idle-timeout"));
+                        c.getBoolean("relay-udp"), c.getDuration("session-idle-timeout"), c.getBoolean("punch"),
+                        new PortPrediction(pp.getInt("sockets"), pp.getInt("probes"), pp.getInt("rate")));
             } catch (IllegalArgumentException e) {
                 throw new JunctionException(ROOT + ": " + e.getMessage());
             }

@@ -11,11 +11,17 @@ import java.time.Duration;
  * @param relayUdp whether to relay over UDP when it works; false forces the TLS relay path
  * @param sessionIdleTimeout a session whose peer is silent this long is closed
  * @param punch whether sessions try for a direct path (UDP hole punching) while they run on the relay
+ * @param prediction port prediction against "symmetric" NATs while punching
  */
 public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
-                            boolean punch) {
+                            boolean punch, PortPrediction prediction) {
     public static final ClientOptions DEFAULTS =
             new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true, Duration.ofSeconds(30), true);
+
+    /** Options with the default port prediction. */
+    public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout, boolean punch) {
+        this(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, PortPrediction.DEFAULTS);
+    }
 
     /** Options with hole punching on. */
     public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout) {
@@ -32,18 +38,24 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
         if (sessionIdleTimeout.compareTo(Duration.ofSeconds(2)) < 0) {
             throw new IllegalArgumentException("sessionIdleTimeout must be at least 2 s");
         }
+        java.util.Objects.requireNonNull(prediction, "prediction");
     }
 
     public ClientOptions withRelayUdp(boolean udp) {
-        return new ClientOptions(keepalive, connectTimeout, udp, sessionIdleTimeout, punch);
+        return new ClientOptions(keepalive, connectTimeout, udp, sessionIdleTimeout, punch, prediction);
     }
 
     public ClientOptions withKeepalive(Duration d) {
-        return new ClientOptions(d, connectTimeout, relayUdp, sessionIdleTimeout, punch);
+        return new ClientOptions(d, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction);
     }
 
     /** These options with hole punching on or off (off: sessions stay on the relay). */
     public ClientOptions withPunch(boolean p) {
-        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, p);
+        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, p, prediction);
+    }
+
+    /** These options with other port prediction limits ({@link PortPrediction#OFF} turns it off). */
+    public ClientOptions withPrediction(PortPrediction p) {
+        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, p);
     }
 }

@@ -12,7 +12,9 @@ import dev.junction.client.internal.net.SessionSocket;
 import dev.junction.client.internal.path.PathMux;
 import dev.junction.client.internal.path.RelayPaths;
 import dev.junction.client.internal.path.Route;
+import dev.junction.client.internal.discovery.MappingProbe;
 import dev.junction.client.internal.punch.Candidates;
+import dev.junction.client.internal.punch.NatHint;
 import dev.junction.client.internal.punch.Puncher;
 import dev.junction.client.internal.relay.RelayEvents;
 import dev.junction.client.internal.relay.RelayLink;
@@ -77,6 +79,8 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private InetSocketAddress udpMapped;
+    /** The session socket's mapping behaviour, measured after each UDP bind (for port prediction). */
+    private volatile NatHint natHint = NatHint.UNKNOWN;
 
     private ClientCore(ClientTransport transport, Identity identity, List<RelayAddress> relays, Supplier<String> tokens, ClientOptions options,
                        ClientListener listener, Consumer<Session> acceptor, InetSocketAddress bind) throws InterruptedException {
@@ -194,6 +198,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     @Override
     public void udpBound(InetSocketAddress mapped) {
         udpMapped = mapped;
+        MappingProbe.run(stun, udp.relay()).thenAccept(h -> natHint = h);
         ready.complete(null);
         moveRelayed(PathKind.RELAY_TCP, PathKind.RELAY_UDP);
     }
@@ -319,11 +324,16 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
 
     @Override
     public void junction(DatagramPacket packet) {
+        junction(packet, socket);
+    }
+
+    /** A Junction frame arrived on {@code via} (the session socket or a port-prediction socket). */
+    private void junction(DatagramPacket packet, SessionSocket via) {
         try {
             ByteBuf c = packet.content();
             long circuit = UdpCodec.relayDataCircuit(c);
             if (circuit >= 0) {
-                if (packet.sender().equals(udp.relay())) {
+                if (via == socket && packet.sender().equals(udp.relay())) {
                     mux.relayData((int) circuit, c.retainedSlice(c.readerIndex() + 5, c.readableBytes() - 5));
                 }
                 return;
@@ -332,14 +342,14 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
             if (frame instanceof UdpFrame.Probe probe) {
                 Puncher p = punchers.get((int) probe.session());
                 if (p != null) {
-                    p.onProbe(probe, packet.sender());
+                    p.onProbe(probe, packet.sender(), via);
                 }
             } else if (frame instanceof UdpFrame.ProbeAck ack) {
                 Puncher p = punchers.get((int) ack.session());
                 if (p != null) {
-                    p.onProbeAck(ack, packet.sender());
+                    p.onProbeAck(ack, packet.sender(), via);
                 }
-            } else {
+            } else if (via == socket) {
                 udp.onFrame(frame, packet.sender());
             }
         } catch (WireFormatException e) {
@@ -361,9 +371,49 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         packet.release();
     }
 
-    @Override
-    public void sendDirect(ByteBuf payload, InetSocketAddress to) {
-        socket.send(payload, to);
+    /**
+     * Binds an extra UDP socket at {@code local} for port prediction (without blocking; on the I/O
+     * thread). Probes and direct QUIC packets arriving on it are handled as on the session socket.
+     */
+    void openExtraSocket(InetSocketAddress local, java.util.function.Consumer<SessionSocket> ready) {
+        ExtraInbound in = new ExtraInbound();
+        SessionSocket.open(transport, local, in, s -> {
+            if (closed.get()) {
+                s.close();
+                return;
+            }
+            in.socket = s;
+            ready.accept(s);
+        });
+    }
+
+    /** What a port-prediction socket receives: probes for the punchers, QUIC for the mux; nothing else. */
+    private final class ExtraInbound implements SessionSocket.Inbound {
+        private SessionSocket socket;
+
+        @Override
+        public void stun(DatagramPacket packet) {
+            packet.release();
+        }
+
+        @Override
+        public void junction(DatagramPacket packet) {
+            if (socket == null) {
+                packet.release();
+            } else {
+                ClientCore.this.junction(packet, socket);
+            }
+        }
+
+        @Override
+        public void quic(DatagramPacket packet) {
+            ClientCore.this.quic(packet);
+        }
+
+        @Override
+        public void readComplete() {
+            mux.readComplete();
+        }
     }
 
     // ---- sessions ----------------------------------------------------------------------------
@@ -467,7 +517,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     private void punch(SessionImpl s, Route r) {
         List<InetSocketAddress> mine = Candidates.gather(socket.localAddress(), udpMapped);
         PunchHost host = new PunchHost(this, s, r);
-        Puncher p = new Puncher(loop, host, r.clientRole(), r.circuit(), mine);
+        Puncher p = new Puncher(loop, host, r.clientRole(), r.circuit(), mine, () -> natHint, options.prediction());
         host.puncher(p);
         punchers.put(r.circuit(), p);
         s.onControl((type, buf) -> {

@@ -4,6 +4,7 @@ import dev.junction.wire.PacketKind;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -15,7 +16,7 @@ import java.net.InetSocketAddress;
  * and direct QUIC packets all share it, so the mapping discovery measures is the one punching and
  * data use. Received datagrams are sorted by first byte (RFC 9443 ranges) to the three consumers.
  */
-public final class SessionSocket {
+public final class SessionSocket implements UdpPort {
     /** Who gets what arrives; all called on the I/O thread, each takes ownership of the packet. */
     public interface Inbound {
         void stun(DatagramPacket packet);
@@ -30,6 +31,8 @@ public final class SessionSocket {
 
     /** Large buffers so a burst of relayed datagrams is not lost in the kernel. */
     static final int SOCKET_BUFFER = 4 << 20;
+    /** Extra sockets (port prediction) carry probes and at most one direct path: default-sized buffers do. */
+    static final int EXTRA_SOCKET_BUFFER = 256 << 10;
 
     private final Channel channel;
 
@@ -38,8 +41,26 @@ public final class SessionSocket {
     }
 
     public static SessionSocket bind(ClientTransport transport, InetSocketAddress local, Inbound inbound) throws InterruptedException {
-        Channel ch = new Bootstrap().group(transport.group()).channel(transport.datagramChannel())
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER).option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+        return new SessionSocket(bootstrap(transport, SOCKET_BUFFER, inbound).bind(local).sync().channel());
+    }
+
+    /**
+     * Binds an extra socket without blocking (callable on the I/O thread); {@code ready} gets it, on
+     * the I/O thread, once bound, or never when the bind fails.
+     */
+    public static void open(ClientTransport transport, InetSocketAddress local, Inbound inbound,
+                            java.util.function.Consumer<SessionSocket> ready) {
+        ChannelFuture f = bootstrap(transport, EXTRA_SOCKET_BUFFER, inbound).bind(local);
+        f.addListener(x -> {
+            if (f.isSuccess()) {
+                ready.accept(new SessionSocket(f.channel()));
+            }
+        });
+    }
+
+    private static Bootstrap bootstrap(ClientTransport transport, int buffer, Inbound inbound) {
+        return new Bootstrap().group(transport.group()).channel(transport.datagramChannel())
+                .option(ChannelOption.SO_RCVBUF, buffer).option(ChannelOption.SO_SNDBUF, buffer)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>(false) {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
@@ -65,8 +86,7 @@ public final class SessionSocket {
                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                         // ICMP errors surface here (port unreachable); the paths notice by silence.
                     }
-                }).bind(local).sync().channel();
-        return new SessionSocket(ch);
+                });
     }
 
     public Channel channel() {
@@ -78,10 +98,12 @@ public final class SessionSocket {
     }
 
     /** Sends a datagram; takes ownership of {@code content}. */
+    @Override
     public void send(ByteBuf content, InetSocketAddress to) {
         channel.writeAndFlush(new DatagramPacket(content, to), channel.voidPromise());
     }
 
+    @Override
     public void close() {
         channel.close();
     }

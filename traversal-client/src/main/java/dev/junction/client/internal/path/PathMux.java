@@ -2,6 +2,7 @@ package dev.junction.client.internal.path;
 
 import dev.junction.client.PathKind;
 import dev.junction.client.internal.net.QuicAnchor;
+import dev.junction.client.internal.net.UdpPort;
 import dev.junction.wire.identity.PeerId;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * Maps between QUIC's view (one stable virtual peer address per session) and the real paths (the
- * relay over UDP or TLS, or a punched direct UDP path). Outbound datagrams from the anchors
+ * relay over UDP or TLS, or a punched direct UDP path from the session socket or a port-prediction
+ * socket). Outbound datagrams from the anchors
  * are sent on their route's active path; inbound relayed datagrams are injected into the right
  * anchor as if from the route's virtual address. I/O thread only.
  */
@@ -79,10 +81,10 @@ public final class PathMux {
         byDirect.put(peer, r);
     }
 
-    /** Moves {@code r} onto the direct path to {@code peer}. */
-    public void direct(Route r, InetSocketAddress peer) {
+    /** Moves {@code r} onto the direct path to {@code peer}, leaving from {@code port}. */
+    public void direct(Route r, InetSocketAddress peer, UdpPort port) {
         authorize(r, peer);
-        r.direct(peer);
+        r.direct(peer, port);
         r.kind(PathKind.DIRECT_UDP);
     }
 
@@ -122,7 +124,7 @@ public final class PathMux {
         switch (r.kind()) {
             case RELAY_UDP -> relay.sendUdp(r.circuit(), payload);
             case RELAY_TCP -> relay.sendTcp(r.circuit(), payload);
-            case DIRECT_UDP -> relay.sendDirect(payload, r.direct());
+            case DIRECT_UDP -> r.directPort().send(payload, r.direct());
             default -> payload.release();
         }
     }

@@ -11,9 +11,6 @@ public interface RelayPaths {
     /** As a DATA frame on the TLS connection. */
     void sendTcp(int circuit, ByteBuf payload);
 
-    /** Straight to the peer from the session socket (a direct path). */
-    void sendDirect(ByteBuf payload, InetSocketAddress to);
-
     /** Where relayed-UDP datagrams go, for path reports. */
     InetSocketAddress relayUdp();
 

@@ -1,6 +1,7 @@
 package dev.junction.client.internal.path;
 
 import dev.junction.client.PathKind;
+import dev.junction.client.internal.net.UdpPort;
 import dev.junction.wire.identity.PeerId;
 import java.net.InetSocketAddress;
 
@@ -16,6 +17,7 @@ public final class Route {
     private final long startNanos;
     private PathKind kind;
     private InetSocketAddress direct;
+    private UdpPort directPort;
     private boolean relayGone;
 
     Route(int circuit, PeerId peer, InetSocketAddress virtual, boolean clientRole, PathKind kind) {
@@ -62,8 +64,14 @@ public final class Route {
         return direct;
     }
 
-    void direct(InetSocketAddress a) {
+    /** The socket the direct path leaves from (the session socket, or a port-prediction socket), or null. */
+    public UdpPort directPort() {
+        return directPort;
+    }
+
+    void direct(InetSocketAddress a, UdpPort port) {
         this.direct = a;
+        this.directPort = port;
     }
 
     /** True once the circuit under this route has closed: only a direct path carries it now. */

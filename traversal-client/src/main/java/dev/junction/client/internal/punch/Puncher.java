@@ -1,5 +1,7 @@
 package dev.junction.client.internal.punch;
 
+import dev.junction.client.PortPrediction;
+import dev.junction.client.internal.net.UdpPort;
 import dev.junction.wire.udp.UdpFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -7,8 +9,12 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * UDP hole punching for one session (PROTOCOL.md section 6.5), on the I/O thread. The QUIC
@@ -21,12 +27,22 @@ import java.util.concurrent.TimeUnit;
  * none within {@value #PROBE_ROUNDS} rounds is retried with a fresh round trip, {@value #ATTEMPTS}
  * attempts in all. PROBEs keep going on the direct path as keepalives; {@value #MISSES} unanswered
  * ones in a row send the session back to the relay.
+ *
+ * <p>When one side's NAT maps every destination to a new port and the other's does not (their
+ * {@link NatHint}s say so), plain probing cannot meet; from round {@value #PREDICT_AFTER_ROUNDS}
+ * on the hard side opens extra sockets toward the easy side while the easy side probes predicted
+ * ports of the hard side's address ({@link PortPrediction}). A probe arriving on any socket is
+ * answered from that socket and probed back at once (a triggered check, as in ICE), so one
+ * meeting is enough for both sides.
  */
 public final class Puncher {
     /** What a puncher asks of its client. */
     public interface Host {
-        /** Sends a Junction UDP frame from the session socket. */
-        void send(UdpFrame frame, InetSocketAddress to);
+        /** The session socket. */
+        UdpPort main();
+
+        /** Sends a Junction UDP frame from {@code via}. */
+        void send(UdpFrame frame, InetSocketAddress to, UdpPort via);
 
         /** Sends a control datagram inside the session (type byte first); takes ownership. */
         void sendInSession(ByteBuf datagram);
@@ -34,14 +50,20 @@ public final class Puncher {
         /** {@code peer} proved it holds the punch key: QUIC packets from it belong to this session. */
         void authorize(InetSocketAddress peer);
 
-        /** A direct path to {@code peer} works: move the session onto it. */
-        void direct(InetSocketAddress peer);
+        /** A direct path to {@code peer} from {@code via} works: move the session onto it. */
+        void direct(InetSocketAddress peer, UdpPort via);
 
         /** The direct path stopped answering: move the session back to the relay. */
         void lost();
 
         /** Punching ended without a direct path. */
         void failed();
+
+        /** Opens up to {@code n} extra sockets; each bound one is handed to {@code ready} on the I/O thread. */
+        void openExtraSockets(int n, Consumer<UdpPort> ready);
+
+        /** Closes the extra sockets, all but {@code keep} (null: all). */
+        void closeExtraSockets(UdpPort keep);
     }
 
     /** Session datagram: the QUIC client's offer (key and candidates). */
@@ -62,6 +84,10 @@ public final class Puncher {
     static final int MISSES = 3;
     /** Peer-reflexive candidates learnt from probes, at most. */
     static final int PEER_REFLEXIVE_MAX = 4;
+    /** Plain probing gets this many rounds to succeed before port prediction starts. */
+    static final int PREDICT_AFTER_ROUNDS = 3;
+    /** The hard side's extra sockets probe again every this many rounds (their mappings stay fresh). */
+    static final int EXTRA_EVERY_ROUNDS = 10;
 
     enum State { IDLE, OFFERED, ANSWERED, PROBING, DIRECT, DONE }
 
@@ -70,6 +96,16 @@ public final class Puncher {
     private final boolean client;
     private final long session;
     private final List<InetSocketAddress> mine;
+    private final java.util.function.Supplier<NatHint> myHint;
+    private final PortPrediction prediction;
+    private final SecureRandom random = new SecureRandom();
+    private final List<UdpPort> extra = new ArrayList<>();
+    /** (address, socket) pairs already probed back this attempt. */
+    private final Set<List<Object>> triggered = new HashSet<>();
+    private NatHint theirHint = NatHint.UNKNOWN;
+    private PortPredictor predictor;
+    private boolean extraOpened;
+    private UdpPort directVia;
     private State state = State.IDLE;
     private byte[] key;
     private List<InetSocketAddress> theirs = List.of();
@@ -81,12 +117,15 @@ public final class Puncher {
     private long offeredNanos;
     private ScheduledFuture<?> timer;
 
-    public Puncher(EventLoop loop, Host host, boolean client, long session, List<InetSocketAddress> mine) {
+    public Puncher(EventLoop loop, Host host, boolean client, long session, List<InetSocketAddress> mine, java.util.function.Supplier<NatHint> myHint,
+                   PortPrediction prediction) {
         this.loop = loop;
         this.host = host;
         this.client = client;
         this.session = session;
         this.mine = List.copyOf(mine);
+        this.myHint = myHint;
+        this.prediction = prediction;
     }
 
     /** The QUIC client starts: offer a key and candidates, again until answered. */
@@ -95,7 +134,7 @@ public final class Puncher {
             return;
         }
         key = new byte[KEY_LENGTH];
-        new SecureRandom().nextBytes(key);
+        random.nextBytes(key);
         nextAttempt();
     }
 
@@ -119,8 +158,9 @@ public final class Puncher {
             return;
         }
         offeredNanos = System.nanoTime();
-        ByteBuf b = Unpooled.buffer(1 + KEY_LENGTH + 1 + Candidates.MAX * 19).writeByte(OFFER).writeBytes(key);
+        ByteBuf b = Unpooled.buffer(1 + KEY_LENGTH + 1 + Candidates.MAX * 19 + NatHint.LENGTH).writeByte(OFFER).writeBytes(key);
         Candidates.encode(mine, b);
+        myHint.get().encode(b);
         host.sendInSession(b);
         timer = loop.schedule(() -> offer(n + 1), OFFER_RETRY_MS, TimeUnit.MILLISECONDS);
     }
@@ -134,19 +174,23 @@ public final class Puncher {
             byte[] k = new byte[KEY_LENGTH];
             in.readBytes(k);
             List<InetSocketAddress> cands = Candidates.decode(in);
+            NatHint hint = NatHint.decode(in);
             if (state == State.IDLE || state == State.ANSWERED) {
                 key = k;
                 theirs = cands;
+                theirHint = hint;
                 state = State.ANSWERED;
             }
             // Answer every offer: an earlier answer may have been lost, or this is a new attempt.
-            ByteBuf b = Unpooled.buffer(2 + Candidates.MAX * 19).writeByte(ANSWER);
+            ByteBuf b = Unpooled.buffer(2 + Candidates.MAX * 19 + NatHint.LENGTH).writeByte(ANSWER);
             Candidates.encode(mine, b);
+            myHint.get().encode(b);
             host.sendInSession(b);
         } else if (type == SYNC && !client && state == State.ANSWERED) {
             startProbing();
         } else if (type == ANSWER && client && state == State.OFFERED) {
             theirs = Candidates.decode(in);
+            theirHint = NatHint.decode(in);
             cancelTimer();
             long rtt = System.nanoTime() - offeredNanos;
             host.sendInSession(Unpooled.buffer(1).writeByte(SYNC));
@@ -159,6 +203,8 @@ public final class Puncher {
         cancelTimer();
         state = State.PROBING;
         round = 0;
+        predictor = null; // each attempt probes afresh
+        triggered.clear();
         timer = loop.scheduleAtFixedRate(this::probeRound, 0, PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -185,22 +231,82 @@ public final class Puncher {
             return;
         }
         for (InetSocketAddress to : theirs) {
-            host.send(UdpFrame.Probe.signed(key, session, txid(round)), to);
+            host.send(UdpFrame.Probe.signed(key, session, txid(round)), to, host.main());
+            probesSent++;
+        }
+        if (round > PREDICT_AFTER_ROUNDS && !theirs.isEmpty()) {
+            if (hardSide()) {
+                extraRound();
+            } else if (easySide()) {
+                predictRound();
+            }
+        }
+    }
+
+    /** This side's NAT maps per destination and the peer's does not: this side opens the extra sockets. */
+    boolean hardSide() {
+        return prediction.enabled() && myHint.get().mapping() == NatHint.Mapping.DEPENDENT
+                && theirHint.mapping() == NatHint.Mapping.INDEPENDENT;
+    }
+
+    /** The peer's NAT maps per destination and this side's does not: this side probes predicted ports. */
+    boolean easySide() {
+        return prediction.enabled() && theirHint.mapping() == NatHint.Mapping.DEPENDENT
+                && myHint.get().mapping() == NatHint.Mapping.INDEPENDENT;
+    }
+
+    /** The hard side: open the extra sockets once, each probing the peer's first (reflexive) candidate. */
+    private void extraRound() {
+        if (!extraOpened) {
+            extraOpened = true;
+            host.openExtraSockets(prediction.sockets(), port -> {
+                if (state == State.DONE || state == State.DIRECT) {
+                    host.closeExtraSockets(directVia);
+                    return;
+                }
+                extra.add(port);
+                probeFrom(port);
+            });
+        } else if ((round - PREDICT_AFTER_ROUNDS) % EXTRA_EVERY_ROUNDS == 0) {
+            extra.forEach(this::probeFrom);
+        }
+    }
+
+    private void probeFrom(UdpPort port) {
+        host.send(UdpFrame.Probe.signed(key, session, txid(round)), theirs.get(0), port);
+        probesSent++;
+    }
+
+    /** The easy side: this round's share of predicted ports on the peer's reflexive address. */
+    private void predictRound() {
+        if (predictor == null) {
+            predictor = new PortPredictor(theirs.get(0), theirHint.step(), prediction.probes(), random);
+        }
+        long perRound = Math.max(1, prediction.rate() * PROBE_INTERVAL_MS / 1000);
+        for (int i = 0; i < perRound && predictor.hasNext(); i++) {
+            host.send(UdpFrame.Probe.signed(key, session, txid(round)), predictor.next(), host.main());
             probesSent++;
         }
     }
 
-    /** A PROBE for this session arrived from {@code from}. */
-    public void onProbe(UdpFrame.Probe probe, InetSocketAddress from) {
+    /** A PROBE for this session arrived from {@code from} on {@code via}. */
+    public void onProbe(UdpFrame.Probe probe, InetSocketAddress from, UdpPort via) {
         if (key == null || !fromPeer(probe.txid()) || !probe.verify(key)) {
             return;
         }
         host.authorize(from);
-        host.send(UdpFrame.ProbeAck.signed(key, session, probe.txid(), from), from);
+        host.send(UdpFrame.ProbeAck.signed(key, session, probe.txid(), from), from, via);
         if (state == State.ANSWERED && !client) {
             startProbing(); // the SYNC was lost or overtaken: the peer's probes are the go
         }
-        if (state == State.PROBING && !theirs.contains(from) && theirs.size() < Candidates.MAX + PEER_REFLEXIVE_MAX) {
+        if (state == State.PROBING && triggered.add(List.of(from, via))) {
+            // Triggered check: the way in from `from` is open now, so probe it back from the same
+            // socket at once rather than at the next round (the only way back to a predicted port).
+            host.send(UdpFrame.Probe.signed(key, session, txid(round)), from, via);
+            probesSent++;
+        }
+        if (state == State.PROBING && via == host.main() && !theirs.contains(from)
+                && theirs.size() < Candidates.MAX + PEER_REFLEXIVE_MAX) {
             // A peer-reflexive candidate (as in ICE): the peer's NAT gave this probe a mapping the
             // peer could not know (endpoint-dependent mapping); probing it back opens our way in.
             List<InetSocketAddress> more = new java.util.ArrayList<>(theirs);
@@ -209,8 +315,8 @@ public final class Puncher {
         }
     }
 
-    /** A PROBE_ACK for this session arrived from {@code from}. */
-    public void onProbeAck(UdpFrame.ProbeAck ack, InetSocketAddress from) {
+    /** A PROBE_ACK for this session arrived from {@code from} on {@code via}. */
+    public void onProbeAck(UdpFrame.ProbeAck ack, InetSocketAddress from, UdpPort via) {
         if (key == null || fromPeer(ack.txid()) || !ack.verify(key)) {
             return;
         }
@@ -218,9 +324,12 @@ public final class Puncher {
             cancelTimer();
             state = State.DIRECT;
             direct = from;
+            directVia = via;
             missed = 0;
             host.authorize(from);
-            host.direct(from);
+            host.closeExtraSockets(via == host.main() ? null : via);
+            extra.clear();
+            host.direct(from, via);
             timer = loop.scheduleAtFixedRate(this::keepalive, KEEPALIVE_MS, KEEPALIVE_MS, TimeUnit.MILLISECONDS);
         } else if (state == State.DIRECT && from.equals(direct)) {
             missed = 0;
@@ -232,12 +341,12 @@ public final class Puncher {
             return;
         }
         if (missed >= MISSES) {
+            host.lost(); // before finish() closes the socket the direct path left from
             finish();
-            host.lost();
             return;
         }
         missed++;
-        host.send(UdpFrame.Probe.signed(key, session, txid(++round)), direct);
+        host.send(UdpFrame.Probe.signed(key, session, txid(++round)), direct, directVia);
     }
 
     public boolean isDirect() {
@@ -252,6 +361,8 @@ public final class Puncher {
     private void finish() {
         state = State.DONE;
         cancelTimer();
+        host.closeExtraSockets(null);
+        extra.clear();
     }
 
     private void cancelTimer() {

@@ -1,0 +1,35 @@
+package dev.junction.client;
+
+/**
+ * Port prediction for hole punching when one peer's NAT maps each destination to a new port
+ * ("symmetric", endpoint-dependent mapping) and the other's does not: the hard side opens
+ * {@code sockets} extra sockets toward the easy side, each getting its own public port, while the
+ * easy side probes up to {@code probes} ports on the hard side's public address, at most
+ * {@code rate} per second: sequential ports first when the hard NAT's mappings step predictably,
+ * then random ones (the birthday paradox: 256 sockets and 1024 probes meet with 98 % likelihood
+ * over a 64 k port range). Both counts are per session and bounded.
+ *
+ * @param sockets extra sockets the hard side opens (0 turns prediction off; at most 1024)
+ * @param probes ports the easy side probes per punch attempt (at most 8192)
+ * @param rate probes per second the easy side sends at most (1 to 10000)
+ */
+public record PortPrediction(int sockets, int probes, int rate) {
+    public static final PortPrediction DEFAULTS = new PortPrediction(256, 1024, 1000);
+    public static final PortPrediction OFF = new PortPrediction(0, 0, 1);
+
+    public PortPrediction {
+        if (sockets < 0 || sockets > 1024) {
+            throw new IllegalArgumentException("port-prediction sockets must be 0-1024: " + sockets);
+        }
+        if (probes < 0 || probes > 8192) {
+            throw new IllegalArgumentException("port-prediction probes must be 0-8192: " + probes);
+        }
+        if (rate < 1 || rate > 10000) {
+            throw new IllegalArgumentException("port-prediction rate must be 1-10000 per second: " + rate);
+        }
+    }
+
+    public boolean enabled() {
+        return sockets > 0 && probes > 0;
+    }
+}
