@@ -19,8 +19,8 @@ final class NatMatrixDoc {
                 + "NAT kinds: `public` (no NAT), `eim` (masquerade: endpoint-independent mapping, address-and-port-dependent\n"
                 + "filtering), `cgnat` (an eim home router behind an eim carrier router), `sym` (masquerade random:\n"
                 + "endpoint-dependent mapping), `fullcone` (1:1 snat+dnat), `udpblock` (eim with UDP dropped). The\n"
-                + "connector's path is shown (with a udpblock listener the connector's own side is relay-udp). Times count from the start of `connect`; \"first path\" is the relayed\n"
-                + "path the session starts on.\n\n"
+                + "connector's path is shown. Times count from the start of `connect`; \"first path\" is the relayed\n"
+                + "path the session starts on; \"probes sent\" counts UDP probes (with port prediction, mostly those).\n\n"
                 + table
                 + "\nPort prediction (eim and cgnat against sym) over ten tries per pair: docs/NAT-PREDICTION.md.\n\n"
                 + "**Routers drop unsolicited packets to themselves.** Every lab router has the input-hook rule\n"
@@ -35,6 +35,9 @@ final class NatMatrixDoc {
                 + "    udp 17 29 src=100.64.2.2 dst=203.0.113.101 sport=5000 dport=4000 [UNREPLIED] ... sport=4000 dport=57310\n\n"
                 + "A packet dropped in the input hook is never confirmed by conntrack, so it leaves no entry and the\n"
                 + "clash cannot happen. A router that accepts such packets (no firewall at all) still shows it.\n\n"
-                + "Not yet built: TCP simultaneous open, so pairs with udpblock stay on the relay (relay-tcp).\n";
+                + "**udpblock** pairs go direct over TCP by simultaneous open: both sides connect from the session's\n"
+                + "port number to each other's public address (the relay-observed TCP address with that port) at\n"
+                + "once, retrying every 500 ms for 8 s; a masquerade NAT keeps the port, so each SYN finds the other\n"
+                + "NAT open. Against sym (random ports for TCP too) they stay on the relay.\n";
     }
 }

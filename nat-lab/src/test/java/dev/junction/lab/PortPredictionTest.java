@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.lab.Topology.Kind;
 import dev.junction.lab.Topology.Site;
-import dev.junction.wire.admission.AdmissionSecret;
-import dev.junction.wire.admission.AdmissionToken;
-import dev.junction.wire.identity.Identity;
-import dev.junction.wire.identity.IdentityFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,22 +40,17 @@ class PortPredictionTest {
             Site symConnector = net.site("symc", Kind.SYM);
             Site symListener = net.site("syml", Kind.SYM);
             Site cgnat = net.site("cgnc", Kind.CGNAT);
-            Path conf = dir.resolve("relay.conf");
-            Files.writeString(conf, "junction.relay { admin.port = 0, data-dir = \"" + dir.resolve("data") + "\" }\n");
-            Path relayLog = dir.resolve("relay.log");
             List<Process> processes = new ArrayList<>();
             List<String> rows = new ArrayList<>();
             List<String> failures = new ArrayList<>();
-            processes.add(lab.startJava(net.relayNs(), relayLog, "dev.junction.cli.Main", "relay", "--config", conf.toString(),
-                    "--bind", Topology.RELAY_IP, "--alt-ip", Topology.RELAY_ALT_IP));
             try {
-                String address = Lab.awaitLine(relayLog, "relay address: ", 30).substring("relay address: ".length());
-                byte[] secret = AdmissionSecret.read(dir.resolve("data/admission.secret"));
+                LabRelay relay = LabRelay.start(lab, net, dir, processes);
+                String address = relay.address();
                 Site[][] pairs = {{eim, symConnector}, {symListener, cgnat}};
                 for (Site[] pair : pairs) {
                     String tag = pair[0].name() + "-" + pair[1].name();
-                    String[] listener = peer(secret, "l-" + tag);
-                    String[] connector = peer(secret, "c-" + tag);
+                    String[] listener = relay.peer("l-" + tag);
+                    String[] connector = relay.peer("c-" + tag);
                     Path llog = dir.resolve("l-" + tag + ".log");
                     Process l = lab.startJava(pair[0].host(), llog, "dev.junction.cli.Main", "listen", "--echo",
                             "--relay", address, "--identity", listener[0], "--token", listener[1]);
@@ -94,12 +84,7 @@ class PortPredictionTest {
                     l.waitFor(10, TimeUnit.SECONDS);
                 }
             } finally {
-                for (Process p : processes) {
-                    p.destroy();
-                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                    }
-                }
+                LabRelay.stopAll(processes);
             }
             String table = "| listener behind | connector behind | direct | time to direct (min / median / max) | probes sent (min / median / max) |\n"
                     + "| --- | --- | --- | --- | --- |\n" + String.join("\n", rows) + "\n";
@@ -131,14 +116,5 @@ class PortPredictionTest {
                 + "    mvn -q -pl nat-lab -am -DskipTests install && \\\n"
                 + "    mvn -q -pl nat-lab test -Dtest=PortPredictionTest -Djunction.prediction.out=$PWD/docs/NAT-PREDICTION.md\n\n"
                 + table;
-    }
-
-    /** An identity file and a token for it; returns {file, token, peerId}. */
-    private String[] peer(byte[] secret, String name) throws Exception {
-        Identity id = Identity.generate();
-        Path file = dir.resolve(name + ".key");
-        IdentityFile.write(id, file);
-        return new String[] {file.toString(), AdmissionToken.mint(secret, id.peerId(), Instant.now().plusSeconds(600)),
-                id.peerId().toString()};
     }
 }

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.lab.Topology.Kind;
 import dev.junction.lab.Topology.Site;
-import dev.junction.wire.admission.AdmissionSecret;
-import dev.junction.wire.admission.AdmissionToken;
-import dev.junction.wire.identity.Identity;
-import dev.junction.wire.identity.IdentityFile;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -64,17 +59,15 @@ class PunchingMatrixTest {
     }
 
     /**
-     * What the connector's session should end on: direct wherever one side has endpoint-independent
-     * mapping (eim and cgnat against sym by port prediction, whose rate over ten tries
-     * PortPredictionTest measures), the relay for sym×sym and wherever UDP is blocked.
+     * What the connector's session should end on: direct UDP wherever one side has
+     * endpoint-independent mapping (eim and cgnat against sym by port prediction, whose rate over
+     * ten tries PortPredictionTest measures); direct TCP (simultaneous open) where UDP is blocked,
+     * unless the other side is sym, whose TCP ports are random too; the relay for sym×sym.
      */
     static Pair expect(Kind listener, Kind connector) {
-        if (connector == Kind.UDPBLOCK) {
-            return new Pair(listener, connector, "relay-tcp");
-        }
-        if (listener == Kind.UDPBLOCK) {
-            // The connector's own UDP works; the relay reaches the listener over TLS.
-            return new Pair(listener, connector, "relay-udp");
+        boolean sym = listener == Kind.SYM || connector == Kind.SYM;
+        if (connector == Kind.UDPBLOCK || listener == Kind.UDPBLOCK) {
+            return new Pair(listener, connector, sym ? "relay-tcp" : "direct-tcp");
         }
         if (listener == Kind.SYM && connector == Kind.SYM) {
             return new Pair(listener, connector, "relay-udp");
@@ -97,22 +90,17 @@ class PunchingMatrixTest {
                 listeners.put(k, net.site(k.label().substring(0, 3) + "l", k));
                 connectors.put(k, net.site(k.label().substring(0, 3) + "c", k));
             }
-            Path conf = dir.resolve("relay.conf");
-            Files.writeString(conf, "junction.relay { admin.port = 0, data-dir = \"" + dir.resolve("data") + "\" }\n");
-            Path relayLog = dir.resolve("relay.log");
             List<Process> processes = new ArrayList<>();
-            processes.add(lab.startJava(net.relayNs(), relayLog, "dev.junction.cli.Main", "relay", "--config", conf.toString(),
-                    "--bind", Topology.RELAY_IP, "--alt-ip", Topology.RELAY_ALT_IP));
             List<String> rows = new ArrayList<>();
             List<String> failures = new ArrayList<>();
             try {
-                String address = Lab.awaitLine(relayLog, "relay address: ", 30).substring("relay address: ".length());
-                byte[] secret = AdmissionSecret.read(dir.resolve("data/admission.secret"));
+                LabRelay relay = LabRelay.start(lab, net, dir, processes);
+                String address = relay.address();
                 int n = 0;
                 for (Pair pair : PAIRS) {
                     n++;
-                    String[] listener = peer(secret, "l" + n);
-                    String[] connector = peer(secret, "c" + n);
+                    String[] listener = relay.peer("l" + n);
+                    String[] connector = relay.peer("c" + n);
                     Path llog = dir.resolve("l" + n + ".log");
                     Process l = lab.startJava(listeners.get(pair.listener()).host(), llog, "dev.junction.cli.Main", "listen", "--echo",
                             "--relay", address, "--identity", listener[0], "--token", listener[1]);
@@ -132,7 +120,7 @@ class PunchingMatrixTest {
                     long directBy = 0;
                     while (System.currentTimeMillis() < deadline && c.isAlive()) {
                         String err = Files.readString(cerr);
-                        if (err.contains("\"kind\":\"direct-udp\"")) {
+                        if (err.contains("\"kind\":\"direct-")) {
                             break;
                         }
                         if (directBy == 0 && err.contains("\"event\":\"path\"")) {
@@ -153,7 +141,7 @@ class PunchingMatrixTest {
                     }
                     String last = events.isEmpty() ? "none" : events.get(events.size() - 1)[0];
                     String first = events.isEmpty() ? "-" : events.get(0)[0] + " after " + events.get(0)[2] + " ms";
-                    String direct = events.stream().filter(e -> e[0].equals("direct-udp")).findFirst().map(e -> e[2] + " ms").orElse("-");
+                    String direct = events.stream().filter(e -> e[0].startsWith("direct-")).findFirst().map(e -> e[2] + " ms").orElse("-");
                     Matcher pm = Pattern.compile("\\{\"event\":\"punch\",\"peer\":\"[^\"]+\",\"outcome\":\"([a-z-]+)\",\"probes\":(\\d+)").matcher(err);
                     String probes = pm.find() ? pm.group(2) + (pm.group(1).equals("failed") ? " (no path)" : "") : "still probing";
                     boolean echoed = Files.readString(cout).equals("hello from " + pair.connector().label() + "\n");
@@ -166,12 +154,7 @@ class PunchingMatrixTest {
                     l.waitFor(10, TimeUnit.SECONDS);
                 }
             } finally {
-                for (Process p : processes) {
-                    p.destroy();
-                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                    }
-                }
+                LabRelay.stopAll(processes);
             }
             String table = "| listener behind | connector behind | expected | final path | first path | direct after | probes sent | data echoed |\n"
                     + "| --- | --- | --- | --- | --- | --- | --- | --- |\n" + String.join("\n", rows) + "\n";
@@ -182,14 +165,5 @@ class PunchingMatrixTest {
             }
             assertThat(failures).as(table).isEmpty();
         }
-    }
-
-    /** An identity file and a token for it; returns {file, token, peerId}. */
-    private String[] peer(byte[] secret, String name) throws Exception {
-        Identity id = Identity.generate();
-        Path file = dir.resolve(name + ".key");
-        IdentityFile.write(id, file);
-        return new String[] {file.toString(), AdmissionToken.mint(secret, id.peerId(), Instant.now().plusSeconds(600)),
-                id.peerId().toString()};
     }
 }

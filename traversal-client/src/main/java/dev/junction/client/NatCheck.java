@@ -78,11 +78,18 @@ public final class NatCheck {
             }
             stun[0] = new StunClient(socket.channel().eventLoop(), socket::send);
             CompletableFuture<InetSocketAddress> tcp = CompletableFuture.supplyAsync(() -> tcpMapped(stunServer));
+            // Every wait ends by one deadline a little inside the budget, so the report is out within it.
+            long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(BUDGET_MILLIS - 250);
             NatProbe.Result r = new NatProbe(stun[0], socket.localAddress()).run(stunServer)
-                    .get(BUDGET_MILLIS - 500, TimeUnit.MILLISECONDS);
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             InetSocketAddress local = socket.localAddress();
             socket.close();
-            InetSocketAddress tcpMapped = tcp.get(TCP_TIMEOUT_MILLIS + 500L, TimeUnit.MILLISECONDS);
+            InetSocketAddress tcpMapped;
+            try {
+                tcpMapped = tcp.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                tcpMapped = null; // TCP to the relay did not answer in time: reported as no TCP mapping
+            }
             return report(stunServer, r, local, tcpMapped, t0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -81,6 +81,8 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     private InetSocketAddress udpMapped;
     /** The session socket's mapping behaviour, measured after each UDP bind (for port prediction). */
     private volatile NatHint natHint = NatHint.UNKNOWN;
+    /** The control connection's source address as the relay saw it (LOGIN_OK): this host's public IP for TCP. */
+    private InetSocketAddress tcpObserved;
 
     private ClientCore(ClientTransport transport, Identity identity, List<RelayAddress> relays, Supplier<String> tokens, ClientOptions options,
                        ClientListener listener, Consumer<Session> acceptor, InetSocketAddress bind) throws InterruptedException {
@@ -161,6 +163,18 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         return link.relay();
     }
 
+    ClientTransport transport() {
+        return transport;
+    }
+
+    /**
+     * Where TCP simultaneous open connects from: the session socket's address and port number
+     * (TCP's port space is separate, and a NAT that keeps the UDP port tends to keep this one).
+     */
+    InetSocketAddress tcpLocal() {
+        return socket.localAddress();
+    }
+
     PathMux mux() {
         return mux;
     }
@@ -187,6 +201,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
 
     @Override
     public void loggedIn(LoginFrames.LoginOk ok) {
+        tcpObserved = ok.observed();
         listener.relayConnected(link.relay().toString());
         if (options.relayUdp()) {
             udp.start(link.relayUdp(), ok.reservation(), ok.udpBindKey().toArray(), Duration.ofSeconds(ok.keepaliveSeconds()));
@@ -207,6 +222,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     public void udpUnbound(String reason) {
         LOG.log(System.Logger.Level.INFO, "relayed UDP unavailable: {0}; using the TLS connection", reason);
         udpMapped = null;
+        natHint = NatHint.BLOCKED;
         ready.complete(null);
         moveRelayed(PathKind.RELAY_UDP, PathKind.RELAY_TCP);
     }
@@ -255,7 +271,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
 
     private void endSession(int circuit, String reason) {
         Route r = mux.byCircuit(circuit);
-        if (r != null && r.kind() == PathKind.DIRECT_UDP) {
+        if (r != null && !r.kind().relayed()) {
             // The session does not need the relay while its direct path holds.
             r.relayGone(true);
             return;
@@ -517,7 +533,10 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     private void punch(SessionImpl s, Route r) {
         List<InetSocketAddress> mine = Candidates.gather(socket.localAddress(), udpMapped);
         PunchHost host = new PunchHost(this, s, r);
-        Puncher p = new Puncher(loop, host, r.clientRole(), r.circuit(), mine, () -> natHint, options.prediction());
+        InetSocketAddress tcp = tcpLocal();
+        List<InetSocketAddress> mineTcp = Candidates.gather(tcp,
+                tcpObserved == null ? null : new InetSocketAddress(tcpObserved.getAddress(), tcp.getPort()));
+        Puncher p = new Puncher(loop, host, r.clientRole(), r.circuit(), mine, mineTcp, () -> natHint, options.prediction());
         host.puncher(p);
         punchers.put(r.circuit(), p);
         s.onControl((type, buf) -> {

@@ -1,25 +1,43 @@
 package dev.junction.client.internal;
 
 import dev.junction.client.internal.net.SessionSocket;
+import dev.junction.client.internal.net.TcpPath;
 import dev.junction.client.internal.net.UdpPort;
 import dev.junction.client.internal.path.Route;
 import dev.junction.client.internal.punch.Puncher;
 import dev.junction.client.internal.session.SessionImpl;
 import dev.junction.wire.control.PunchFrames;
 import dev.junction.wire.udp.UdpCodec;
+import dev.junction.wire.WireFormatException;
 import dev.junction.wire.udp.UdpFrame;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-/** What a session's {@link Puncher} does to the client: send probes, move the session between paths, report. */
-final class PunchHost implements Puncher.Host {
+/**
+ * What a session's {@link Puncher} does to the client: send probes, open and close the extra
+ * sockets and TCP paths, move the session between paths, report.
+ */
+final class PunchHost implements Puncher.Host, TcpPath.Inbound {
+    /** TCP simultaneous open keeps trying this long. */
+    static final long TCP_WINDOW_MS = 8000;
+    /** Each connect attempt waits this long for the peer's SYN or SYN-ACK before a fresh SYN. */
+    static final int TCP_CONNECT_TIMEOUT_MS = 500;
+    /** Pause after a refused attempt (the peer's socket was not connecting yet). */
+    static final long TCP_RETRY_MS = 100;
+
     private final ClientCore core;
     private final SessionImpl session;
     private final Route route;
     private final List<SessionSocket> extra = new ArrayList<>();
+    private final List<TcpPath> tcpPaths = new ArrayList<>();
+    private boolean tcpClosed;
+    /** The TCP path that proved the punch key; its datagrams are the session's QUIC packets. */
+    private TcpPath tcpAuthed;
     private Puncher puncher;
 
     PunchHost(ClientCore core, SessionImpl session, Route route) {
@@ -71,6 +89,92 @@ final class PunchHost implements Puncher.Host {
     @Override
     public void sendInSession(ByteBuf datagram) {
         session.sendControl(datagram);
+    }
+
+    @Override
+    public void connectTcp(List<InetSocketAddress> targets, Supplier<UdpFrame> hello) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TCP_WINDOW_MS);
+        for (InetSocketAddress t : targets) {
+            tryTcp(t, hello, deadline);
+        }
+    }
+
+    private void tryTcp(InetSocketAddress target, Supplier<UdpFrame> hello, long deadline) {
+        if (tcpClosed || tcpAuthed != null || System.nanoTime() > deadline) {
+            return;
+        }
+        long started = System.nanoTime();
+        TcpPath.connect(core.transport(), core.tcpLocal(), target, TCP_CONNECT_TIMEOUT_MS, this, path -> {
+            if (path == null) {
+                // Timed out (the SYN was dropped) or refused (the peer was not connecting yet): a fresh SYN soon.
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                core.loop().schedule(() -> tryTcp(target, hello, deadline), Math.max(0, TCP_RETRY_MS - waited), TimeUnit.MILLISECONDS);
+                return;
+            }
+            if (tcpClosed || tcpAuthed != null) {
+                path.close();
+                return;
+            }
+            tcpPaths.add(path);
+            send(hello.get(), target, path);
+        });
+    }
+
+    @Override
+    public void datagram(TcpPath path, ByteBuf datagram) {
+        if (path == tcpAuthed) {
+            core.mux().tcpData(route, datagram);
+            return;
+        }
+        try {
+            if (UdpCodec.decode(datagram) instanceof UdpFrame.Probe probe && puncher != null && puncher.onTcpProbe(probe, path)) {
+                tcpAuthed = path;
+                tcpPaths.removeIf(p -> {
+                    if (p != path) {
+                        p.close();
+                    }
+                    return p != path;
+                });
+            } else {
+                path.close();
+            }
+        } catch (WireFormatException e) {
+            path.close();
+        } finally {
+            datagram.release();
+        }
+    }
+
+    @Override
+    public void readComplete(TcpPath path) {
+        core.mux().readComplete();
+    }
+
+    @Override
+    public void closed(TcpPath path) {
+        tcpPaths.remove(path);
+        if (path == tcpAuthed) {
+            tcpAuthed = null;
+            if (puncher != null) {
+                puncher.onTcpClosed(path);
+            }
+        }
+    }
+
+    @Override
+    public void directTcp(TcpPath path) {
+        core.mux().directTcp(route, path);
+        core.announce(session, route);
+        report(PunchFrames.Outcome.DIRECT_TCP);
+        core.listener().punchFinished(session, true, puncher == null ? 0 : puncher.probesSent(), session.elapsedMillis());
+    }
+
+    @Override
+    public void closeTcp() {
+        tcpClosed = true;
+        tcpAuthed = null;
+        new ArrayList<>(tcpPaths).forEach(TcpPath::close);
+        tcpPaths.clear();
     }
 
     @Override

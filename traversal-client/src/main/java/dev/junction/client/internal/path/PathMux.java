@@ -2,6 +2,7 @@ package dev.junction.client.internal.path;
 
 import dev.junction.client.PathKind;
 import dev.junction.client.internal.net.QuicAnchor;
+import dev.junction.client.internal.net.TcpPath;
 import dev.junction.client.internal.net.UdpPort;
 import dev.junction.wire.identity.PeerId;
 import io.netty.buffer.ByteBuf;
@@ -88,6 +89,17 @@ public final class PathMux {
         r.kind(PathKind.DIRECT_UDP);
     }
 
+    /** Moves {@code r} onto a direct TCP path (simultaneous open). */
+    public void directTcp(Route r, TcpPath path) {
+        r.direct(path.remote(), path);
+        r.kind(PathKind.DIRECT_TCP);
+    }
+
+    /** A QUIC packet arrived on {@code r}'s authenticated TCP path; takes ownership. */
+    public void tcpData(Route r, ByteBuf payload) {
+        (r.clientRole() ? clientAnchor : serverAnchor).inject(payload, r.virtual());
+    }
+
     /** A QUIC packet arrived straight from a peer; takes ownership. False (and released) if no session knows it. */
     public boolean directData(InetSocketAddress from, ByteBuf payload) {
         Route r = byDirect.get(from);
@@ -124,7 +136,7 @@ public final class PathMux {
         switch (r.kind()) {
             case RELAY_UDP -> relay.sendUdp(r.circuit(), payload);
             case RELAY_TCP -> relay.sendTcp(r.circuit(), payload);
-            case DIRECT_UDP -> r.directPort().send(payload, r.direct());
+            case DIRECT_UDP, DIRECT_TCP -> r.directPort().send(payload, r.direct());
             default -> payload.release();
         }
     }

@@ -18,12 +18,15 @@ public record NatHint(Mapping mapping, int step) {
         /** The same public address and port for every destination (or no NAT at all). */
         INDEPENDENT,
         /** A new public port per destination ("symmetric"): the other side must predict ports. */
-        DEPENDENT
+        DEPENDENT,
+        /** UDP does not get through to the relay: only a TCP direct path can work. */
+        BLOCKED
     }
 
     /** Steps further apart than this are taken for random port choice. */
     public static final int MAX_STEP = 64;
     public static final NatHint UNKNOWN = new NatHint(Mapping.UNKNOWN, 0);
+    public static final NatHint BLOCKED = new NatHint(Mapping.BLOCKED, 0);
     static final int LENGTH = 3;
 
     public NatHint {
@@ -32,7 +35,7 @@ public record NatHint(Mapping mapping, int step) {
         }
     }
 
-    /** {@code mapping:u8 (0 unknown, 1 independent, 2 dependent) | step:i16}. */
+    /** {@code mapping:u8 (0 unknown, 1 independent, 2 dependent, 3 UDP blocked) | step:i16}. */
     void encode(ByteBuf out) {
         out.writeByte(mapping.ordinal()).writeShort(step);
     }

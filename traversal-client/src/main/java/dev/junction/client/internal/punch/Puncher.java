@@ -1,6 +1,7 @@
 package dev.junction.client.internal.punch;
 
 import dev.junction.client.PortPrediction;
+import dev.junction.client.internal.net.TcpPath;
 import dev.junction.client.internal.net.UdpPort;
 import dev.junction.wire.udp.UdpFrame;
 import io.netty.buffer.ByteBuf;
@@ -64,6 +65,19 @@ public final class Puncher {
 
         /** Closes the extra sockets, all but {@code keep} (null: all). */
         void closeExtraSockets(UdpPort keep);
+
+        /**
+         * Starts TCP simultaneous open from the session's TCP port to {@code targets}, retrying
+         * for a bounded time; each connection first sends {@code hello}, and a PROBE arriving on
+         * it goes to {@link #onTcpProbe}.
+         */
+        void connectTcp(List<InetSocketAddress> targets, java.util.function.Supplier<UdpFrame> hello);
+
+        /** Moves the session onto the (authenticated) TCP path. */
+        void directTcp(TcpPath path);
+
+        /** Closes every TCP path and stops connecting. */
+        void closeTcp();
     }
 
     /** Session datagram: the QUIC client's offer (key and candidates). */
@@ -88,14 +102,23 @@ public final class Puncher {
     static final int PREDICT_AFTER_ROUNDS = 3;
     /** The hard side's extra sockets probe again every this many rounds (their mappings stay fresh). */
     static final int EXTRA_EVERY_ROUNDS = 10;
+    /** TCP simultaneous open aims at this many of the peer's TCP candidates (its public one first). */
+    static final int TCP_TARGETS = 2;
 
-    enum State { IDLE, OFFERED, ANSWERED, PROBING, DIRECT, DONE }
+    enum State { IDLE, OFFERED, ANSWERED, PROBING, DIRECT, DIRECT_TCP, DONE }
 
     private final EventLoop loop;
     private final Host host;
     private final boolean client;
     private final long session;
     private final List<InetSocketAddress> mine;
+    private final List<InetSocketAddress> mineTcp;
+    private List<InetSocketAddress> theirsTcp = List.of();
+    /** An authenticated TCP path, standing by or carrying the session (state DIRECT_TCP). */
+    private TcpPath tcp;
+    private boolean tcpStarted;
+    /** An attempt ended without a UDP path: a TCP path is taken as soon as there is one. */
+    private boolean udpFailed;
     private final java.util.function.Supplier<NatHint> myHint;
     private final PortPrediction prediction;
     private final SecureRandom random = new SecureRandom();
@@ -117,13 +140,14 @@ public final class Puncher {
     private long offeredNanos;
     private ScheduledFuture<?> timer;
 
-    public Puncher(EventLoop loop, Host host, boolean client, long session, List<InetSocketAddress> mine, java.util.function.Supplier<NatHint> myHint,
-                   PortPrediction prediction) {
+    public Puncher(EventLoop loop, Host host, boolean client, long session, List<InetSocketAddress> mine,
+                   List<InetSocketAddress> mineTcp, java.util.function.Supplier<NatHint> myHint, PortPrediction prediction) {
         this.loop = loop;
         this.host = host;
         this.client = client;
         this.session = session;
         this.mine = List.copyOf(mine);
+        this.mineTcp = List.copyOf(mineTcp);
         this.myHint = myHint;
         this.prediction = prediction;
     }
@@ -158,9 +182,10 @@ public final class Puncher {
             return;
         }
         offeredNanos = System.nanoTime();
-        ByteBuf b = Unpooled.buffer(1 + KEY_LENGTH + 1 + Candidates.MAX * 19 + NatHint.LENGTH).writeByte(OFFER).writeBytes(key);
+        ByteBuf b = Unpooled.buffer(1 + KEY_LENGTH + 2 + 2 * Candidates.MAX * 19 + NatHint.LENGTH).writeByte(OFFER).writeBytes(key);
         Candidates.encode(mine, b);
         myHint.get().encode(b);
+        Candidates.encode(mineTcp, b);
         host.sendInSession(b);
         timer = loop.schedule(() -> offer(n + 1), OFFER_RETRY_MS, TimeUnit.MILLISECONDS);
     }
@@ -175,22 +200,26 @@ public final class Puncher {
             in.readBytes(k);
             List<InetSocketAddress> cands = Candidates.decode(in);
             NatHint hint = NatHint.decode(in);
+            List<InetSocketAddress> tcpCands = in.isReadable() ? Candidates.decode(in) : List.of();
             if (state == State.IDLE || state == State.ANSWERED) {
                 key = k;
                 theirs = cands;
                 theirHint = hint;
+                theirsTcp = tcpCands;
                 state = State.ANSWERED;
             }
             // Answer every offer: an earlier answer may have been lost, or this is a new attempt.
-            ByteBuf b = Unpooled.buffer(2 + Candidates.MAX * 19 + NatHint.LENGTH).writeByte(ANSWER);
+            ByteBuf b = Unpooled.buffer(3 + 2 * Candidates.MAX * 19 + NatHint.LENGTH).writeByte(ANSWER);
             Candidates.encode(mine, b);
             myHint.get().encode(b);
+            Candidates.encode(mineTcp, b);
             host.sendInSession(b);
         } else if (type == SYNC && !client && state == State.ANSWERED) {
             startProbing();
         } else if (type == ANSWER && client && state == State.OFFERED) {
             theirs = Candidates.decode(in);
             theirHint = NatHint.decode(in);
+            theirsTcp = in.isReadable() ? Candidates.decode(in) : List.of();
             cancelTimer();
             long rtt = System.nanoTime() - offeredNanos;
             host.sendInSession(Unpooled.buffer(1).writeByte(SYNC));
@@ -205,6 +234,7 @@ public final class Puncher {
         round = 0;
         predictor = null; // each attempt probes afresh
         triggered.clear();
+        startTcp();
         timer = loop.scheduleAtFixedRate(this::probeRound, 0, PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -223,6 +253,11 @@ public final class Puncher {
         }
         if (round++ >= PROBE_ROUNDS) {
             cancelTimer();
+            udpFailed = true;
+            if (tcp != null) {
+                switchToTcp();
+                return;
+            }
             if (client) {
                 nextAttempt();
             } else {
@@ -243,6 +278,52 @@ public final class Puncher {
         }
     }
 
+    /** Once per session, with the first probing: TCP simultaneous open toward the peer's TCP candidates. */
+    private void startTcp() {
+        if (tcpStarted || theirsTcp.isEmpty() || mineTcp.isEmpty()) {
+            return;
+        }
+        tcpStarted = true;
+        host.connectTcp(theirsTcp.subList(0, Math.min(TCP_TARGETS, theirsTcp.size())),
+                () -> UdpFrame.Probe.signed(key, session, txid(0)));
+    }
+
+    /**
+     * A PROBE arrived as the first datagram on a TCP connection; true if it proves the peer (the
+     * connection is kept, and carries the session at once when UDP cannot or did not work).
+     */
+    public boolean onTcpProbe(UdpFrame.Probe probe, TcpPath path) {
+        if (key == null || !fromPeer(probe.txid()) || !probe.verify(key) || tcp != null
+                || state == State.DIRECT || state == State.DONE) {
+            return false;
+        }
+        tcp = path;
+        if (udpFailed || myHint.get().mapping() == NatHint.Mapping.BLOCKED || theirHint.mapping() == NatHint.Mapping.BLOCKED) {
+            switchToTcp();
+        }
+        return true;
+    }
+
+    private void switchToTcp() {
+        cancelTimer();
+        state = State.DIRECT_TCP;
+        host.closeExtraSockets(null);
+        extra.clear();
+        host.directTcp(tcp);
+    }
+
+    /** A TCP path closed (the peer went, or a reset): back to the relay if it carried the session. */
+    public void onTcpClosed(TcpPath path) {
+        if (path != tcp) {
+            return;
+        }
+        tcp = null;
+        if (state == State.DIRECT_TCP) {
+            host.lost();
+            finish();
+        }
+    }
+
     /** This side's NAT maps per destination and the peer's does not: this side opens the extra sockets. */
     boolean hardSide() {
         return prediction.enabled() && myHint.get().mapping() == NatHint.Mapping.DEPENDENT
@@ -260,7 +341,7 @@ public final class Puncher {
         if (!extraOpened) {
             extraOpened = true;
             host.openExtraSockets(prediction.sockets(), port -> {
-                if (state == State.DONE || state == State.DIRECT) {
+                if (state == State.DONE || state == State.DIRECT || state == State.DIRECT_TCP) {
                     host.closeExtraSockets(directVia);
                     return;
                 }
@@ -329,6 +410,8 @@ public final class Puncher {
             host.authorize(from);
             host.closeExtraSockets(via == host.main() ? null : via);
             extra.clear();
+            host.closeTcp(); // UDP won: a TCP path standing by is not needed
+            tcp = null;
             host.direct(from, via);
             timer = loop.scheduleAtFixedRate(this::keepalive, KEEPALIVE_MS, KEEPALIVE_MS, TimeUnit.MILLISECONDS);
         } else if (state == State.DIRECT && from.equals(direct)) {
@@ -350,7 +433,7 @@ public final class Puncher {
     }
 
     public boolean isDirect() {
-        return state == State.DIRECT;
+        return state == State.DIRECT || state == State.DIRECT_TCP;
     }
 
     /** PROBEs sent while looking for a direct path (keepalives on it not counted). */
@@ -363,6 +446,8 @@ public final class Puncher {
         cancelTimer();
         host.closeExtraSockets(null);
         extra.clear();
+        host.closeTcp();
+        tcp = null;
     }
 
     private void cancelTimer() {

@@ -1,0 +1,58 @@
+package dev.junction.lab;
+
+import dev.junction.wire.admission.AdmissionSecret;
+import dev.junction.wire.admission.AdmissionToken;
+import dev.junction.wire.identity.Identity;
+import dev.junction.wire.identity.IdentityFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/** The lab's relay (`junction relay` in the relay namespace, both public addresses) and peers it admits. */
+final class LabRelay {
+    private final Path dir;
+    private final String address;
+    private final byte[] secret;
+
+    private LabRelay(Path dir, String address, byte[] secret) {
+        this.dir = dir;
+        this.address = address;
+        this.secret = secret;
+    }
+
+    /** Starts the relay; the process is added to the lab's processes, which the lab stops. */
+    static LabRelay start(Lab lab, Topology net, Path dir, java.util.List<Process> processes) throws IOException, InterruptedException {
+        Path conf = dir.resolve("relay.conf");
+        Files.writeString(conf, "junction.relay { admin.port = 0, data-dir = \"" + dir.resolve("relay-data") + "\" }\n");
+        Path log = dir.resolve("relay.log");
+        processes.add(lab.startJava(net.relayNs(), log, "dev.junction.cli.Main", "relay", "--config", conf.toString(),
+                "--bind", Topology.RELAY_IP, "--alt-ip", Topology.RELAY_ALT_IP));
+        String address = Lab.awaitLine(log, "relay address: ", 30).substring("relay address: ".length());
+        return new LabRelay(dir, address, AdmissionSecret.read(dir.resolve("relay-data/admission.secret")));
+    }
+
+    /** The relay address as `junction relay` printed it. */
+    String address() {
+        return address;
+    }
+
+    /** A new identity file and a token for it: {file, token, peerId}. */
+    String[] peer(String name) throws Exception {
+        Identity id = Identity.generate();
+        Path file = dir.resolve(name + ".key");
+        IdentityFile.write(id, file);
+        return new String[] {file.toString(), AdmissionToken.mint(secret, id.peerId(), Instant.now().plusSeconds(600)),
+                id.peerId().toString()};
+    }
+
+    /** Stops every process, politely first. */
+    static void stopAll(java.util.List<Process> processes) throws InterruptedException {
+        for (Process p : processes) {
+            p.destroy();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+}
