@@ -16,7 +16,7 @@ import java.time.Duration;
 public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
                             boolean punch, PortPrediction prediction) {
     public static final ClientOptions DEFAULTS =
-            new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true, Duration.ofSeconds(30), true);
+            new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true, Duration.ofSeconds(60), true);
 
     /** Options with the default port prediction. */
     public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout, boolean punch) {

@@ -74,8 +74,13 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     private final QuicEndpoint quic;
     private final RelayLink link;
     private final UdpBinding udp;
-    private final Map<Integer, QuicChannel> sessions = new HashMap<>();
-    private final Map<Integer, Puncher> punchers = new HashMap<>();
+    /** Live sessions by route (a route keeps its identity when a resumed session changes circuit). */
+    private final Map<Route, QuicChannel> sessions = new HashMap<>();
+    private final Resumer resumer = new Resumer(this);
+    /** Each session's puncher, by route (a route keeps its identity when its circuit changes). */
+    private final Map<Route, Puncher> punchers = new HashMap<>();
+    /** The same punchers by the punch ID their PROBEs carry. */
+    private final Map<Long, Puncher> punchIds = new HashMap<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private InetSocketAddress udpMapped;
@@ -97,6 +102,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         this.socket = SessionSocket.bind(transport, bind, this);
         this.stun = new StunClient(loop, socket::send);
         this.mux = new PathMux(this);
+        mux.onResume(resumer::onCircuitResume);
         this.quic = QuicEndpoint.bind(transport, identity, options, mux, this::serverConnection);
         this.udp = new UdpBinding(loop, socket, options.keepalive(), this);
     }
@@ -175,6 +181,10 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         return socket.localAddress();
     }
 
+    Resumer resumer() {
+        return resumer;
+    }
+
     PathMux mux() {
         return mux;
     }
@@ -228,10 +238,10 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     }
 
     private void moveRelayed(PathKind from, PathKind to) {
-        for (Map.Entry<Integer, QuicChannel> e : sessions.entrySet()) {
-            Route r = mux.byCircuit(e.getKey());
+        for (Map.Entry<Route, QuicChannel> e : sessions.entrySet()) {
+            Route r = e.getKey();
             SessionImpl s = SessionImpl.of(e.getValue());
-            if (r != null && s != null && r.kind() == from) {
+            if (s != null && r.kind() == from) {
                 mux.switchTo(r, to);
                 announce(s, r);
             }
@@ -252,7 +262,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         link.accept(circuit);
         // The caller's handshake must complete in time, or the circuit is given back.
         loop.schedule(() -> {
-            if (mux.byCircuit(circuit) == r && !sessions.containsKey(circuit)) {
+            if (mux.byCircuit(circuit) == r && !sessions.containsKey(r)) {
                 mux.remove(r);
                 link.closeCircuit(circuit);
             }
@@ -271,19 +281,52 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
 
     private void endSession(int circuit, String reason) {
         Route r = mux.byCircuit(circuit);
-        if (r != null && !r.kind().relayed()) {
-            // The session does not need the relay while its direct path holds.
-            r.relayGone(true);
+        if (r != null) {
+            circuitLost(r, reason);
+        }
+    }
+
+    /**
+     * {@code r}'s circuit is gone. A direct session goes on without it; a resumable relayed one
+     * waits for a new circuit (the caller asks for one); any other ends now.
+     */
+    private void circuitLost(Route r, String reason) {
+        QuicChannel q = sessions.get(r);
+        SessionImpl s = q == null ? null : SessionImpl.of(q);
+        if (s != null && (!r.kind().relayed() || r.resumable())) {
+            mux.detach(r);
+            if (r.kind().relayed()) {
+                resumer.resume(s, r);
+            }
             return;
         }
-        if (r != null) {
-            mux.remove(r);
-        }
-        QuicChannel q = sessions.remove(circuit);
+        mux.remove(r);
         if (q != null) {
+            sessions.remove(r);
             closeReason(q, reason);
             q.close();
         }
+    }
+
+    /** {@code r} rides on {@code circuit} from now on: a resumed session; punching starts afresh. */
+    void reattach(SessionImpl s, Route r, int circuit) {
+        stopPunching(r);
+        mux.reattach(r, circuit);
+        if (r.kind().relayed()) {
+            mux.switchTo(r, relayKind());
+        }
+        announce(s, r);
+        s.nudge();
+        loop.schedule(s::nudge, 50, TimeUnit.MILLISECONDS);
+        if (options.punch() && r.kind().relayed()) {
+            punch(s, r);
+        }
+    }
+
+    /** The session on {@code r}, or null once it ended. */
+    SessionImpl sessionOf(Route r) {
+        QuicChannel q = sessions.get(r);
+        return q == null ? null : SessionImpl.of(q);
     }
 
     @Override
@@ -298,8 +341,10 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         listener.relayDisconnected(reason);
         // Circuits die with the relay connection; relayed sessions end now rather than at idle
         // timeout, direct ones go on (endSession keeps them).
-        for (Integer circuit : new ArrayList<>(sessions.keySet())) {
-            endSession(circuit, "relay connection lost: " + reason);
+        for (Route r : new ArrayList<>(sessions.keySet())) {
+            if (!r.relayGone()) {
+                circuitLost(r, "relay connection lost: " + reason);
+            }
         }
     }
 
@@ -356,12 +401,12 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
             }
             UdpFrame frame = UdpCodec.decode(c);
             if (frame instanceof UdpFrame.Probe probe) {
-                Puncher p = punchers.get((int) probe.session());
+                Puncher p = punchIds.get(probe.session());
                 if (p != null) {
                     p.onProbe(probe, packet.sender(), via);
                 }
             } else if (frame instanceof UdpFrame.ProbeAck ack) {
-                Puncher p = punchers.get((int) ack.session());
+                Puncher p = punchIds.get(ack.session());
                 if (p != null) {
                     p.onProbeAck(ack, packet.sender(), via);
                 }
@@ -508,13 +553,11 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         SessionImpl s = new SessionImpl(q, r.peer(), app, start,
                 new PathInfo(r.kind(), mux.remoteOf(r), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
                 options.sessionIdleTimeout());
-        sessions.put(r.circuit(), q);
+        sessions.put(r, q);
         q.closeFuture().addListener(x -> {
-            Puncher p = punchers.remove(r.circuit());
-            if (p != null) {
-                p.close();
-            }
-            if (sessions.remove(r.circuit(), q)) {
+            stopPunching(r);
+            resumer.closed(r);
+            if (sessions.remove(r, q)) {
                 mux.remove(r);
                 if (!r.relayGone()) {
                     link.closeCircuit(r.circuit());
@@ -522,7 +565,22 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
                 closeReason(q, "ended");
             }
         });
+        s.onControl((type, buf) -> {
+            try {
+                if (type == Resumer.TOKEN || type == Resumer.TOKEN_ACK) {
+                    resumer.onControl(s, r, type, buf);
+                } else {
+                    Puncher p = punchers.get(r);
+                    if (p != null) {
+                        p.onSessionDatagram(type, buf);
+                    }
+                }
+            } catch (WireFormatException e) {
+                LOG.log(System.Logger.Level.DEBUG, "malformed session control datagram from {0}: {1}", r.peer(), e.getMessage());
+            }
+        });
         listener.pathChanged(s, s.activePath());
+        resumer.established(s, r);
         if (options.punch()) {
             punch(s, r);
         }
@@ -536,17 +594,23 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         InetSocketAddress tcp = tcpLocal();
         List<InetSocketAddress> mineTcp = Candidates.gather(tcp,
                 tcpObserved == null ? null : new InetSocketAddress(tcpObserved.getAddress(), tcp.getPort()));
-        Puncher p = new Puncher(loop, host, r.clientRole(), r.circuit(), mine, mineTcp, () -> natHint, options.prediction());
+        Puncher p = new Puncher(loop, host, r.clientRole(), mine, mineTcp, () -> natHint, options.prediction());
         host.puncher(p);
-        punchers.put(r.circuit(), p);
-        s.onControl((type, buf) -> {
-            try {
-                p.onSessionDatagram(type, buf);
-            } catch (WireFormatException e) {
-                LOG.log(System.Logger.Level.DEBUG, "malformed punch datagram from {0}: {1}", r.peer(), e.getMessage());
-            }
-        });
+        punchers.put(r, p);
         p.start();
+    }
+
+    void punchKeyed(long punchId, Puncher p) {
+        punchIds.values().remove(p);
+        punchIds.put(punchId, p);
+    }
+
+    private void stopPunching(Route r) {
+        Puncher p = punchers.remove(r);
+        if (p != null) {
+            punchIds.values().remove(p);
+            p.close();
+        }
     }
 
     void announce(SessionImpl s, Route r) {

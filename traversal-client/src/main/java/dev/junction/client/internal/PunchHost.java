@@ -170,6 +170,11 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
     }
 
     @Override
+    public void keyed(long punchId) {
+        core.punchKeyed(punchId, puncher);
+    }
+
+    @Override
     public void closeTcp() {
         tcpClosed = true;
         tcpAuthed = null;
@@ -192,13 +197,16 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
 
     @Override
     public void lost() {
-        if (route.relayGone()) {
+        if (route.relayGone() && !route.resumable()) {
             core.closeReason(session.quic(), "the direct path stopped answering and the relay circuit is gone");
             session.close();
             return;
         }
         core.mux().switchTo(route, core.relayKind());
         core.announce(session, route);
+        if (route.relayGone()) {
+            core.resumer().resume(session, route); // no circuit either: get one
+        }
     }
 
     @Override

@@ -31,9 +31,18 @@ public final class PathMux {
     private QuicAnchor clientAnchor;
     private QuicAnchor serverAnchor;
     private int nextVirtual = 1;
+    private java.util.function.BiConsumer<Route, ByteBuf> resumes;
+
+    /** First byte of a circuit datagram that asks to resume a session on this circuit (PROTOCOL.md 6.6). */
+    public static final byte CIRCUIT_RESUME = (byte) 0xB0;
 
     public PathMux(RelayPaths relay) {
         this.relay = relay;
+    }
+
+    /** Who hears RESUME datagrams arriving on a callee's new circuit (with the route the circuit opened; buffer borrowed). */
+    public void onResume(java.util.function.BiConsumer<Route, ByteBuf> handler) {
+        this.resumes = handler;
     }
 
     public void anchors(QuicAnchor client, QuicAnchor server) {
@@ -69,6 +78,20 @@ public final class PathMux {
 
     public Route byVirtual(InetSocketAddress virtual) {
         return byVirtual.get(virtual);
+    }
+
+    /** The route's circuit is gone; it waits for a new one (resume) and sends nothing relayed meanwhile. */
+    public void detach(Route r) {
+        byCircuit.remove(r.circuit(), r);
+        r.relayGone(true);
+    }
+
+    /** The route rides on {@code circuit} from now on (a resumed session). */
+    public void reattach(Route r, int circuit) {
+        byCircuit.remove(r.circuit(), r);
+        r.circuit(circuit);
+        byCircuit.put(circuit, r);
+        r.relayGone(false);
     }
 
     public void remove(Route r) {
@@ -133,6 +156,10 @@ public final class PathMux {
             payload.release();
             return;
         }
+        if (r.kind().relayed() && r.relayGone()) {
+            payload.release(); // no circuit until the session resumes; QUIC retransmits
+            return;
+        }
         switch (r.kind()) {
             case RELAY_UDP -> relay.sendUdp(r.circuit(), payload);
             case RELAY_TCP -> relay.sendTcp(r.circuit(), payload);
@@ -154,6 +181,16 @@ public final class PathMux {
         Route r = byCircuit.get(circuit);
         if (r == null) {
             payload.release();
+            return;
+        }
+        if (payload.isReadable() && payload.getByte(payload.readerIndex()) == CIRCUIT_RESUME) {
+            try {
+                if (!r.clientRole() && resumes != null) {
+                    resumes.accept(r, payload);
+                }
+            } finally {
+                payload.release();
+            }
             return;
         }
         (r.clientRole() ? clientAnchor : serverAnchor).inject(payload, r.virtual());

@@ -10,7 +10,7 @@ import java.net.InetSocketAddress;
  * knows the peer by, and the path its datagrams take now. Touched only on the I/O thread.
  */
 public final class Route {
-    private final int circuit;
+    private int circuit;
     private final PeerId peer;
     private final InetSocketAddress virtual;
     private final boolean clientRole;
@@ -19,6 +19,8 @@ public final class Route {
     private InetSocketAddress direct;
     private UdpPort directPort;
     private boolean relayGone;
+    private byte[] resumeToken;
+    private boolean resumable;
 
     Route(int circuit, PeerId peer, InetSocketAddress virtual, boolean clientRole, PathKind kind) {
         this.circuit = circuit;
@@ -29,8 +31,13 @@ public final class Route {
         this.startNanos = System.nanoTime();
     }
 
+    /** The circuit the route rides on now (a resumed session gets a new one). */
     public int circuit() {
         return circuit;
+    }
+
+    void circuit(int c) {
+        this.circuit = c;
     }
 
     public PeerId peer() {
@@ -74,12 +81,30 @@ public final class Route {
         this.directPort = port;
     }
 
-    /** True once the circuit under this route has closed: only a direct path carries it now. */
+    /** True once the circuit under this route has closed: only a direct path carries it now, if any. */
     public boolean relayGone() {
         return relayGone;
     }
 
     public void relayGone(boolean gone) {
         this.relayGone = gone;
+    }
+
+    /** The token that resumes this session on a new circuit (PROTOCOL.md 6.6), or null. */
+    public byte[] resumeToken() {
+        return resumeToken;
+    }
+
+    public void resumeToken(byte[] token) {
+        this.resumeToken = token;
+    }
+
+    /** True once both sides know the resume token: a lost circuit no longer ends the session. */
+    public boolean resumable() {
+        return resumable;
+    }
+
+    public void resumable(boolean r) {
+        this.resumable = r;
     }
 }

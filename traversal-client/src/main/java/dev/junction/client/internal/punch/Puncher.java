@@ -78,6 +78,9 @@ public final class Puncher {
 
         /** Closes every TCP path and stops connecting. */
         void closeTcp();
+
+        /** PROBEs for {@code punchId} belong to this puncher from now on. */
+        void keyed(long punchId);
     }
 
     /** Session datagram: the QUIC client's offer (key and candidates). */
@@ -110,7 +113,8 @@ public final class Puncher {
     private final EventLoop loop;
     private final Host host;
     private final boolean client;
-    private final long session;
+    /** The punch ID: the first 8 bytes of the punch key (PROBEs name it; stable while circuits change). */
+    private long session;
     private final List<InetSocketAddress> mine;
     private final List<InetSocketAddress> mineTcp;
     private List<InetSocketAddress> theirsTcp = List.of();
@@ -140,12 +144,11 @@ public final class Puncher {
     private long offeredNanos;
     private ScheduledFuture<?> timer;
 
-    public Puncher(EventLoop loop, Host host, boolean client, long session, List<InetSocketAddress> mine,
+    public Puncher(EventLoop loop, Host host, boolean client, List<InetSocketAddress> mine,
                    List<InetSocketAddress> mineTcp, java.util.function.Supplier<NatHint> myHint, PortPrediction prediction) {
         this.loop = loop;
         this.host = host;
         this.client = client;
-        this.session = session;
         this.mine = List.copyOf(mine);
         this.mineTcp = List.copyOf(mineTcp);
         this.myHint = myHint;
@@ -159,6 +162,7 @@ public final class Puncher {
         }
         key = new byte[KEY_LENGTH];
         random.nextBytes(key);
+        keyed();
         nextAttempt();
     }
 
@@ -202,7 +206,11 @@ public final class Puncher {
             NatHint hint = NatHint.decode(in);
             List<InetSocketAddress> tcpCands = in.isReadable() ? Candidates.decode(in) : List.of();
             if (state == State.IDLE || state == State.ANSWERED) {
+                boolean fresh = key == null || !java.util.Arrays.equals(key, k);
                 key = k;
+                if (fresh) {
+                    keyed();
+                }
                 theirs = cands;
                 theirHint = hint;
                 theirsTcp = tcpCands;
@@ -226,6 +234,16 @@ public final class Puncher {
             state = State.ANSWERED;
             timer = loop.schedule(this::startProbing, rtt / 2, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private void keyed() {
+        session = java.nio.ByteBuffer.wrap(key).getLong();
+        host.keyed(session);
+    }
+
+    /** The punch ID PROBEs carry (0 before the key is known). */
+    public long punchId() {
+        return session;
     }
 
     private void startProbing() {

@@ -61,6 +61,15 @@ public final class SessionImpl implements Session {
         });
     }
 
+    /**
+     * Sends a keepalive now: after a path change, an ack-eliciting packet each way lets both QUIC
+     * stacks see acknowledgements again and resend what was lost at once rather than at their next
+     * (backed-off) probe timeout.
+     */
+    public void nudge() {
+        keepalive();
+    }
+
     private void keepalive() {
         ByteBuf b = quic.alloc().directBuffer(1).writeByte(DATAGRAM_KEEPALIVE);
         quic.writeAndFlush(b, quic.voidPromise());
