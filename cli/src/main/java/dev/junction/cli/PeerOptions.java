@@ -79,10 +79,10 @@ final class PeerOptions {
             public void punchFinished(Session session, boolean direct, int probes, long millis) {
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("peer", session.remotePeer().toString());
-                f.put("outcome", direct ? "direct-udp" : "failed");
+                f.put("outcome", direct ? session.activePath().kind().label() : "failed");
                 f.put("probes", probes);
                 f.put("ms", millis);
-                event("punch", f, "hole punching " + (direct ? "found a direct path" : "found no direct path")
+                event("punch", f, "hole punching " + (direct ? "found a direct path (" + f.get("outcome") + ")" : "found no direct path")
                         + " after " + probes + " probes, " + millis + " ms");
             }
 

@@ -37,7 +37,7 @@ public final class Lab implements AutoCloseable {
         String missing = missingPrerequisite();
         if (missing != null) {
             String message = "NAT lab unavailable: " + missing
-                    + ". Run as root with iproute2 and nftables installed (apt-get install iproute2 nftables).";
+                    + ". Run as root with iproute2, nftables and conntrack installed (apt-get install iproute2 nftables conntrack).";
             if ("true".equals(System.getenv("CI"))) {
                 throw new AssertionError(message + " CI=true, so this is a failure, not a skip.");
             }
@@ -52,7 +52,7 @@ public final class Lab implements AutoCloseable {
             if (!"0".equals(exec(List.of("id", "-u")).strip())) {
                 return "not running as root";
             }
-            for (String tool : new String[] {"ip", "nft", "tc"}) {
+            for (String tool : new String[] {"ip", "nft", "tc", "conntrack"}) {
                 if (exec(List.of("sh", "-c", "command -v " + tool + " || true")).isBlank()) {
                     return "'" + tool + "' is not installed";
                 }
@@ -155,5 +155,29 @@ public final class Lab implements AutoCloseable {
             exec(List.of("ip", "netns", "delete", ns));
         }
         namespaces.clear();
+    }
+
+    /** Writes {@code megabytes} MiB of seeded random bytes to {@code file}. */
+    static void randomFile(java.nio.file.Path file, int megabytes, long seed) throws IOException {
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            java.util.Random r = new java.util.Random(seed);
+            byte[] chunk = new byte[1 << 20];
+            for (int i = 0; i < megabytes; i++) {
+                r.nextBytes(chunk);
+                out.write(chunk);
+            }
+        }
+    }
+
+    /** The SHA-256 of {@code file}, in hex. */
+    static String sha256(java.nio.file.Path file) throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
     }
 }

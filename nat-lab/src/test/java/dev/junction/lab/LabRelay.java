@@ -14,22 +14,38 @@ final class LabRelay {
     private final Path dir;
     private final String address;
     private final byte[] secret;
+    private Process process;
 
-    private LabRelay(Path dir, String address, byte[] secret) {
+    private LabRelay(Path dir, String address, byte[] secret, Process process) {
         this.dir = dir;
         this.address = address;
         this.secret = secret;
+        this.process = process;
     }
 
     /** Starts the relay; the process is added to the lab's processes, which the lab stops. */
     static LabRelay start(Lab lab, Topology net, Path dir, java.util.List<Process> processes) throws IOException, InterruptedException {
         Path conf = dir.resolve("relay.conf");
         Files.writeString(conf, "junction.relay { admin.port = 0, data-dir = \"" + dir.resolve("relay-data") + "\" }\n");
-        Path log = dir.resolve("relay.log");
-        processes.add(lab.startJava(net.relayNs(), log, "dev.junction.cli.Main", "relay", "--config", conf.toString(),
-                "--bind", Topology.RELAY_IP, "--alt-ip", Topology.RELAY_ALT_IP));
-        String address = Lab.awaitLine(log, "relay address: ", 30).substring("relay address: ".length());
-        return new LabRelay(dir, address, AdmissionSecret.read(dir.resolve("relay-data/admission.secret")));
+        Process p = run(lab, net, dir, "relay.log");
+        processes.add(p);
+        String address = Lab.awaitLine(dir.resolve("relay.log"), "relay address: ", 30).substring("relay address: ".length());
+        return new LabRelay(dir, address, AdmissionSecret.read(dir.resolve("relay-data/admission.secret")), p);
+    }
+
+    private static Process run(Lab lab, Topology net, Path dir, String log) throws IOException {
+        return lab.startJava(net.relayNs(), dir.resolve(log), "dev.junction.cli.Main", "relay", "--config",
+                dir.resolve("relay.conf").toString(), "--bind", Topology.RELAY_IP, "--alt-ip", Topology.RELAY_ALT_IP);
+    }
+
+    /** Kills the relay (SIGKILL: no drain, no goodbye) and starts it again with the same identity and ports. */
+    void restart(Lab lab, Topology net, java.util.List<Process> processes) throws IOException, InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        String log = "relay-" + System.nanoTime() + ".log";
+        process = run(lab, net, dir, log);
+        processes.add(process);
+        Lab.awaitLine(dir.resolve(log), "relay address: ", 30);
     }
 
     /** The relay address as `junction relay` printed it. */

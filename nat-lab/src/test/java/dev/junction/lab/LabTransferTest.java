@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.lab.Topology.Kind;
 import dev.junction.lab.Topology.Site;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,15 +29,8 @@ class LabTransferTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void fiftyMegabytesSurviveTheMoveFromRelayToDirect() throws Exception {
         Path data = dir.resolve("data.bin");
-        try (OutputStream out = Files.newOutputStream(data)) {
-            Random r = new Random(5);
-            byte[] chunk = new byte[1 << 20];
-            for (int i = 0; i < MEGABYTES; i++) {
-                r.nextBytes(chunk);
-                out.write(chunk);
-            }
-        }
-        String want = sha256(data);
+        Lab.randomFile(data, MEGABYTES, 5);
+        String want = Lab.sha256(data);
         try (Lab lab = Lab.open()) {
             Topology net = Topology.create(lab);
             Site[][] pairs = {
@@ -73,7 +61,7 @@ class LabTransferTest {
                     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                     String log = Files.readString(events);
                     System.out.printf("%s x %s: %d MB echoed in %d ms%n", pairs[i][0].kind().label(), pairs[i][1].kind().label(), MEGABYTES, ms);
-                    assertThat(sha256(back)).as("echoed bytes, " + log).isEqualTo(want);
+                    assertThat(Lab.sha256(back)).as("echoed bytes, " + log).isEqualTo(want);
                     int relayed = log.indexOf("\"kind\":\"relay-");
                     int moved = log.indexOf("\"kind\":\"" + direct[i] + "\"");
                     assertThat(relayed).as(log).isNotNegative();
@@ -83,16 +71,5 @@ class LabTransferTest {
                 LabRelay.stopAll(processes);
             }
         }
-    }
-
-    private static String sha256(Path file) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                sha.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(sha.digest());
     }
 }

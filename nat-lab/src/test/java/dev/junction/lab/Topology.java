@@ -101,6 +101,37 @@ final class Topology {
     }
 
     /**
+     * A host with two uplinks, each through its own eim router (as a laptop on Wi-Fi and cellular,
+     * or a server with two ISPs): eth0 via the first (preferred, metric 10), eth1 via the second
+     * (metric 20). The site's addresses are those of the first uplink; {@code second} has the other.
+     */
+    Site dualHomed(String name) throws IOException, InterruptedException {
+        int a = ++sites;
+        int b = ++sites;
+        String host = lab.namespace(name + "h");
+        String[] routers = {lab.namespace(name + "a"), lab.namespace(name + "b")};
+        int[] n = {a, b};
+        for (int i = 0; i < 2; i++) {
+            String lanNet = "100.64." + n[i];
+            attach(routers[i], "wan", name + (char) ('a' + i));
+            lab.inNs(routers[i], "ip", "addr", "add", "203.0.113." + (100 + n[i]) + "/24", "dev", "wan");
+            lab.link(routers[i], "lan", host, "eth" + i);
+            lab.inNs(routers[i], "ip", "addr", "add", lanNet + ".1/24", "dev", "lan");
+            lab.inNs(host, "ip", "addr", "add", lanNet + ".2/24", "dev", "eth" + i);
+            lab.up(routers[i], "lan");
+            lab.up(host, "eth" + i);
+            lab.inNs(host, "ip", "route", "add", "default", "via", lanNet + ".1", "metric", String.valueOf(10 * (i + 1)));
+            nat(routers[i], Kind.EIM, null, null);
+        }
+        return new Site(name, Kind.EIM, host, "100.64." + a + ".2", "203.0.113." + (100 + a));
+    }
+
+    /** The router namespace in front of {@code site}'s host (for eim and the like: its only one). */
+    String routerOf(Site site) {
+        return site.host().substring(0, site.host().length() - 1) + "r";
+    }
+
+    /**
      * The carrier router ({@code router}, public address, eim) serves 100.100.N.0/24, where a home
      * router (eim too) has 100.100.N.2 and serves the host on 100.64.N.0/24.
      */

@@ -8,6 +8,7 @@ import dev.junction.client.PathKind;
 import dev.junction.client.Session;
 import dev.junction.client.internal.discovery.StunClient;
 import dev.junction.client.internal.net.ClientTransport;
+import dev.junction.client.internal.net.NetworkWatcher;
 import dev.junction.client.internal.net.SessionSocket;
 import dev.junction.client.internal.path.PathMux;
 import dev.junction.client.internal.path.RelayPaths;
@@ -32,6 +33,7 @@ import dev.junction.wire.udp.UdpCodec;
 import dev.junction.wire.udp.UdpFrame;
 import dev.junction.wire.udp.UdpFrameType;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -74,6 +76,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     private final QuicEndpoint quic;
     private final RelayLink link;
     private final UdpBinding udp;
+    private final NetworkWatcher watcher;
     /** Live sessions by route (a route keeps its identity when a resumed session changes circuit). */
     private final Map<Route, QuicChannel> sessions = new HashMap<>();
     private final Resumer resumer = new Resumer(this);
@@ -105,6 +108,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         mux.onResume(resumer::onCircuitResume);
         this.quic = QuicEndpoint.bind(transport, identity, options, mux, this::serverConnection);
         this.udp = new UdpBinding(loop, socket, options.keepalive(), this);
+        this.watcher = new NetworkWatcher(now -> loop.execute(() -> networkChanged(now)));
     }
 
     /** Binds the session socket and logs in; completes once the relay paths are known. */
@@ -213,6 +217,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     public void loggedIn(LoginFrames.LoginOk ok) {
         tcpObserved = ok.observed();
         listener.relayConnected(link.relay().toString());
+        resumer.loggedIn();
         if (options.relayUdp()) {
             udp.start(link.relayUdp(), ok.reservation(), ok.udpBindKey().toArray(), Duration.ofSeconds(ok.keepaliveSeconds()));
         } else {
@@ -308,19 +313,22 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         }
     }
 
-    /** {@code r} rides on {@code circuit} from now on: a resumed session; punching starts afresh. */
+    /**
+     * {@code r} rides on {@code circuit} from now on (a resumed session). A relayed session punches
+     * afresh; a direct one keeps its path and its puncher, whose keepalives tell whether it still works.
+     */
     void reattach(SessionImpl s, Route r, int circuit) {
-        stopPunching(r);
         mux.reattach(r, circuit);
         if (r.kind().relayed()) {
             mux.switchTo(r, relayKind());
+            stopPunching(r);
+            if (options.punch()) {
+                punch(s, r);
+            }
         }
         announce(s, r);
         s.nudge();
         loop.schedule(s::nudge, 50, TimeUnit.MILLISECONDS);
-        if (options.punch() && r.kind().relayed()) {
-            punch(s, r);
-        }
     }
 
     /** The session on {@code r}, or null once it ended. */
@@ -569,8 +577,14 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
             try {
                 if (type == Resumer.TOKEN || type == Resumer.TOKEN_ACK) {
                     resumer.onControl(s, r, type, buf);
+                } else if (type == Puncher.REPUNCH && r.clientRole()) {
+                    repunch(r, false);
                 } else {
                     Puncher p = punchers.get(r);
+                    if (type == Puncher.OFFER && p != null && p.staleFor(buf)) {
+                        repunch(r, false); // the client punches afresh (its network changed, or a path died)
+                        p = punchers.get(r);
+                    }
                     if (p != null) {
                         p.onSessionDatagram(type, buf);
                     }
@@ -598,6 +612,49 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         host.puncher(p);
         punchers.put(r, p);
         p.start();
+    }
+
+    /**
+     * Starts punching for {@code r} afresh: a direct session moves to its relayed path first (the
+     * path may be dead already); a QUIC server with {@code askPeer} asks its client to start over too.
+     */
+    void repunch(Route r, boolean askPeer) {
+        SessionImpl s = sessionOf(r);
+        if (s == null || !options.punch()) {
+            return;
+        }
+        if (!r.kind().relayed()) {
+            mux.switchTo(r, relayKind());
+            announce(s, r);
+            if (r.relayGone() && r.resumable()) {
+                resumer.resume(s, r);
+            }
+        }
+        stopPunching(r);
+        punch(s, r);
+        if (askPeer && !r.clientRole()) {
+            s.sendControl(Unpooled.buffer(1).writeByte(Puncher.REPUNCH));
+        }
+    }
+
+    /**
+     * The host's addresses changed: a control connection whose local address is gone reconnects
+     * at once, the UDP binding is renewed (the relay learns the new mapping), and every session
+     * moves to its relayed path and punches again (I/O thread).
+     */
+    private void networkChanged(java.util.Set<java.net.InetAddress> now) {
+        if (closed.get()) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "network changed; addresses now {0}", now);
+        InetSocketAddress control = link.localAddress();
+        if (control != null && !control.getAddress().isLoopbackAddress() && !now.contains(control.getAddress())) {
+            link.reconnectNow("local address " + control.getAddress().getHostAddress() + " is gone");
+        }
+        udp.rebind();
+        for (Route r : new ArrayList<>(sessions.keySet())) {
+            repunch(r, true);
+        }
     }
 
     void punchKeyed(long punchId, Puncher p) {
@@ -637,6 +694,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        watcher.close();
         link.close();
         loop.submit(() -> {
             udp.stop();

@@ -27,6 +27,8 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
     static final long TCP_WINDOW_MS = 8000;
     /** Each connect attempt waits this long for the peer's SYN or SYN-ACK before a fresh SYN. */
     static final int TCP_CONNECT_TIMEOUT_MS = 500;
+    /** A lost direct path is looked for again this long after the session went back to the relay. */
+    static final long REPUNCH_AFTER_MS = 1000;
     /** Pause after a refused attempt (the peer's socket was not connecting yet). */
     static final long TCP_RETRY_MS = 100;
 
@@ -206,6 +208,10 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
         core.announce(session, route);
         if (route.relayGone()) {
             core.resumer().resume(session, route); // no circuit either: get one
+        }
+        if (route.clientRole()) {
+            // The peer may have moved (new address, new mapping): look for a direct path again.
+            core.loop().schedule(() -> core.repunch(route, false), REPUNCH_AFTER_MS, TimeUnit.MILLISECONDS);
         }
     }
 

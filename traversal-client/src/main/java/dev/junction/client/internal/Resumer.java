@@ -39,6 +39,8 @@ final class Resumer {
     private final SecureRandom random = new SecureRandom();
     /** The callee's side: sessions a RESUME may move, by token. */
     private final Map<ByteBuffer, Route> byToken = new HashMap<>();
+    /** The caller's side: sessions waiting for a new circuit. */
+    private final Map<Route, SessionImpl> waiting = new HashMap<>();
 
     Resumer(ClientCore core) {
         this.core = core;
@@ -85,30 +87,39 @@ final class Resumer {
 
     /** {@code r} lost its circuit: the caller gets a new one; the callee waits for the caller's RESUME. */
     void resume(SessionImpl s, Route r) {
-        if (r.clientRole()) {
+        if (r.clientRole() && waiting.put(r, s) == null) {
             attempt(s, r, RETRY_MIN_MS);
         }
     }
 
+    /** Logged in (again): every waiting session tries for its circuit now rather than at its next backoff. */
+    void loggedIn() {
+        new java.util.ArrayList<>(waiting.entrySet()).forEach(e -> connect(e.getValue(), e.getKey(), RETRY_MIN_MS));
+    }
+
     private void attempt(SessionImpl s, Route r, long delay) {
         long jittered = (long) (delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-        core.loop().schedule(() -> {
-            if (!r.relayGone() || core.sessionOf(r) != s) {
-                return; // resumed already, or the session ended
+        core.loop().schedule(() -> connect(s, r, delay), jittered, TimeUnit.MILLISECONDS);
+    }
+
+    private void connect(SessionImpl s, Route r, long delay) {
+        if (!r.relayGone() || core.sessionOf(r) != s) {
+            waiting.remove(r, s);
+            return; // resumed already, or the session ended
+        }
+        core.link().connect(r.peer()).whenComplete((open, e) -> core.loop().execute(() -> {
+            if (e != null) {
+                attempt(s, r, Math.min(RETRY_MAX_MS, delay * 2));
+                return;
             }
-            core.link().connect(r.peer()).whenComplete((open, e) -> core.loop().execute(() -> {
-                if (e != null) {
-                    attempt(s, r, Math.min(RETRY_MAX_MS, delay * 2));
-                    return;
-                }
-                if (!r.relayGone() || core.sessionOf(r) != s) {
-                    core.link().closeCircuit(open.circuit());
-                    return;
-                }
-                core.reattach(s, r, open.circuit());
-                sendResume(r, open.circuit(), 1);
-            }));
-        }, jittered, TimeUnit.MILLISECONDS);
+            if (!r.relayGone() || core.sessionOf(r) != s) {
+                core.link().closeCircuit(open.circuit()); // another attempt won, or the session ended
+                return;
+            }
+            waiting.remove(r, s);
+            core.reattach(s, r, open.circuit());
+            sendResume(r, open.circuit(), 1);
+        }));
     }
 
     private void sendResume(Route r, int circuit, int n) {
@@ -146,6 +157,7 @@ final class Resumer {
 
     /** The session on {@code r} ended. */
     void closed(Route r) {
+        waiting.remove(r);
         if (r.resumeToken() != null && !r.clientRole()) {
             byToken.remove(ByteBuffer.wrap(r.resumeToken()), r);
         }

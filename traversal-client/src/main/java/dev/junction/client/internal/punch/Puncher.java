@@ -89,6 +89,8 @@ public final class Puncher {
     public static final byte ANSWER = 3;
     /** Session datagram: the QUIC client's go (no body); the server starts probing on it. */
     public static final byte SYNC = 4;
+    /** Session datagram: the QUIC server asks the client to punch again (no body): its network changed. */
+    public static final byte REPUNCH = 7;
     /** Punch attempts per session. */
     static final int ATTEMPTS = 3;
     static final int KEY_LENGTH = 32;
@@ -97,7 +99,7 @@ public final class Puncher {
     static final int PROBE_ROUNDS = 30;
     static final long OFFER_RETRY_MS = 500;
     static final int OFFER_TRIES = 6;
-    static final long KEEPALIVE_MS = 2000;
+    static final long KEEPALIVE_MS = 1000;
     static final int MISSES = 3;
     /** Peer-reflexive candidates learnt from probes, at most. */
     static final int PEER_REFLEXIVE_MAX = 4;
@@ -192,6 +194,19 @@ public final class Puncher {
         Candidates.encode(mineTcp, b);
         host.sendInSession(b);
         timer = loop.schedule(() -> offer(n + 1), OFFER_RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * True when {@code offer} (an OFFER's body) carries a new key while this server-side puncher
+     * is past answering: the client started punching afresh, so must this side.
+     */
+    public boolean staleFor(ByteBuf offer) {
+        if (client || key == null || state == State.IDLE || state == State.ANSWERED || offer.readableBytes() < KEY_LENGTH) {
+            return false;
+        }
+        byte[] k = new byte[KEY_LENGTH];
+        offer.getBytes(offer.readerIndex(), k);
+        return !java.util.Arrays.equals(k, key);
     }
 
     /** A control datagram of this session arrived (type byte already read from {@code in}). */

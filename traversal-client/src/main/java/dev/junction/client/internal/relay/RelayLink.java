@@ -46,6 +46,8 @@ import javax.net.ssl.SSLException;
  */
 public final class RelayLink {
     private static final System.Logger LOG = System.getLogger("junction.client.relay");
+    /** A PING unanswered this long marks the control connection dead. */
+    static final long PONG_TIMEOUT_MILLIS = 5000;
     /** First reconnect delay; doubles per failure. */
     static final Duration BACKOFF_MIN = Duration.ofMillis(250);
     /** Reconnect delays stop growing here so a client returns within half a minute of the relay. */
@@ -85,6 +87,8 @@ public final class RelayLink {
     private final Map<Integer, CompletableFuture<CircuitFrames.CircuitOpen>> connects = new HashMap<>();
     private int nextRequest = 1;
     private int failures;
+    /** When the last frame from the relay arrived (System.nanoTime). */
+    private long lastHeardNanos;
     private String goingAwayHint = "";
     private ScheduledFuture<?> ticker;
     private long lastRefreshNanos;
@@ -190,6 +194,7 @@ public final class RelayLink {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            lastHeardNanos = System.nanoTime();
             long circuit = ControlCodec.dataCircuit(frame);
             if (circuit >= 0 && state == State.LOGGED_IN) {
                 events.data((int) circuit, frame.retainedSlice(frame.readerIndex() + 7, frame.readableBytes() - 7));
@@ -361,7 +366,17 @@ public final class RelayLink {
         if (state != State.LOGGED_IN) {
             return;
         }
-        channel.writeAndFlush(new LinkFrames.Ping(System.nanoTime()), channel.voidPromise());
+        Channel ch = channel;
+        long sent = System.nanoTime();
+        ch.writeAndFlush(new LinkFrames.Ping(sent), ch.voidPromise());
+        // A connection that stays silent after a PING is dead (a network change, a vanished
+        // relay, a long pause): close it and reconnect instead of waiting for TCP to give up.
+        loop.schedule(() -> {
+            if (channel == ch && state == State.LOGGED_IN && lastHeardNanos - sent < 0) {
+                LOG.log(System.Logger.Level.INFO, "relay silent for {0} ms after a PING; reconnecting", PONG_TIMEOUT_MILLIS);
+                ch.close();
+            }
+        }, PONG_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         if (System.nanoTime() - lastRefreshNanos > TimeUnit.SECONDS.toNanos(login.lifetimeSeconds()) / 2) {
             lastRefreshNanos = System.nanoTime();
             channel.writeAndFlush(new LoginFrames.Refresh(), channel.voidPromise());
@@ -410,6 +425,23 @@ public final class RelayLink {
             firstLogin.completeExceptionally(new JunctionException(reason));
             state = State.CLOSED;
         }
+    }
+
+    /** Drops the control connection and reconnects at once (the network under it changed). */
+    public void reconnectNow(String why) {
+        loop.execute(() -> {
+            if (channel != null && state != State.CLOSED) {
+                LOG.log(System.Logger.Level.INFO, "reconnecting to the relay: {0}", why);
+                failures = 0;
+                channel.close();
+            }
+        });
+    }
+
+    /** The control connection's local address, or null when not connected. */
+    public InetSocketAddress localAddress() {
+        Channel ch = channel;
+        return ch == null ? null : (InetSocketAddress) ch.localAddress();
     }
 
     public void close() {

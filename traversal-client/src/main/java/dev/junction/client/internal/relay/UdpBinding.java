@@ -125,7 +125,7 @@ public final class UdpBinding {
         if (!from.equals(relay)) {
             return;
         }
-        if (frame instanceof UdpFrame.BindAck ack && ack.nonce() == nonce && !bound) {
+        if (frame instanceof UdpFrame.BindAck ack && ack.nonce() == nonce && (!bound || retry != null && !retry.isDone())) {
             bound = true;
             missed = 0;
             if (retry != null) {
@@ -135,6 +135,18 @@ public final class UdpBinding {
         } else if (frame instanceof UdpFrame.Pong) {
             missed = 0;
         }
+    }
+
+    /** Binds again now, keeping the current binding meanwhile: the local network changed, so may the mapping. */
+    public void rebind() {
+        if (relay == null) {
+            return;
+        }
+        if (retry != null) {
+            retry.cancel(false);
+        }
+        attempts = 0;
+        sendBind();
     }
 
     /** Forgets the binding (relay connection lost, client closing). */
