@@ -6,6 +6,7 @@ import dev.junction.client.JunctionException;
 import dev.junction.client.PathInfo;
 import dev.junction.client.PathKind;
 import dev.junction.client.Session;
+import dev.junction.client.internal.discovery.MappingProbe;
 import dev.junction.client.internal.discovery.StunClient;
 import dev.junction.client.internal.net.ClientTransport;
 import dev.junction.client.internal.net.NetworkWatcher;
@@ -13,8 +14,6 @@ import dev.junction.client.internal.net.SessionSocket;
 import dev.junction.client.internal.path.PathMux;
 import dev.junction.client.internal.path.RelayPaths;
 import dev.junction.client.internal.path.Route;
-import dev.junction.client.internal.discovery.MappingProbe;
-import dev.junction.client.internal.punch.Candidates;
 import dev.junction.client.internal.punch.NatHint;
 import dev.junction.client.internal.punch.Puncher;
 import dev.junction.client.internal.relay.RelayEvents;
@@ -33,7 +32,6 @@ import dev.junction.wire.udp.UdpCodec;
 import dev.junction.wire.udp.UdpFrame;
 import dev.junction.wire.udp.UdpFrameType;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -80,17 +78,10 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     /** Live sessions by route (a route keeps its identity when a resumed session changes circuit). */
     private final Map<Route, QuicChannel> sessions = new HashMap<>();
     private final Resumer resumer = new Resumer(this);
-    /** Each session's puncher, by route (a route keeps its identity when its circuit changes). */
-    private final Map<Route, Puncher> punchers = new HashMap<>();
-    /** The same punchers by the punch ID their PROBEs carry. */
-    private final Map<Long, Puncher> punchIds = new HashMap<>();
+    private final Punching punching = new Punching(this);
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private InetSocketAddress udpMapped;
-    /** The session socket's mapping behaviour, measured after each UDP bind (for port prediction). */
-    private volatile NatHint natHint = NatHint.UNKNOWN;
-    /** The control connection's source address as the relay saw it (LOGIN_OK): this host's public IP for TCP. */
-    private InetSocketAddress tcpObserved;
 
     private ClientCore(ClientTransport transport, Identity identity, List<RelayAddress> relays, Supplier<String> tokens, ClientOptions options,
                        ClientListener listener, Consumer<Session> acceptor, InetSocketAddress bind) throws InterruptedException {
@@ -215,7 +206,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
 
     @Override
     public void loggedIn(LoginFrames.LoginOk ok) {
-        tcpObserved = ok.observed();
+        punching.tcpObserved(ok.observed());
         listener.relayConnected(link.relay().toString());
         resumer.loggedIn();
         if (options.relayUdp()) {
@@ -228,7 +219,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     @Override
     public void udpBound(InetSocketAddress mapped) {
         udpMapped = mapped;
-        MappingProbe.run(stun, udp.relay()).thenAccept(h -> natHint = h);
+        MappingProbe.run(stun, udp.relay()).thenAccept(punching::hint);
         ready.complete(null);
         moveRelayed(PathKind.RELAY_TCP, PathKind.RELAY_UDP);
     }
@@ -237,7 +228,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     public void udpUnbound(String reason) {
         LOG.log(System.Logger.Level.INFO, "relayed UDP unavailable: {0}; using the TLS connection", reason);
         udpMapped = null;
-        natHint = NatHint.BLOCKED;
+        punching.hint(NatHint.BLOCKED);
         ready.complete(null);
         moveRelayed(PathKind.RELAY_UDP, PathKind.RELAY_TCP);
     }
@@ -321,10 +312,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         mux.reattach(r, circuit);
         if (r.kind().relayed()) {
             mux.switchTo(r, relayKind());
-            stopPunching(r);
-            if (options.punch()) {
-                punch(s, r);
-            }
+            punching.restart(s, r);
         }
         announce(s, r);
         s.nudge();
@@ -409,12 +397,12 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
             }
             UdpFrame frame = UdpCodec.decode(c);
             if (frame instanceof UdpFrame.Probe probe) {
-                Puncher p = punchIds.get(probe.session());
+                Puncher p = punching.byId(probe.session());
                 if (p != null) {
                     p.onProbe(probe, packet.sender(), via);
                 }
             } else if (frame instanceof UdpFrame.ProbeAck ack) {
-                Puncher p = punchIds.get(ack.session());
+                Puncher p = punching.byId(ack.session());
                 if (p != null) {
                     p.onProbeAck(ack, packet.sender(), via);
                 }
@@ -563,7 +551,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
                 options.sessionIdleTimeout());
         sessions.put(r, q);
         q.closeFuture().addListener(x -> {
-            stopPunching(r);
+            punching.stop(r);
             resumer.closed(r);
             if (sessions.remove(r, q)) {
                 mux.remove(r);
@@ -577,17 +565,8 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
             try {
                 if (type == Resumer.TOKEN || type == Resumer.TOKEN_ACK) {
                     resumer.onControl(s, r, type, buf);
-                } else if (type == Puncher.REPUNCH && r.clientRole()) {
-                    repunch(r, false);
                 } else {
-                    Puncher p = punchers.get(r);
-                    if (type == Puncher.OFFER && p != null && p.staleFor(buf)) {
-                        repunch(r, false); // the client punches afresh (its network changed, or a path died)
-                        p = punchers.get(r);
-                    }
-                    if (p != null) {
-                        p.onSessionDatagram(type, buf);
-                    }
+                    punching.onControl(r, type, buf);
                 }
             } catch (WireFormatException e) {
                 LOG.log(System.Logger.Level.DEBUG, "malformed session control datagram from {0}: {1}", r.peer(), e.getMessage());
@@ -595,46 +574,8 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         });
         listener.pathChanged(s, s.activePath());
         resumer.established(s, r);
-        if (options.punch()) {
-            punch(s, r);
-        }
+        punching.restart(s, r);
         return s;
-    }
-
-    /** Starts hole punching for a new session (the QUIC client offers, the server answers). */
-    private void punch(SessionImpl s, Route r) {
-        List<InetSocketAddress> mine = Candidates.gather(socket.localAddress(), udpMapped);
-        PunchHost host = new PunchHost(this, s, r);
-        InetSocketAddress tcp = tcpLocal();
-        List<InetSocketAddress> mineTcp = Candidates.gather(tcp,
-                tcpObserved == null ? null : new InetSocketAddress(tcpObserved.getAddress(), tcp.getPort()));
-        Puncher p = new Puncher(loop, host, r.clientRole(), mine, mineTcp, () -> natHint, options.prediction());
-        host.puncher(p);
-        punchers.put(r, p);
-        p.start();
-    }
-
-    /**
-     * Starts punching for {@code r} afresh: a direct session moves to its relayed path first (the
-     * path may be dead already); a QUIC server with {@code askPeer} asks its client to start over too.
-     */
-    void repunch(Route r, boolean askPeer) {
-        SessionImpl s = sessionOf(r);
-        if (s == null || !options.punch()) {
-            return;
-        }
-        if (!r.kind().relayed()) {
-            mux.switchTo(r, relayKind());
-            announce(s, r);
-            if (r.relayGone() && r.resumable()) {
-                resumer.resume(s, r);
-            }
-        }
-        stopPunching(r);
-        punch(s, r);
-        if (askPeer && !r.clientRole()) {
-            s.sendControl(Unpooled.buffer(1).writeByte(Puncher.REPUNCH));
-        }
     }
 
     /**
@@ -653,21 +594,16 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         }
         udp.rebind();
         for (Route r : new ArrayList<>(sessions.keySet())) {
-            repunch(r, true);
+            punching.repunch(r, true);
         }
     }
 
-    void punchKeyed(long punchId, Puncher p) {
-        punchIds.values().remove(p);
-        punchIds.put(punchId, p);
+    Punching punching() {
+        return punching;
     }
 
-    private void stopPunching(Route r) {
-        Puncher p = punchers.remove(r);
-        if (p != null) {
-            punchIds.values().remove(p);
-            p.close();
-        }
+    ClientOptions options() {
+        return options;
     }
 
     void announce(SessionImpl s, Route r) {

@@ -173,7 +173,7 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
 
     @Override
     public void keyed(long punchId) {
-        core.punchKeyed(punchId, puncher);
+        core.punching().keyed(punchId, puncher);
     }
 
     @Override
@@ -211,7 +211,7 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
         }
         if (route.clientRole()) {
             // The peer may have moved (new address, new mapping): look for a direct path again.
-            core.loop().schedule(() -> core.repunch(route, false), REPUNCH_AFTER_MS, TimeUnit.MILLISECONDS);
+            core.loop().schedule(() -> core.punching().repunch(route, false), REPUNCH_AFTER_MS, TimeUnit.MILLISECONDS);
         }
     }
 
