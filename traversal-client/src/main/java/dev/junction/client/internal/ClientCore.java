@@ -598,6 +598,11 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         }
     }
 
+    /** Renews the UDP binding to the relay now (the mapping may have changed). */
+    void rebindUdp() {
+        udp.rebind();
+    }
+
     Punching punching() {
         return punching;
     }

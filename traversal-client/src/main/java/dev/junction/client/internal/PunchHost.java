@@ -206,6 +206,7 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
         }
         core.mux().switchTo(route, core.relayKind());
         core.announce(session, route);
+        core.rebindUdp(); // what broke the direct path (a NAT that lost its mappings) may have broken ours to the relay
         if (route.relayGone()) {
             core.resumer().resume(session, route); // no circuit either: get one
         }

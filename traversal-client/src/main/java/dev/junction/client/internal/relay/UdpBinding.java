@@ -116,6 +116,12 @@ public final class UdpBinding {
             sendBind();
             return;
         }
+        if (missed > 0 && (retry == null || retry.isDone())) {
+            // A PONG went missing: the NAT may have given this socket a new mapping, which the relay
+            // does not know (it drops what comes from unbound addresses). BIND again at once.
+            attempts = 0;
+            sendBind();
+        }
         missed++;
         send(new UdpFrame.Ping(nonce));
     }
