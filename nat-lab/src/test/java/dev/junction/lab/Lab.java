@@ -180,4 +180,19 @@ public final class Lab implements AutoCloseable {
         }
         return java.util.HexFormat.of().formatHex(sha.digest());
     }
+
+    /**
+     * Prints a measured table ({@code header} is its first two lines) and, when the system property
+     * {@code property} names a file, writes the document {@code doc} makes around it there.
+     */
+    static String publish(String header, java.util.List<String> rows, String property,
+                          java.util.function.UnaryOperator<String> doc) throws IOException {
+        String table = header + String.join("\n", rows) + "\n";
+        System.out.println(table);
+        String out = System.getProperty(property);
+        if (out != null) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(out), doc.apply(table));
+        }
+        return table;
+    }
 }

@@ -86,13 +86,8 @@ class PortPredictionTest {
             } finally {
                 LabRelay.stopAll(processes);
             }
-            String table = "| listener behind | connector behind | direct | time to direct (min / median / max) | probes sent (min / median / max) |\n"
-                    + "| --- | --- | --- | --- | --- |\n" + String.join("\n", rows) + "\n";
-            System.out.println(table);
-            String out = System.getProperty("junction.prediction.out");
-            if (out != null) {
-                Files.writeString(Path.of(out), doc(table, net.delayed()));
-            }
+            String table = Lab.publish("| listener behind | connector behind | direct | time to direct (min / median / max) | probes sent (min / median / max) |\n"
+                    + "| --- | --- | --- | --- | --- |\n", rows, "junction.prediction.out", t -> doc(t, net.delayed()));
             assertThat(failures).as(table).isEmpty();
         }
     }

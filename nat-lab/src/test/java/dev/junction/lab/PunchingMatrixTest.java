@@ -156,13 +156,8 @@ class PunchingMatrixTest {
             } finally {
                 LabRelay.stopAll(processes);
             }
-            String table = "| listener behind | connector behind | expected | final path | first path | direct after | probes sent | data echoed |\n"
-                    + "| --- | --- | --- | --- | --- | --- | --- | --- |\n" + String.join("\n", rows) + "\n";
-            System.out.println(table);
-            String out = System.getProperty("junction.matrix.out");
-            if (out != null) {
-                Files.writeString(Path.of(out), NatMatrixDoc.render(table, net.delayed()));
-            }
+            String table = Lab.publish("| listener behind | connector behind | expected | final path | first path | direct after | probes sent | data echoed |\n"
+                    + "| --- | --- | --- | --- | --- | --- | --- | --- |\n", rows, "junction.matrix.out", t -> NatMatrixDoc.render(t, net.delayed()));
             assertThat(failures).as(table).isEmpty();
         }
     }
