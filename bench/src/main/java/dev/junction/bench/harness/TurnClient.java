@@ -1,0 +1,100 @@
+package dev.junction.bench.harness;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One TURN client of coturn over UDP or TCP: Allocate with long-term credentials (the first request
+ * draws 401 with REALM and NONCE, the second carries MESSAGE-INTEGRITY), then ChannelBind to the
+ * peer's relayed address (which also installs the permission, RFC 8656 section 12). After that its
+ * {@link Link} sends and receives ChannelData.
+ */
+final class TurnClient implements AutoCloseable {
+    /** How long one request may wait for its response (loopback: anything slower is a failure). */
+    static final int RESPONSE_MILLIS = 5000;
+
+    final Link link;
+    private final byte[] key;
+    private String nonce;
+    InetSocketAddress relayed;
+
+    private TurnClient(Link link) {
+        this.link = link;
+        this.key = TurnMessage.longTermKey(CoturnProcess.USER, CoturnProcess.REALM, CoturnProcess.PASSWORD);
+    }
+
+    static TurnClient allocate(EventLoopGroup group, InetSocketAddress server, boolean tcp) throws IOException, InterruptedException {
+        Link link = new Link(tcp ? Framing.TURN_TCP : Framing.TURN_UDP);
+        link.channel = tcp ? Net.tcp(group, server, () -> new ChannelHandler[] {new TurnFrameDecoder(), link})
+                : Net.udp(group, server, () -> new ChannelHandler[] {link});
+        TurnClient c = new TurnClient(link);
+        TurnMessage challenge = c.transact(TurnMessage.request(TurnMessage.ALLOCATE_REQUEST, txid())
+                .add(TurnMessage.REQUESTED_TRANSPORT, TurnMessage.udpTransport()), false);
+        if (challenge.errorCode() != 401) {
+            throw new IOException("coturn answered the first Allocate with " + challenge.errorCode() + ", not 401");
+        }
+        c.nonce = challenge.text(TurnMessage.NONCE);
+        TurnMessage ok = c.transact(TurnMessage.request(TurnMessage.ALLOCATE_REQUEST, txid())
+                .add(TurnMessage.REQUESTED_TRANSPORT, TurnMessage.udpTransport())
+                .add(TurnMessage.LIFETIME, new byte[] {0, 0, 0x0E, 0x10}) // 3600 s: outlives any run
+                .credentials(CoturnProcess.USER, CoturnProcess.REALM, c.nonce), true);
+        if (ok.type != TurnMessage.ALLOCATE_SUCCESS) {
+            throw new IOException("Allocate failed: " + ok.errorCode());
+        }
+        c.relayed = ok.xorAddress(TurnMessage.XOR_RELAYED_ADDRESS);
+        return c;
+    }
+
+    /** Binds {@code channel} to {@code peer} (a relayed address); data frames then use it. */
+    void channelBind(int channel, InetSocketAddress peer) throws IOException, InterruptedException {
+        TurnMessage r = transact(TurnMessage.request(TurnMessage.CHANNEL_BIND_REQUEST, txid())
+                .add(TurnMessage.CHANNEL_NUMBER, TurnMessage.channelNumberValue(channel))
+                .add(TurnMessage.XOR_PEER_ADDRESS, TurnMessage.xorAddressValue(peer))
+                .credentials(CoturnProcess.USER, CoturnProcess.REALM, nonce), true);
+        if (r.type != TurnMessage.CHANNEL_BIND_SUCCESS) {
+            throw new IOException("ChannelBind failed: " + r.errorCode());
+        }
+        link.id = channel;
+    }
+
+    private TurnMessage transact(TurnMessage.Builder request, boolean sign) throws IOException, InterruptedException {
+        byte[] bytes = request.encode(sign ? key : null);
+        link.sendRaw(bytes);
+        long deadline = System.currentTimeMillis() + RESPONSE_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            ByteBuf b = link.nextControl(Math.max(1, deadline - System.currentTimeMillis()));
+            if (b == null) {
+                break;
+            }
+            TurnMessage m = TurnMessage.parse(b);
+            if (java.util.Arrays.equals(m.transactionId, java.util.Arrays.copyOfRange(bytes, 8, 20))) {
+                return m;
+            }
+        }
+        throw new IOException("no TURN response within " + RESPONSE_MILLIS + " ms");
+    }
+
+    static byte[] txid() {
+        byte[] t = new byte[12];
+        ThreadLocalRandom.current().nextBytes(t);
+        return t;
+    }
+
+    /** Two allocations bound to each other on one channel number: a relayed pair. */
+    static TurnClient[] pair(EventLoopGroup group, InetSocketAddress server, boolean tcp) throws IOException, InterruptedException {
+        TurnClient a = allocate(group, server, tcp);
+        TurnClient b = allocate(group, server, tcp);
+        a.channelBind(TurnMessage.FIRST_CHANNEL, b.relayed);
+        b.channelBind(TurnMessage.FIRST_CHANNEL, a.relayed);
+        return new TurnClient[] {a, b};
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+}
