@@ -40,17 +40,28 @@ public final class Bench {
         header(o, report);
         EventLoopGroup group = Net.group(GENERATOR_THREADS);
         try {
-            try (JunctionRelayProcess junction = JunctionRelayProcess.start(o.relayJar(), o.work().resolve("junction"), List.of());
-                 CoturnProcess coturn = CoturnProcess.start(o.work().resolve("coturn"))) {
-                report.line("Relay processes: Junction PID " + junction.process.pid() + ", coturn PID " + coturn.process.pid() + ".");
-                RelaySection relay = new RelaySection(o, group, junction, coturn, report);
-                relay.throughput();
-                relay.latency();
-                StunSection.run(o, group, junction, coturn, report);
+            if (o.runs(1) || o.runs(2) || o.runs(3)) {
+                try (JunctionRelayProcess junction = JunctionRelayProcess.start(o.relayJar(), o.work().resolve("junction"), List.of());
+                     CoturnProcess coturn = CoturnProcess.start(o.work().resolve("coturn"))) {
+                    RelaySection relay = new RelaySection(o, group, junction, coturn, report);
+                    if (o.runs(1)) {
+                        relay.throughput();
+                    }
+                    if (o.runs(2)) {
+                        relay.latency();
+                    }
+                    if (o.runs(3)) {
+                        StunSection.run(o, group, junction, coturn, report);
+                    }
+                }
             }
-            MemorySection.run(o, group, report);
-            SessionSection.run(o, report);
-            if (o.jmh()) {
+            if (o.runs(4)) {
+                MemorySection.run(o, group, report);
+            }
+            if (o.runs(5) || o.runs(6)) {
+                SessionSection.run(o, report);
+            }
+            if (o.runs(7)) {
                 JmhSection.run(o, report);
             }
         } finally {

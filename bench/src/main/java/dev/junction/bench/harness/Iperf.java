@@ -35,7 +35,12 @@ final class Iperf {
             server.waitFor(5);
         }
         String json = Files.readString(out);
-        int end = json.lastIndexOf("\"end\"");
+        // The summary is the top-level "end" object (intervals have "end" too, as numbers).
+        Matcher endObject = Pattern.compile("\"end\":\\s*\\{").matcher(json);
+        int end = -1;
+        while (endObject.find()) {
+            end = endObject.start();
+        }
         json = end >= 0 ? json.substring(end) : "";
         // The receiver's figure: end.sum_received (TCP, and UDP in newer iperf3), else end.sum.
         double mbit = Double.NaN;
