@@ -41,9 +41,12 @@ public final class Bench {
         EventLoopGroup group = Net.group(GENERATOR_THREADS);
         try {
             if (o.runs(1) || o.runs(2) || o.runs(3)) {
-                try (JunctionRelayProcess junction = JunctionRelayProcess.start(o.relayJar(), o.work().resolve("junction"), List.of());
+                try (JunctionRelayProcess junction = JunctionRelayProcess.start(o.relayJar(), o.work().resolve("junction"),
+                        o.jfr() ? List.of("-XX:StartFlightRecording=filename=" + o.work().resolve("relay.jfr") + ",settings=profile")
+                                : List.of());
                      CoturnProcess coturn = CoturnProcess.start(o.work().resolve("coturn"))) {
                     RelaySection relay = new RelaySection(o, group, junction, coturn, report);
+                    relay.warmUp();
                     if (o.runs(1)) {
                         relay.throughput();
                     }
@@ -91,7 +94,9 @@ public final class Bench {
         report.line("- coturn: " + version("turnserver", "--version") + " (`turnserver -c FILE`, default threads: one relay"
                 + " thread per CPU); iperf3: " + version("iperf3", "--version"));
         report.line("- Load generator: one Java process, Netty epoll, " + GENERATOR_THREADS + " event loop thread, the same code"
-                + " for both relays; only the 4–7 header bytes differ (TURN ChannelData vs Junction RELAY_DATA / DATA).");
+                + " for both relays; only the 4–7 header bytes differ (TURN ChannelData vs Junction RELAY_DATA / DATA). Before the"
+                + " first measurement both relays get " + (int) RelaySection.WARMUP_SECONDS + " s of unreported traffic per path"
+                + " and of STUN, so the Junction JVM's JIT has compiled its hot paths (a relay is a long-running process).");
         report.line("- Junction relay config (raised from reference.conf so no limit caps a benchmark; coturn runs with no quotas"
                 + " or bandwidth caps, `total-quota=0 user-quota=0 max-bps=0 bps-capacity=0`): reservations-total 20000,"
                 + " reservations-per-ip 20000 (all clients are on 127.0.0.1), circuit-packets-per-second 0 (unlimited),"

@@ -10,7 +10,7 @@ import java.util.List;
 record Options(boolean quick, int runs, List<Integer> pairCounts, double warmupSeconds, double durationSeconds,
                long maxRoundTrips, int latencyRoundTrips, int stunSockets, int stunWindow, int stunModerateRate,
                List<Integer> reservationCounts, long sessionBytes, int iperfSeconds, int connectRuns,
-               Path relayJar, Path benchJar, Path out, Path work, boolean jmh, java.util.Set<Integer> sections) {
+               Path relayJar, Path benchJar, Path out, Path work, boolean jmh, java.util.Set<Integer> sections, boolean jfr) {
 
     /** True when section {@code n} (1-7, 7 being JMH) is to be run. */
     boolean runs(int n) {
@@ -20,6 +20,7 @@ record Options(boolean quick, int runs, List<Integer> pairCounts, double warmupS
     static Options parse(String[] args) {
         boolean quick = false;
         boolean jmh = true;
+        boolean jfr = false;
         Path jar = Path.of("cli/target/junction.jar");
         Path bench = Path.of("bench/target/benchmarks.jar");
         Path out = Path.of("BENCHMARKS.md");
@@ -29,6 +30,7 @@ record Options(boolean quick, int runs, List<Integer> pairCounts, double warmupS
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--no-jmh" -> jmh = false;
+                case "--jfr" -> jfr = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--relay-jar" -> jar = Path.of(args[++i]);
                 case "--bench-jar" -> bench = Path.of(args[++i]);
@@ -40,15 +42,15 @@ record Options(boolean quick, int runs, List<Integer> pairCounts, double warmupS
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --quick --no-jmh --runs N --sections 1,2,... --relay-jar F --bench-jar F --out F)");
+                        + " (known: --quick --no-jmh --jfr --runs N --sections 1,2,... --relay-jar F --bench-jar F --out F)");
             }
         }
         Path work = Path.of(System.getProperty("java.io.tmpdir"), "junction-bench-" + ProcessHandle.current().pid());
         if (quick) {
             return new Options(true, runs != null ? runs : 1, List.of(1, 10, 100), 0.5, 1.5, 500_000, 5_000, 4, 16, 5_000,
-                    List.of(200, 1000), 32L << 20, 2, 2, jar, bench, out, work, jmh, sections);
+                    List.of(200, 1000), 32L << 20, 2, 2, jar, bench, out, work, jmh, sections, jfr);
         }
         return new Options(false, runs != null ? runs : 3, List.of(1, 10, 100), 1.0, 4.0, 5_000_000, 20_000, 4, 32, 5_000,
-                List.of(1000, 10000), 256L << 20, 5, 5, jar, bench, out, work, jmh, sections);
+                List.of(1000, 10000), 256L << 20, 5, 5, jar, bench, out, work, jmh, sections, jfr);
     }
 }

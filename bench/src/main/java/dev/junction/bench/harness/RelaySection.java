@@ -10,6 +10,8 @@ import java.util.List;
  * then the latency of one pair against raw UDP loopback.
  */
 final class RelaySection {
+    /** Seconds of unreported traffic per path before the first measurement. */
+    static final double WARMUP_SECONDS = 3;
     private final Options o;
     private final EventLoopGroup group;
     private final JunctionRelayProcess junction;
@@ -46,6 +48,20 @@ final class RelaySection {
             System.err.printf("  %s, %d pairs: %.0f rt/s, lost %d, cpu %.2f s%n", path.label, pairs, r.perSecond(), r.lost(), cpu);
             return new Run(r, cpu);
         }
+    }
+
+    /**
+     * Not reported: traffic through both relays on every path and STUN, so the Junction JVM's JIT has
+     * compiled its hot paths before the first measured window (a relay is a long-running process).
+     */
+    void warmUp() throws Exception {
+        System.err.println("warm-up (not reported)");
+        for (PairSetup.Path p : new PairSetup.Path[] {
+                PairSetup.Path.JUNCTION_UDP, PairSetup.Path.TURN_UDP, PairSetup.Path.JUNCTION_TLS, PairSetup.Path.TURN_TCP}) {
+            measure(p, 10, WARMUP_SECONDS, o.maxRoundTrips());
+        }
+        StunLoad.saturate(group, junction.udp, o.stunSockets(), o.stunWindow(), 0, WARMUP_SECONDS, o.maxRoundTrips());
+        StunLoad.saturate(group, coturn.address, o.stunSockets(), o.stunWindow(), 0, WARMUP_SECONDS, o.maxRoundTrips());
     }
 
     void throughput() throws Exception {
