@@ -14,8 +14,10 @@ import java.net.InetSocketAddress;
 
 /**
  * The forwarding path: one relayed datagram from one side of a circuit to the other, over the
- * transport the receiver last used. The payload is never copied: a 5- or 7-byte header is written
- * in front of the retained payload slice (a composite buffer), and a full send queue drops the
+ * transport the receiver last used. Both sides know a circuit by the same ID, so a frame that
+ * leaves on the transport it came in on (UDP to UDP, TLS to TLS) is sent on unchanged: the received
+ * buffer itself, with no copy, no new header and no composite buffer. Only a change of transport
+ * writes a new 5- or 7-byte header in front of a retained payload slice. A full send queue drops the
  * datagram (reason queue_full) instead of buffering without bound, so a slow client stalls nobody.
  */
 public final class Forwarder {
@@ -27,12 +29,19 @@ public final class Forwarder {
         this.metrics = metrics;
     }
 
+    /** RELAY_DATA header: type:u8 | circuit:u32 (docs/PROTOCOL.md section 4). */
+    static final int UDP_HEADER = 5;
+    /** DATA header: type:u8 | length:u16 | circuit:u32 (docs/PROTOCOL.md section 3.2). */
+    static final int TCP_HEADER = 7;
+
     /**
-     * Forwards {@code payload} (a retained slice this method takes ownership of) that {@code from}
-     * sent on circuit {@code id}, having arrived over UDP if {@code viaUdp}.
+     * Forwards {@code frame}, the whole frame {@code from} sent on circuit {@code id} (a RELAY_DATA
+     * datagram if {@code viaUdp}, else a DATA frame), retained; this method takes ownership of it.
      */
-    public void forward(Reservation from, int id, ByteBuf payload, boolean viaUdp) {
-        int length = payload.readableBytes();
+    public void forward(Reservation from, int id, ByteBuf frame, boolean viaUdp) {
+        int header = viaUdp ? UDP_HEADER : TCP_HEADER;
+        int length = frame.readableBytes() - header;
+        ByteBuf payload = frame; // released as a whole on every drop below
         metrics.relayed(viaUdp ? RelayMetrics.Transport.UDP : RelayMetrics.Transport.TCP, RelayMetrics.Direction.IN, length);
         Circuit c = circuits.get(id);
         if (c == null || c.state() != Circuit.State.OPEN || !c.has(from)) {
@@ -63,11 +72,32 @@ public final class Forwarder {
             }
         }
         Reservation to = c.other(from);
-        if (c.reachByUdp(to)) {
-            sendUdp(to, id, payload, length);
-        } else {
-            sendTcp(to, id, payload, length);
+        boolean toUdp = c.reachByUdp(to);
+        if (toUdp == viaUdp) {
+            sendUnchanged(to, frame, length, toUdp);
+            return;
         }
+        ByteBuf slice = frame.retainedSlice(frame.readerIndex() + header, length);
+        frame.release();
+        if (toUdp) {
+            sendUdp(to, id, slice, length);
+        } else {
+            sendTcp(to, id, slice, length);
+        }
+    }
+
+    /** The received frame as it is, to the receiver on the same transport. */
+    private void sendUnchanged(Reservation to, ByteBuf frame, int length, boolean udp) {
+        Channel ch = udp ? to.udpChannel() : to.controlChannel();
+        InetSocketAddress address = udp ? to.udpAddress() : null;
+        if (ch == null || (udp && address == null) || !ch.isActive() || !ch.isWritable()) {
+            frame.release();
+            metrics.drop(DropReason.QUEUE_FULL);
+            return;
+        }
+        // Counted before the write, so a scrape never lags what the receiver already holds.
+        metrics.relayed(udp ? RelayMetrics.Transport.UDP : RelayMetrics.Transport.TCP, RelayMetrics.Direction.OUT, length);
+        ch.writeAndFlush(udp ? new DatagramPacket(frame, address) : frame, ch.voidPromise());
     }
 
     private void sendUdp(Reservation to, int id, ByteBuf payload, int length) {

@@ -45,8 +45,8 @@ public final class UdpRelayHandler extends SimpleChannelInboundHandler<DatagramP
                 packet.release();
                 return;
             }
-            forwarder.forward(from, (int) circuit, content.retainedSlice(content.readerIndex() + 5, content.readableBytes() - 5), true);
-            packet.release();
+            // The whole datagram: the forwarder sends it on unchanged when the receiver is on UDP too.
+            forwarder.forward(from, (int) circuit, content, true);
             return;
         }
         try {
