@@ -29,9 +29,12 @@ args=()
 for a in "$@"; do
   if [ "$a" = "--no-build" ]; then build=0; else args+=("$a"); fi
 done
+# ./junction bench sets JUNCTION_BENCH_BUILD=bench: its own JVM runs from cli/target/junction.jar
+# (just built), which must not be replaced underneath it.
+modules="${JUNCTION_BENCH_BUILD:-cli,bench}"
 if [ "$build" = 1 ]; then
-  echo "bench: building cli and bench (mvn -q -pl cli,bench -am -DskipTests package)..." >&2
-  mvn -q -B ${MAVEN_OFFLINE:+-o} -pl cli,bench -am -DskipTests package >&2
+  echo "bench: building $modules (mvn -q -pl $modules -am -DskipTests package)..." >&2
+  mvn -q -B ${MAVEN_OFFLINE:+-o} -pl "$modules" -am -DskipTests package >&2
 fi
 
 # The harness holds up to 10k TLS client connections for the memory section: give it room.

@@ -72,6 +72,11 @@ public final class Bench {
         }
         report.write(o.out());
         System.err.println("bench: wrote " + o.out().toAbsolutePath());
+        if (!o.jfr()) {
+            deleteTree(o.work()); // logs and configs; kept on failure (an exception skips this) and with --jfr
+        } else {
+            System.err.println("bench: JFR recording and logs in " + o.work());
+        }
         System.exit(0);
     }
 
@@ -101,6 +106,14 @@ public final class Bench {
                 + " or bandwidth caps, `total-quota=0 user-quota=0 max-bps=0 bps-capacity=0`): reservations-total 20000,"
                 + " reservations-per-ip 20000 (all clients are on 127.0.0.1), circuit-packets-per-second 0 (unlimited),"
                 + " circuit-bytes 0, circuit-duration 0; admission by HMAC token as in production.");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static boolean onPath(String tool) {

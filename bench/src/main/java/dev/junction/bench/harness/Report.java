@@ -34,7 +34,21 @@ final class Report {
         blank();
     }
 
+    /**
+     * Everything after this line in an existing BENCHMARKS.md is hand-written analysis (what
+     * profiling showed, what was changed): the harness keeps it when it rewrites the figures above.
+     */
+    static final String NOTES_MARKER = "<!-- Hand-written notes below this line are kept when bench/run.sh rewrites the figures above. -->";
+
     void write(Path file) throws IOException {
-        Files.writeString(file, md.toString());
+        String notes = "";
+        if (Files.isRegularFile(file)) {
+            String old = Files.readString(file);
+            int at = old.indexOf(NOTES_MARKER);
+            if (at >= 0) {
+                notes = old.substring(at);
+            }
+        }
+        Files.writeString(file, md + (notes.isEmpty() ? "\n" + NOTES_MARKER + "\n" : "\n" + notes));
     }
 }

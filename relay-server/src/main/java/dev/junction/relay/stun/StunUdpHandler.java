@@ -83,7 +83,8 @@ public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPa
         }
         ByteBuf buf = ctx.alloc().ioBuffer(128);
         StunEncoder.FINGERPRINT.encode(r.message(), buf);
-        out.writeAndFlush(new DatagramPacket(buf, r.to()));
+        // The void promise: nobody waits on a STUN answer, so no promise object per request.
+        out.writeAndFlush(new DatagramPacket(buf, r.to()), out.voidPromise());
         metrics.stun(r.message().messageClass() == dev.junction.wire.stun.StunClass.SUCCESS_RESPONSE
                 ? RelayMetrics.StunOutcome.SUCCESS : RelayMetrics.StunOutcome.ERROR_RESPONSE);
     }
