@@ -47,6 +47,10 @@ final class MemorySection {
                     openUntil(n, open, () -> JunctionClient.login(group, relay, false));
                     System.err.printf("  Junction: %d reservations (%.1f s)%n", n, (System.nanoTime() - t0) / 1e9);
                     junction.add(new Sample(n, liveHeap(relay.process), relay.process.rssBytes()));
+                    if (o.jfr()) { // profiling run: what the heap holds per reservation
+                        java.nio.file.Files.writeString(o.work().resolve("histogram-" + n + ".txt"),
+                                jcmd(relay.process, "GC.class_histogram"));
+                    }
                 }
             } catch (Exception e) {
                 junctionNote = "Junction stopped at " + open.size() + " reservations: " + e;
