@@ -11,6 +11,7 @@ import dev.junction.wire.identity.Identity;
 import dev.junction.wire.udp.UdpCodec;
 import dev.junction.wire.udp.UdpFrame;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
@@ -52,7 +53,7 @@ final class JunctionClient implements AutoCloseable {
         JunctionClient c = new JunctionClient(relay);
         InetSocketAddress at = relay.control;
         c.control.channel = Net.tcp(group, at, () -> new ChannelHandler[] {
-            TLS.newHandler(io.netty.buffer.PooledByteBufAllocator.DEFAULT, at.getHostString(), at.getPort()),
+            TLS.newHandler(PooledByteBufAllocator.DEFAULT, at.getHostString(), at.getPort()),
             new LengthFieldBasedFrameDecoder(ControlCodec.HEADER_LENGTH + ControlCodec.MAX_PAYLOAD, 1, 2, 0, 0),
             c.control});
         c.send(new LoginFrames.Hello(ProtocolVersion.CURRENT, 0));

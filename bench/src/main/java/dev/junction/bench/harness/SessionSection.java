@@ -8,7 +8,6 @@ import dev.junction.client.TraversalClient;
 import dev.junction.wire.identity.Identity;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -194,9 +193,5 @@ final class SessionSection {
         } finally {
             s.close();
         }
-    }
-
-    static InetSocketAddress loopback() {
-        return Net.ANY_LOOPBACK;
     }
 }

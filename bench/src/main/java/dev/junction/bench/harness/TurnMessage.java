@@ -36,6 +36,7 @@ final class TurnMessage {
     static final int ALLOCATE_REQUEST = 0x0003;        // RFC 8656 section 7.1
     static final int ALLOCATE_SUCCESS = 0x0103;
     static final int ALLOCATE_ERROR = 0x0113;
+    static final int REFRESH_REQUEST = 0x0004;         // RFC 8656 section 7.2: LIFETIME 0 deletes the allocation
     static final int CHANNEL_BIND_REQUEST = 0x0009;    // RFC 8656 section 12.1
     static final int CHANNEL_BIND_SUCCESS = 0x0109;
 
@@ -50,6 +51,9 @@ final class TurnMessage {
     static final int NONCE = 0x0015;                   // RFC 8489 section 14.10
     static final int XOR_RELAYED_ADDRESS = 0x0016;     // RFC 8656 section 18.5
     static final int REQUESTED_TRANSPORT = 0x0019;     // RFC 8656 section 18.7: protocol u8 (17 UDP), 3 bytes RFFU
+
+    /** Error 437 Allocation Mismatch: the 5-tuple already has an allocation (RFC 8656 section 7.2). */
+    static final int ALLOCATION_MISMATCH = 437;
 
     /** The first channel number (RFC 8656 section 12: 0x4000 through 0x4FFF). */
     static final int FIRST_CHANNEL = 0x4000;
