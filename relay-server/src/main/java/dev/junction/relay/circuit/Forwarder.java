@@ -21,6 +21,11 @@ import java.net.InetSocketAddress;
  * datagram (reason queue_full) instead of buffering without bound, so a slow client stalls nobody.
  */
 public final class Forwarder {
+    /** RELAY_DATA header: type:u8 | circuit:u32 (docs/PROTOCOL.md section 4). */
+    static final int UDP_HEADER = 5;
+    /** DATA header: type:u8 | length:u16 | circuit:u32 (docs/PROTOCOL.md section 3.2). */
+    static final int TCP_HEADER = 7;
+
     private final CircuitTable circuits;
     private final RelayMetrics metrics;
 
@@ -29,30 +34,29 @@ public final class Forwarder {
         this.metrics = metrics;
     }
 
-    /** RELAY_DATA header: type:u8 | circuit:u32 (docs/PROTOCOL.md section 4). */
-    static final int UDP_HEADER = 5;
-    /** DATA header: type:u8 | length:u16 | circuit:u32 (docs/PROTOCOL.md section 3.2). */
-    static final int TCP_HEADER = 7;
-
     /**
      * Forwards {@code frame}, the whole frame {@code from} sent on circuit {@code id} (a RELAY_DATA
      * datagram if {@code viaUdp}, else a DATA frame), retained; this method takes ownership of it.
+     *
+     * <p>{@code batchOn} is the UDP socket the frame arrived on when called from that socket's event
+     * loop (else null): a datagram leaving on that socket is written without a flush, and the
+     * socket's handler flushes once per read batch, so a batch leaves in one sendmmsg call instead of
+     * one sendmsg per datagram.
      */
-    public void forward(Reservation from, int id, ByteBuf frame, boolean viaUdp) {
+    public void forward(Reservation from, int id, ByteBuf frame, boolean viaUdp, Channel batchOn) {
         int header = viaUdp ? UDP_HEADER : TCP_HEADER;
         int length = frame.readableBytes() - header;
-        ByteBuf payload = frame; // released as a whole on every drop below
         metrics.relayed(viaUdp ? RelayMetrics.Transport.UDP : RelayMetrics.Transport.TCP, RelayMetrics.Direction.IN, length);
         Circuit c = circuits.get(id);
         if (c == null || c.state() != Circuit.State.OPEN || !c.has(from)) {
-            payload.release();
+            frame.release();
             metrics.drop(DropReason.UNKNOWN_CIRCUIT);
             return;
         }
         c.sentOn(from, viaUdp);
         long total = c.addBytes(length);
         if (c.limits().maxBytes() > 0 && total > c.limits().maxBytes()) {
-            payload.release();
+            frame.release();
             metrics.drop(DropReason.LIMIT);
             circuits.close(c, CloseReason.BYTE_LIMIT, null);
             return;
@@ -60,12 +64,12 @@ public final class Forwarder {
         switch (c.rate().admit(System.nanoTime())) {
             case PASS -> { }
             case DROP -> {
-                payload.release();
+                frame.release();
                 metrics.drop(DropReason.LIMIT);
                 return;
             }
             case CLOSE -> {
-                payload.release();
+                frame.release();
                 metrics.drop(DropReason.LIMIT);
                 circuits.close(c, CloseReason.RATE_LIMIT, null);
                 return;
@@ -74,20 +78,20 @@ public final class Forwarder {
         Reservation to = c.other(from);
         boolean toUdp = c.reachByUdp(to);
         if (toUdp == viaUdp) {
-            sendUnchanged(to, frame, length, toUdp);
+            sendUnchanged(to, frame, length, toUdp, batchOn);
             return;
         }
         ByteBuf slice = frame.retainedSlice(frame.readerIndex() + header, length);
         frame.release();
         if (toUdp) {
-            sendUdp(to, id, slice, length);
+            sendUdp(to, id, slice, length, batchOn);
         } else {
             sendTcp(to, id, slice, length);
         }
     }
 
     /** The received frame as it is, to the receiver on the same transport. */
-    private void sendUnchanged(Reservation to, ByteBuf frame, int length, boolean udp) {
+    private void sendUnchanged(Reservation to, ByteBuf frame, int length, boolean udp, Channel batchOn) {
         Channel ch = udp ? to.udpChannel() : to.controlChannel();
         InetSocketAddress address = udp ? to.udpAddress() : null;
         if (ch == null || (udp && address == null) || !ch.isActive() || !ch.isWritable()) {
@@ -97,10 +101,19 @@ public final class Forwarder {
         }
         // Counted before the write, so a scrape never lags what the receiver already holds.
         metrics.relayed(udp ? RelayMetrics.Transport.UDP : RelayMetrics.Transport.TCP, RelayMetrics.Direction.OUT, length);
-        ch.writeAndFlush(udp ? new DatagramPacket(frame, address) : frame, ch.voidPromise());
+        write(ch, udp ? new DatagramPacket(frame, address) : frame, batchOn);
     }
 
-    private void sendUdp(Reservation to, int id, ByteBuf payload, int length) {
+    /** Writes; flushes unless {@code ch} is the socket being read, which flushes at the end of its read batch. */
+    private static void write(Channel ch, Object msg, Channel batchOn) {
+        if (ch == batchOn) {
+            ch.write(msg, ch.voidPromise());
+        } else {
+            ch.writeAndFlush(msg, ch.voidPromise());
+        }
+    }
+
+    private void sendUdp(Reservation to, int id, ByteBuf payload, int length, Channel batchOn) {
         Channel ch = to.udpChannel();
         InetSocketAddress address = to.udpAddress();
         if (ch == null || address == null || !ch.isWritable()) {
@@ -112,7 +125,7 @@ public final class Forwarder {
         ByteBuf datagram = ch.alloc().compositeDirectBuffer(2).addComponents(true, header, payload);
         // Counted before the write, so a scrape never lags what the receiver already holds.
         metrics.relayed(RelayMetrics.Transport.UDP, RelayMetrics.Direction.OUT, length);
-        ch.writeAndFlush(new DatagramPacket(datagram, address), ch.voidPromise());
+        write(ch, new DatagramPacket(datagram, address), batchOn);
     }
 
     private void sendTcp(Reservation to, int id, ByteBuf payload, int length) {
