@@ -16,11 +16,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
 missing=()
-for tool in turnserver iperf3 java jcmd; do
+for tool in turnserver iperf3 openssl java jcmd; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "bench: missing ${missing[*]}; install with: apt-get install -y coturn iperf3 openjdk-17-jdk-headless" >&2
+  echo "bench: missing ${missing[*]}; install with: apt-get install -y coturn iperf3 openssl openjdk-17-jdk-headless" >&2
   exit 2
 fi
 

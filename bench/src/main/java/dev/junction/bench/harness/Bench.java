@@ -25,9 +25,9 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
-        for (String tool : List.of("turnserver", "iperf3")) {
+        for (String tool : List.of("turnserver", "iperf3", "openssl")) {
             if (!onPath(tool)) {
-                System.err.println("bench: " + tool + " is missing; install it with: apt-get install -y coturn iperf3");
+                System.err.println("bench: " + tool + " is missing; install it with: apt-get install -y coturn iperf3 openssl");
                 System.exit(2);
             }
         }

@@ -16,12 +16,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import javax.net.ssl.SSLException;
 
 /**
  * One Junction client speaking the wire protocol frame by frame (docs/PROTOCOL.md sections 3 and
@@ -32,12 +28,6 @@ import javax.net.ssl.SSLException;
 final class JunctionClient implements AutoCloseable {
     /** How long one step of the login or circuit exchange may take on loopback. */
     static final int STEP_MILLIS = 10_000;
-    /**
-     * TLS trusts any certificate: the relay's key is proved by its signature on CHALLENGE, checked
-     * below, which is what pins the relay (docs/PROTOCOL.md section 3.1).
-     */
-    private static final SslContext TLS = tls();
-
     final Identity identity = Identity.generate();
     final Link control = new Link(Framing.JUNCTION_TLS);
     Link udp;
@@ -53,7 +43,9 @@ final class JunctionClient implements AutoCloseable {
         JunctionClient c = new JunctionClient(relay);
         InetSocketAddress at = relay.control;
         c.control.channel = Net.tcp(group, at, () -> new ChannelHandler[] {
-            TLS.newHandler(PooledByteBufAllocator.DEFAULT, at.getHostString(), at.getPort()),
+            // Any certificate: the relay's key is proved by its CHALLENGE signature, checked below
+            // (docs/PROTOCOL.md section 3.1).
+            Net.TLS.newHandler(PooledByteBufAllocator.DEFAULT, at.getHostString(), at.getPort()),
             new LengthFieldBasedFrameDecoder(ControlCodec.HEADER_LENGTH + ControlCodec.MAX_PAYLOAD, 1, 2, 0, 0),
             c.control});
         c.send(new LoginFrames.Hello(ProtocolVersion.CURRENT, 0));
@@ -127,14 +119,6 @@ final class JunctionClient implements AutoCloseable {
             }
         }
         throw new IOException("no " + kind.getSimpleName() + " within " + STEP_MILLIS + " ms");
-    }
-
-    private static SslContext tls() {
-        try {
-            return SslContextBuilder.forClient().protocols("TLSv1.3").trustManager(InsecureTrustManagerFactory.INSTANCE).build();
-        } catch (SSLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -63,7 +63,7 @@ final class MemorySection {
             try {
                 coturn.add(new Sample(0, -1, turn.process.rssBytes()));
                 for (int n : o.reservationCounts()) {
-                    openUntil(n, open, () -> TurnClient.allocate(group, turn.address, false));
+                    openUntil(n, open, () -> TurnClient.allocate(group, turn.address, TurnClient.Transport.UDP));
                     System.err.printf("  coturn: %d allocations%n", n);
                     Thread.sleep(200);
                     coturn.add(new Sample(n, -1, turn.process.rssBytes()));

@@ -14,8 +14,12 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /** The generator's sockets: Netty epoll (NIO where epoll does not load), loopback only. */
 final class Net {
@@ -23,7 +27,27 @@ final class Net {
     /** Socket buffers large enough that a burst of 100 pairs' datagrams is not dropped by the generator's own kernel queue. */
     static final int SOCKET_BUFFER = 1 << 20;
 
+    /**
+     * TLS 1.3 client context of the generator (JDK provider, as the relay's). It trusts any
+     * certificate: the Junction relay's key is proved by its CHALLENGE signature, and coturn's
+     * certificate is a throwaway self-signed one the harness generated.
+     */
+    static final SslContext TLS = tls("TLSv1.3");
+    /**
+     * For TURN over TLS: Debian's coturn 4.6.1 answers TLS 1.3 ClientHellos with a handshake failure
+     * and negotiates TLS 1.2 (ECDHE-ECDSA-AES256-GCM-SHA384 with the harness's P-256 certificate).
+     */
+    static final SslContext TLS12 = tls("TLSv1.2");
+
     private Net() {
+    }
+
+    private static SslContext tls(String protocol) {
+        try {
+            return SslContextBuilder.forClient().protocols(protocol).trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static EventLoopGroup group(int threads) {

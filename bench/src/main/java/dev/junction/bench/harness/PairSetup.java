@@ -17,7 +17,8 @@ final class PairSetup implements AutoCloseable {
         JUNCTION_UDP("Junction relay, UDP"),
         JUNCTION_TLS("Junction relay, TCP/TLS"),
         TURN_UDP("coturn, TURN/UDP ChannelData"),
-        TURN_TCP("coturn, TURN/TCP ChannelData");
+        TURN_TCP("coturn, TURN/TCP ChannelData"),
+        TURN_TLS("coturn, TURN/TLS ChannelData");
 
         final String label;
 
@@ -37,7 +38,9 @@ final class PairSetup implements AutoCloseable {
                 switch (path) {
                     case RAW_UDP -> s.raw(group);
                     case JUNCTION_UDP, JUNCTION_TLS -> s.junction(group, junction, path == Path.JUNCTION_UDP);
-                    case TURN_UDP, TURN_TCP -> s.turn(group, coturn, path == Path.TURN_TCP);
+                    case TURN_UDP -> s.turn(group, coturn.address, TurnClient.Transport.UDP);
+                    case TURN_TCP -> s.turn(group, coturn.address, TurnClient.Transport.TCP);
+                    case TURN_TLS -> s.turn(group, coturn.tlsAddress, TurnClient.Transport.TLS);
                 }
             }
         } catch (Exception e) {
@@ -67,8 +70,8 @@ final class PairSetup implements AutoCloseable {
         pairs.add(new RoundTripLoad.Pair(a.data(), b.data()));
     }
 
-    private void turn(EventLoopGroup group, CoturnProcess coturn, boolean tcp) throws Exception {
-        TurnClient[] p = TurnClient.pair(group, coturn.address, tcp);
+    private void turn(EventLoopGroup group, java.net.InetSocketAddress server, TurnClient.Transport transport) throws Exception {
+        TurnClient[] p = TurnClient.pair(group, server, transport);
         closers.add(p[0]::close);
         closers.add(p[1]::close);
         pairs.add(new RoundTripLoad.Pair(p[0].link, p[1].link));

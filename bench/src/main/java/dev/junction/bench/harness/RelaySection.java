@@ -37,7 +37,7 @@ final class RelaySection {
     Run measure(PairSetup.Path path, int pairs, double duration, long maxRoundTrips) throws Exception {
         ChildProcess relay = switch (path) {
             case JUNCTION_UDP, JUNCTION_TLS -> junction.process;
-            case TURN_UDP, TURN_TCP -> coturn.process;
+            case TURN_UDP, TURN_TCP, TURN_TLS -> coturn.process;
             case RAW_UDP -> null;
         };
         try (PairSetup setup = PairSetup.open(path, pairs, group, junction, coturn)) {
@@ -57,7 +57,8 @@ final class RelaySection {
     void warmUp() throws Exception {
         System.err.println("warm-up (not reported)");
         for (PairSetup.Path p : new PairSetup.Path[] {
-                PairSetup.Path.JUNCTION_UDP, PairSetup.Path.TURN_UDP, PairSetup.Path.JUNCTION_TLS, PairSetup.Path.TURN_TCP}) {
+                PairSetup.Path.JUNCTION_UDP, PairSetup.Path.TURN_UDP, PairSetup.Path.JUNCTION_TLS, PairSetup.Path.TURN_TCP,
+                PairSetup.Path.TURN_TLS}) {
             measure(p, 10, WARMUP_SECONDS, o.maxRoundTrips());
         }
         StunLoad.saturate(group, junction.udp, o.stunSockets(), o.stunWindow(), 0, WARMUP_SECONDS, o.maxRoundTrips());
@@ -71,11 +72,14 @@ final class RelaySection {
                 + o.runs() + " runs of " + o.durationSeconds() + " s after " + o.warmupSeconds() + " s warm-up (at most "
                 + o.maxRoundTrips() + " round trips); each Junction run is followed by its coturn run, and the ratio is taken per"
                 + " pair of runs. CPU is the relay process's utime+stime over the window, per million packets it received."
-                + " Figures are median (min–max).");
+                + " Figures are median (min–max). The TCP rows compare Junction's only TCP path (TLS 1.3) with coturn"
+                + " once over plain TCP (the issue's comparison) and once over TLS (like for like, except that Debian's coturn"
+                + " 4.6.1 refuses TLS 1.3: it runs TLS 1.2 with AES-256-GCM, Junction TLS 1.3).");
         report.blank();
         List<List<String>> rows = new ArrayList<>();
         for (PairSetup.Path[] paths : new PairSetup.Path[][] {
-                {PairSetup.Path.JUNCTION_UDP, PairSetup.Path.TURN_UDP}, {PairSetup.Path.JUNCTION_TLS, PairSetup.Path.TURN_TCP}}) {
+                {PairSetup.Path.JUNCTION_UDP, PairSetup.Path.TURN_UDP}, {PairSetup.Path.JUNCTION_TLS, PairSetup.Path.TURN_TCP},
+                {PairSetup.Path.JUNCTION_TLS, PairSetup.Path.TURN_TLS}}) {
             for (int pairs : o.pairCounts()) {
                 List<Double> jr = new ArrayList<>();
                 List<Double> cr = new ArrayList<>();
@@ -93,7 +97,11 @@ final class RelaySection {
                     jcpu.add(j.cpuPerMillionPackets());
                     ccpu.add(c.cpuPerMillionPackets());
                 }
-                rows.add(List.of(paths[0] == PairSetup.Path.JUNCTION_UDP ? "UDP" : "TCP (Junction TLS, coturn plain TCP)",
+                rows.add(List.of(switch (paths[1]) {
+                    case TURN_UDP -> "UDP";
+                    case TURN_TCP -> "TCP (Junction TLS, coturn plain TCP)";
+                    default -> "TLS over TCP (both)";
+                },
                         String.valueOf(pairs), Stats.of(jr).format("%.0f"), Stats.of(cr).format("%.0f"),
                         Stats.of(jmb).format("%.1f"), Stats.of(cmb).format("%.1f"), Stats.ratios(jr, cr).format("%.2f"),
                         Stats.of(jcpu).format("%.1f"), Stats.of(ccpu).format("%.1f")));

@@ -1,6 +1,7 @@
 package dev.junction.bench.harness;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -35,10 +36,18 @@ final class TurnClient implements AutoCloseable {
     /** Sockets tried when coturn still holds an allocation for a reused local port (437). */
     static final int ALLOCATE_ATTEMPTS = 5;
 
-    static TurnClient allocate(EventLoopGroup group, InetSocketAddress server, boolean tcp) throws IOException, InterruptedException {
+    /** How the client reaches coturn. */
+    enum Transport {
+        UDP,
+        TCP,
+        /** TURN over TLS (RFC 8656 section 3.1): the same stream as TCP inside TLS (1.2: see {@link Net#TLS12}). */
+        TLS
+    }
+
+    static TurnClient allocate(EventLoopGroup group, InetSocketAddress server, Transport transport) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return allocateOnce(group, server, tcp);
+                return allocateOnce(group, server, transport);
             } catch (MismatchException e) {
                 if (attempt >= ALLOCATE_ATTEMPTS) {
                     throw e;
@@ -53,10 +62,16 @@ final class TurnClient implements AutoCloseable {
         }
     }
 
-    private static TurnClient allocateOnce(EventLoopGroup group, InetSocketAddress server, boolean tcp) throws IOException, InterruptedException {
-        Link link = new Link(tcp ? Framing.TURN_TCP : Framing.TURN_UDP);
-        link.channel = tcp ? Net.tcp(group, server, () -> new ChannelHandler[] {new TurnFrameDecoder(), link})
-                : Net.udp(group, server, () -> new ChannelHandler[] {link});
+    private static TurnClient allocateOnce(EventLoopGroup group, InetSocketAddress server, Transport transport)
+            throws IOException, InterruptedException {
+        Link link = new Link(transport == Transport.UDP ? Framing.TURN_UDP : Framing.TURN_TCP);
+        link.channel = switch (transport) {
+            case UDP -> Net.udp(group, server, () -> new ChannelHandler[] {link});
+            case TCP -> Net.tcp(group, server, () -> new ChannelHandler[] {new TurnFrameDecoder(), link});
+            case TLS -> Net.tcp(group, server, () -> new ChannelHandler[] {
+                Net.TLS12.newHandler(PooledByteBufAllocator.DEFAULT, server.getHostString(), server.getPort()),
+                new TurnFrameDecoder(), link});
+        };
         TurnClient c = new TurnClient(link);
         TurnMessage challenge = c.transact(TurnMessage.request(TurnMessage.ALLOCATE_REQUEST, txid())
                 .add(TurnMessage.REQUESTED_TRANSPORT, TurnMessage.udpTransport()), false);
@@ -120,9 +135,9 @@ final class TurnClient implements AutoCloseable {
     }
 
     /** Two allocations bound to each other on one channel number: a relayed pair. */
-    static TurnClient[] pair(EventLoopGroup group, InetSocketAddress server, boolean tcp) throws IOException, InterruptedException {
-        TurnClient a = allocate(group, server, tcp);
-        TurnClient b = allocate(group, server, tcp);
+    static TurnClient[] pair(EventLoopGroup group, InetSocketAddress server, Transport transport) throws IOException, InterruptedException {
+        TurnClient a = allocate(group, server, transport);
+        TurnClient b = allocate(group, server, transport);
         a.channelBind(TurnMessage.FIRST_CHANNEL, b.relayed);
         b.channelBind(TurnMessage.FIRST_CHANNEL, a.relayed);
         return new TurnClient[] {a, b};
