@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /**
  * Runs the side-by-side benchmark harness (bench/run.sh of a source checkout), which starts coturn
@@ -16,10 +16,11 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark Junction side by side with coturn and loopback; writes BENCHMARKS.md. "
-                + "Runs bench/run.sh from the repository root (needs coturn and iperf3 installed).")
+                + "Runs bench/run.sh from the repository root (needs coturn and iperf3 installed) and passes it every "
+                + "argument: --quick, --runs N, --sections 1,2,..., --no-jmh, --jfr, --out FILE.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", paramLabel = "ARGS",
-            description = "Passed to bench/run.sh: --quick, --runs N, --sections 1,2,..., --no-jmh, --jfr, --out FILE.")
+    /** Everything after {@code bench}, in order, for the script: its options are not this command's. */
+    @Unmatched
     List<String> args;
 
     @Override
