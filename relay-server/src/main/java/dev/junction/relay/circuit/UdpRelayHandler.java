@@ -45,8 +45,8 @@ public final class UdpRelayHandler extends SimpleChannelInboundHandler<DatagramP
                 packet.release();
                 return;
             }
-            forwarder.forward(from, (int) circuit, content.retainedSlice(content.readerIndex() + 5, content.readableBytes() - 5), true);
-            packet.release();
+            // The whole datagram: the forwarder sends it on unchanged when the receiver is on UDP too.
+            forwarder.forward(from, (int) circuit, content, true, ctx.channel());
             return;
         }
         try {
@@ -67,6 +67,13 @@ public final class UdpRelayHandler extends SimpleChannelInboundHandler<DatagramP
         } finally {
             packet.release();
         }
+    }
+
+    /** Datagrams forwarded during this read batch were written without a flush: they leave together. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
     }
 
     private void bind(ChannelHandlerContext ctx, UdpFrame.Bind bind, InetSocketAddress sender) {

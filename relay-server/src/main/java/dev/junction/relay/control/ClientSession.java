@@ -82,9 +82,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof RelayedData data) {
             if (state == State.LOGGED_IN) {
-                relay.forwarder().forward(reservation, data.circuit(), data.payload(), false);
+                relay.forwarder().forward(reservation, data.circuit(), data.frame(), false, null);
             } else {
-                data.payload().release();
+                data.frame().release();
                 refuse(ErrorCode.MALFORMED, "DATA before login");
             }
             return;

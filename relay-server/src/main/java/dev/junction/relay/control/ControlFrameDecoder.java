@@ -13,8 +13,8 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
 /**
  * Splits the TLS byte stream into control frames ({@code type:u8 | length:u16 | payload}) and
- * decodes them. DATA frames skip decoding: they become {@link RelayedData} holding a slice of the
- * received buffer. A malformed frame is counted, answered with ERROR MALFORMED, and the connection
+ * decodes them. DATA frames skip decoding: they become {@link RelayedData} holding the frame, a slice of
+ * the received buffer. A malformed frame is counted, answered with ERROR MALFORMED, and the connection
  * closed, as a TCP decoder must.
  */
 final class ControlFrameDecoder extends LengthFieldBasedFrameDecoder {
@@ -34,7 +34,7 @@ final class ControlFrameDecoder extends LengthFieldBasedFrameDecoder {
         try {
             long circuit = ControlCodec.dataCircuit(frame);
             if (circuit >= 0) {
-                return new RelayedData((int) circuit, frame.retainedSlice(frame.readerIndex() + 7, frame.readableBytes() - 7));
+                return new RelayedData((int) circuit, frame.retain());
             }
             return ControlCodec.decode(frame);
         } catch (WireFormatException e) {

@@ -25,7 +25,7 @@ class ControlFrameCodecHandlersTest {
     }
 
     @Test
-    void decodesFramesSplitAcrossReadsAndPassesDataAsASlice() {
+    void decodesFramesSplitAcrossReadsAndPassesDataFramesWhole() {
         EmbeddedChannel ch = new EmbeddedChannel(new ControlFrameDecoder(metrics));
         ByteBuf wire = Unpooled.buffer();
         ControlCodec.encode(new LinkFrames.Ping(7), wire);
@@ -37,8 +37,8 @@ class ControlFrameCodecHandlersTest {
         assertThat((ControlFrame) ch.readInbound()).isEqualTo(new LinkFrames.Ping(7));
         RelayedData data = ch.readInbound();
         assertThat(data.circuit()).isEqualTo(9);
-        assertThat(data.payload().readableBytes()).isEqualTo(2);
-        data.payload().release();
+        assertThat(data.frame().readableBytes()).as("the whole DATA frame, to be forwarded unchanged").isEqualTo(9);
+        data.frame().release();
         assertFalse(ch.finish());
     }
 
