@@ -11,12 +11,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs in a lab host (its own JVM): one client connects to the same peer {@code tries} times in a
  * row, a new session each time, and prints one line per try: whether punching found a direct
- * path, how long it took and how many probes it sent. Arguments: relay address, identity file,
- * token, peer id, tries.
+ * path that still held {@value #HOLD_MS} ms later, how long it took and how many probes it sent.
+ * Arguments: relay address, identity file, token, peer id, tries.
  */
 public final class PunchTries {
     /** A try that has not gone direct this long after its session opened counts as relayed. */
     static final long WAIT_MS = 8000;
+    /** A direct path must still carry the session this long after it was found. */
+    static final long HOLD_MS = 3500;
 
     private PunchTries() {
     }
@@ -43,7 +45,13 @@ public final class PunchTries {
                     outcome = "relayed (no outcome within " + WAIT_MS + " ms)";
                 }
                 if (outcome.startsWith("direct")) {
-                    direct++;
+                    // Held, not just found: three missed keepalives (3 s) would have sent it back to the relay.
+                    Thread.sleep(HOLD_MS);
+                    if (s.activePath().kind().relayed()) {
+                        outcome = "relayed (direct at " + outcome + ", lost within " + HOLD_MS + " ms)";
+                    } else {
+                        direct++;
+                    }
                 }
                 System.out.println("try " + i + ": " + outcome);
                 s.close();

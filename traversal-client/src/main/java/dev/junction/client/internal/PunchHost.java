@@ -198,6 +198,12 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
     }
 
     @Override
+    public void moveDirect(InetSocketAddress peer, UdpPort via) {
+        core.mux().direct(route, peer, via);
+        core.announce(session, route);
+    }
+
+    @Override
     public void lost() {
         if (route.relayGone() && !route.resumable()) {
             core.closeReason(session.quic(), "the direct path stopped answering and the relay circuit is gone");

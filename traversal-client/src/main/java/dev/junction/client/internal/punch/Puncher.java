@@ -54,6 +54,9 @@ public final class Puncher {
         /** A direct path to {@code peer} from {@code via} works: move the session onto it. */
         void direct(InetSocketAddress peer, UdpPort via);
 
+        /** The session's direct path now goes to {@code peer} from {@code via} (the peer chose another pair). */
+        void moveDirect(InetSocketAddress peer, UdpPort via);
+
         /** The direct path stopped answering: move the session back to the relay. */
         void lost();
 
@@ -412,6 +415,15 @@ public final class Puncher {
         host.send(UdpFrame.ProbeAck.signed(key, session, probe.txid(), from), from, via);
         if (state == State.ANSWERED && !client) {
             startProbing(); // the SYNC was lost or overtaken: the peer's probes are the go
+        }
+        if (state == State.DIRECT && missed > 0 && !(from.equals(direct) && via == directVia)) {
+            // Keepalives now come from another pair than ours, and ours went unanswered: with port
+            // prediction several pairs can work at once, and the peer kept another one (closing the
+            // socket behind ours). Follow the peer's choice.
+            direct = from;
+            directVia = via;
+            missed = 0;
+            host.moveDirect(from, via);
         }
         if (state == State.PROBING && triggered.add(List.of(from, via))) {
             // Triggered check: the way in from `from` is open now, so probe it back from the same
