@@ -108,8 +108,6 @@ public final class Puncher {
     static final int PEER_REFLEXIVE_MAX = 4;
     /** Plain probing gets this many rounds to succeed before port prediction starts. */
     static final int PREDICT_AFTER_ROUNDS = 3;
-    /** The hard side's extra sockets probe again every this many rounds (their mappings stay fresh). */
-    static final int EXTRA_EVERY_ROUNDS = 10;
     /** TCP simultaneous open aims at this many of the peer's TCP candidates (its public one first). */
     static final int TCP_TARGETS = 2;
 
@@ -129,14 +127,11 @@ public final class Puncher {
     /** An attempt ended without a UDP path: a TCP path is taken as soon as there is one. */
     private boolean udpFailed;
     private final java.util.function.Supplier<NatHint> myHint;
-    private final PortPrediction prediction;
     private final SecureRandom random = new SecureRandom();
-    private final List<UdpPort> extra = new ArrayList<>();
+    private final Prediction prediction;
     /** (address, socket) pairs already probed back this attempt. */
     private final Set<List<Object>> triggered = new HashSet<>();
     private NatHint theirHint = NatHint.UNKNOWN;
-    private PortPredictor predictor;
-    private boolean extraOpened;
     private UdpPort directVia;
     private State state = State.IDLE;
     private byte[] key;
@@ -157,7 +152,10 @@ public final class Puncher {
         this.mine = List.copyOf(mine);
         this.mineTcp = List.copyOf(mineTcp);
         this.myHint = myHint;
-        this.prediction = prediction;
+        this.prediction = new Prediction(host, prediction, (to, via) -> {
+            host.send(UdpFrame.Probe.signed(key, session, txid(round)), to, via);
+            probesSent++;
+        }, random);
     }
 
     /** The QUIC client starts: offer a key and candidates, again until answered. */
@@ -268,7 +266,7 @@ public final class Puncher {
         cancelTimer();
         state = State.PROBING;
         round = 0;
-        predictor = null; // each attempt probes afresh
+        prediction.newAttempt();
         triggered.clear();
         startTcp();
         timer = loop.scheduleAtFixedRate(this::probeRound, 0, PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
@@ -307,9 +305,10 @@ public final class Puncher {
         }
         if (round > PREDICT_AFTER_ROUNDS && !theirs.isEmpty()) {
             if (hardSide()) {
-                extraRound();
+                prediction.hardRound(round - PREDICT_AFTER_ROUNDS - 1, theirs.get(0),
+                        () -> state != State.DONE && state != State.DIRECT && state != State.DIRECT_TCP);
             } else if (easySide()) {
-                predictRound();
+                prediction.easyRound(theirs.get(0), theirHint.step(), PROBE_INTERVAL_MS);
             }
         }
     }
@@ -343,8 +342,7 @@ public final class Puncher {
     private void switchToTcp() {
         cancelTimer();
         state = State.DIRECT_TCP;
-        host.closeExtraSockets(null);
-        extra.clear();
+        prediction.close(null);
         host.directTcp(tcp);
     }
 
@@ -370,40 +368,6 @@ public final class Puncher {
     boolean easySide() {
         return prediction.enabled() && theirHint.mapping() == NatHint.Mapping.DEPENDENT
                 && myHint.get().mapping() == NatHint.Mapping.INDEPENDENT;
-    }
-
-    /** The hard side: open the extra sockets once, each probing the peer's first (reflexive) candidate. */
-    private void extraRound() {
-        if (!extraOpened) {
-            extraOpened = true;
-            host.openExtraSockets(prediction.sockets(), port -> {
-                if (state == State.DONE || state == State.DIRECT || state == State.DIRECT_TCP) {
-                    host.closeExtraSockets(directVia);
-                    return;
-                }
-                extra.add(port);
-                probeFrom(port);
-            });
-        } else if ((round - PREDICT_AFTER_ROUNDS) % EXTRA_EVERY_ROUNDS == 0) {
-            extra.forEach(this::probeFrom);
-        }
-    }
-
-    private void probeFrom(UdpPort port) {
-        host.send(UdpFrame.Probe.signed(key, session, txid(round)), theirs.get(0), port);
-        probesSent++;
-    }
-
-    /** The easy side: this round's share of predicted ports on the peer's reflexive address. */
-    private void predictRound() {
-        if (predictor == null) {
-            predictor = new PortPredictor(theirs.get(0), theirHint.step(), prediction.probes(), random);
-        }
-        long perRound = Math.max(1, prediction.rate() * PROBE_INTERVAL_MS / 1000);
-        for (int i = 0; i < perRound && predictor.hasNext(); i++) {
-            host.send(UdpFrame.Probe.signed(key, session, txid(round)), predictor.next(), host.main());
-            probesSent++;
-        }
     }
 
     /** A PROBE for this session arrived from {@code from} on {@code via}. */
@@ -435,7 +399,7 @@ public final class Puncher {
                 && theirs.size() < Candidates.MAX + PEER_REFLEXIVE_MAX) {
             // A peer-reflexive candidate (as in ICE): the peer's NAT gave this probe a mapping the
             // peer could not know (endpoint-dependent mapping); probing it back opens our way in.
-            List<InetSocketAddress> more = new java.util.ArrayList<>(theirs);
+            List<InetSocketAddress> more = new ArrayList<>(theirs);
             more.add(from);
             theirs = List.copyOf(more);
         }
@@ -453,8 +417,7 @@ public final class Puncher {
             directVia = via;
             missed = 0;
             host.authorize(from);
-            host.closeExtraSockets(via == host.main() ? null : via);
-            extra.clear();
+            prediction.close(via == host.main() ? null : via);
             host.closeTcp(); // UDP won: a TCP path standing by is not needed
             tcp = null;
             host.direct(from, via);
@@ -489,8 +452,7 @@ public final class Puncher {
     private void finish() {
         state = State.DONE;
         cancelTimer();
-        host.closeExtraSockets(null);
-        extra.clear();
+        prediction.close(null);
         host.closeTcp();
         tcp = null;
     }
