@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The relay restarts under a relayed session that is moving data: both clients log in again by
  * themselves, the caller gets a new circuit and resumes the session on it, and the stream arrives
- * whole (nothing lost, nothing doubled), in both relay transports.
+ * whole (nothing lost, nothing doubled), in both relay transports. A relay that dies for good is
+ * replaced by the next configured one, and the session resumes there.
  */
 class RelayRestartTest {
     static final int MEGABYTES = 24;
@@ -38,6 +39,33 @@ class RelayRestartTest {
     @Test
     void aRelayedSessionResumesAfterTheRelayRestartsOverTls() throws Exception {
         survivesRestart(false);
+    }
+
+    @Test
+    void aRelayedSessionMovesToTheNextConfiguredRelayWhenItsRelayDies() throws Exception {
+        try (LoopbackRelay second = LoopbackRelay.start(dir.resolve("b"), Map.of())) {
+            Path secret = second.server.config().admission().secretFile();
+            LoopbackRelay first = LoopbackRelay.start(dir.resolve("a"), Map.of("admission.secret-file", secret.toString()));
+            ClientOptions options = ClientOptions.DEFAULTS.withPunch(false);
+            try (TraversalClient bob = first.builder(dev.junction.wire.identity.Identity.generate()).relay(second.address())
+                         .options(options).onSession(SessionEndToEndTest::echoEveryStream).start();
+                 TraversalClient alice = first.builder(dev.junction.wire.identity.Identity.generate()).relay(second.address())
+                         .options(options).start()) {
+                Session session = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
+                Stream before = session.openStream().get(5, TimeUnit.SECONDS);
+                before.output().write("on the first relay".getBytes());
+                before.shutdownOutput();
+                assertThat(new String(before.input().readAllBytes())).isEqualTo("on the first relay");
+
+                first.close(); // gone for good: both clients fall back to the second relay
+                Stream after = session.openStream().get(30, TimeUnit.SECONDS);
+                after.output().write("on the second relay".getBytes());
+                after.shutdownOutput();
+                assertThat(new String(after.input().readAllBytes())).isEqualTo("on the second relay");
+                assertThat(session.closeFuture()).isNotDone();
+                assertThat(second.server.metrics().scrape()).contains("junction_circuits_opened_total 1.0");
+            }
+        }
     }
 
     private void survivesRestart(boolean udp) throws Exception {
