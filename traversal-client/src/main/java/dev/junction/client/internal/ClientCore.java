@@ -77,6 +77,13 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     private final NetworkWatcher watcher;
     /** Live sessions by route (a route keeps its identity when a resumed session changes circuit). */
     private final Map<Route, QuicChannel> sessions = new HashMap<>();
+    /**
+     * Circuit endings a session survives by resuming: the peer's control connection went (it may
+     * be changing networks), it logged in again, or the relay is draining. A peer's own close and
+     * the relay's limits end the session.
+     */
+    static final java.util.Set<CloseReason> RESUMABLE =
+            java.util.EnumSet.of(CloseReason.PEER_GONE, CloseReason.REPLACED, CloseReason.RELAY_DRAINING);
     private final Resumer resumer = new Resumer(this);
     private final Punching punching = new Punching(this);
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -272,24 +279,21 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
 
     @Override
     public void circuitClosed(int circuit, CloseReason reason) {
-        endSession(circuit, "the relay closed the circuit: " + reason.label());
-    }
-
-    private void endSession(int circuit, String reason) {
         Route r = mux.byCircuit(circuit);
         if (r != null) {
-            circuitLost(r, reason);
+            circuitLost(r, "the relay closed the circuit: " + reason.label(), RESUMABLE.contains(reason));
         }
     }
 
     /**
      * {@code r}'s circuit is gone. A direct session goes on without it; a resumable relayed one
-     * waits for a new circuit (the caller asks for one); any other ends now.
+     * waits for a new circuit (the caller asks for one) if the circuit was lost rather than closed
+     * on purpose ({@code mayResume}); any other ends now.
      */
-    private void circuitLost(Route r, String reason) {
+    private void circuitLost(Route r, String reason, boolean mayResume) {
         QuicChannel q = sessions.get(r);
         SessionImpl s = q == null ? null : SessionImpl.of(q);
-        if (s != null && (!r.kind().relayed() || r.resumable())) {
+        if (s != null && (!r.kind().relayed() || mayResume && r.resumable())) {
             mux.detach(r);
             if (r.kind().relayed()) {
                 resumer.resume(s, r);
@@ -335,11 +339,11 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         udp.stop();
         udpMapped = null;
         listener.relayDisconnected(reason);
-        // Circuits die with the relay connection; relayed sessions end now rather than at idle
-        // timeout, direct ones go on (endSession keeps them).
+        // Circuits die with the relay connection: direct sessions go on, resumable relayed ones wait
+        // for a new circuit, others end now rather than at idle timeout.
         for (Route r : new ArrayList<>(sessions.keySet())) {
             if (!r.relayGone()) {
-                circuitLost(r, "relay connection lost: " + reason);
+                circuitLost(r, "relay connection lost: " + reason, true);
             }
         }
     }
