@@ -15,7 +15,6 @@ import dev.junction.client.internal.path.PathMux;
 import dev.junction.client.internal.path.RelayPaths;
 import dev.junction.client.internal.path.Route;
 import dev.junction.client.internal.punch.NatHint;
-import dev.junction.client.internal.punch.Puncher;
 import dev.junction.client.internal.relay.RelayEvents;
 import dev.junction.client.internal.relay.RelayLink;
 import dev.junction.client.internal.relay.UdpBinding;
@@ -28,12 +27,9 @@ import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
-import dev.junction.wire.udp.UdpCodec;
-import dev.junction.wire.udp.UdpFrame;
 import dev.junction.wire.udp.UdpFrameType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -56,7 +52,7 @@ import java.util.function.Supplier;
  * Everything of one client wired together on its I/O thread: the session socket, STUN, the relay
  * link and UDP binding, the path mux, and QUIC sessions. {@code TraversalClient} is its public face.
  */
-public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.Inbound, UdpBinding.Listener {
+public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Listener {
     private static final System.Logger LOG = System.getLogger("junction.client");
     /** Threads for application callbacks (accept handlers, stream handlers); beyond this they are refused. */
     static final int MAX_APP_THREADS = 256;
@@ -100,7 +96,9 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
         this.app = appExecutor();
         this.link = new RelayLink(transport, relays, identity, tokens, options.keepalive(), this);
         this.loop = link.loop();
-        this.socket = SessionSocket.bind(transport, bind, this);
+        Datagrams inbound = Datagrams.forSessionSocket(this);
+        this.socket = SessionSocket.bind(transport, bind, inbound);
+        inbound.serve(socket);
         this.stun = new StunClient(loop, socket::send);
         this.mux = new PathMux(this);
         mux.onResume(resumer::onCircuitResume);
@@ -335,6 +333,11 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     }
 
     @Override
+    public void readComplete() {
+        mux.readComplete();
+    }
+
+    @Override
     public void disconnected(String reason) {
         udp.stop();
         udpMapped = null;
@@ -374,107 +377,6 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     @Override
     public InetSocketAddress relayTcp() {
         return link.relayTcp();
-    }
-
-    // ---- session socket ----------------------------------------------------------------------
-
-    @Override
-    public void stun(DatagramPacket packet) {
-        stun.onPacket(packet);
-    }
-
-    @Override
-    public void junction(DatagramPacket packet) {
-        junction(packet, socket);
-    }
-
-    /** A Junction frame arrived on {@code via} (the session socket or a port-prediction socket). */
-    private void junction(DatagramPacket packet, SessionSocket via) {
-        try {
-            ByteBuf c = packet.content();
-            long circuit = UdpCodec.relayDataCircuit(c);
-            if (circuit >= 0) {
-                if (via == socket && packet.sender().equals(udp.relay())) {
-                    mux.relayData((int) circuit, c.retainedSlice(c.readerIndex() + 5, c.readableBytes() - 5));
-                }
-                return;
-            }
-            UdpFrame frame = UdpCodec.decode(c);
-            if (frame instanceof UdpFrame.Probe probe) {
-                Puncher p = punching.byId(probe.session());
-                if (p != null) {
-                    p.onProbe(probe, packet.sender(), via);
-                }
-            } else if (frame instanceof UdpFrame.ProbeAck ack) {
-                Puncher p = punching.byId(ack.session());
-                if (p != null) {
-                    p.onProbeAck(ack, packet.sender(), via);
-                }
-            } else if (via == socket) {
-                udp.onFrame(frame, packet.sender());
-            }
-        } catch (WireFormatException e) {
-            LOG.log(System.Logger.Level.DEBUG, "dropped a malformed datagram from {0}: {1}", packet.sender(), e.getMessage());
-        } finally {
-            packet.release();
-        }
-    }
-
-    @Override
-    public void readComplete() {
-        mux.readComplete();
-    }
-
-    @Override
-    public void quic(DatagramPacket packet) {
-        // Only from addresses that proved a session's punch key; anything else is dropped.
-        mux.directData(packet.sender(), packet.content().retain());
-        packet.release();
-    }
-
-    /**
-     * Binds an extra UDP socket at {@code local} for port prediction (without blocking; on the I/O
-     * thread). Probes and direct QUIC packets arriving on it are handled as on the session socket.
-     */
-    void openExtraSocket(InetSocketAddress local, java.util.function.Consumer<SessionSocket> ready) {
-        ExtraInbound in = new ExtraInbound();
-        SessionSocket.open(transport, local, in, s -> {
-            if (closed.get()) {
-                s.close();
-                return;
-            }
-            in.socket = s;
-            ready.accept(s);
-        });
-    }
-
-    /** What a port-prediction socket receives: probes for the punchers, QUIC for the mux; nothing else. */
-    private final class ExtraInbound implements SessionSocket.Inbound {
-        private SessionSocket socket;
-
-        @Override
-        public void stun(DatagramPacket packet) {
-            packet.release();
-        }
-
-        @Override
-        public void junction(DatagramPacket packet) {
-            if (socket == null) {
-                packet.release();
-            } else {
-                ClientCore.this.junction(packet, socket);
-            }
-        }
-
-        @Override
-        public void quic(DatagramPacket packet) {
-            ClientCore.this.quic(packet);
-        }
-
-        @Override
-        public void readComplete() {
-            mux.readComplete();
-        }
     }
 
     // ---- sessions ----------------------------------------------------------------------------
@@ -605,6 +507,14 @@ public final class ClientCore implements RelayEvents, RelayPaths, SessionSocket.
     /** Renews the UDP binding to the relay now (the mapping may have changed). */
     void rebindUdp() {
         udp.rebind();
+    }
+
+    UdpBinding udp() {
+        return udp;
+    }
+
+    boolean isClosed() {
+        return closed.get();
     }
 
     Punching punching() {

@@ -70,7 +70,7 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
         // Beside the session socket, on its address: the same interface, another port each.
         InetSocketAddress local = new InetSocketAddress(core.socket().localAddress().getAddress(), 0);
         for (int i = 0; i < n; i++) {
-            core.openExtraSocket(local, s -> {
+            Datagrams.openExtra(core, local, s -> {
                 extra.add(s);
                 ready.accept(s);
             });
