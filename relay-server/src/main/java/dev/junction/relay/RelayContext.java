@@ -2,6 +2,7 @@ package dev.junction.relay;
 
 import dev.junction.relay.admission.Admission;
 import dev.junction.relay.circuit.CircuitTable;
+import dev.junction.relay.config.RelayConfig;
 import dev.junction.relay.circuit.Forwarder;
 import dev.junction.relay.metrics.RelayMetrics;
 import dev.junction.relay.reservation.ReservationRegistry;
@@ -12,6 +13,7 @@ import java.time.Duration;
 /**
  * What every connection handler of one relay shares. Built once by {@link RelayServer}.
  *
+ * @param limits  the configured limits (send queue, request rate, write timeout)
  * @param udpPort the relay's primary UDP port, told to clients in LOGIN_OK
  */
 public record RelayContext(
@@ -25,5 +27,6 @@ public record RelayContext(
         Duration reservationLifetime,
         Duration keepalive,
         Duration unauthenticatedTimeout,
+        RelayConfig.Limits limits,
         int udpPort) {
 }

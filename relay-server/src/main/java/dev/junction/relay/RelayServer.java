@@ -162,11 +162,12 @@ public final class RelayServer implements AutoCloseable {
         listeners.add(stunTcp);
 
         RelayContext context = new RelayContext(identity, admission, reservations, circuits, forwarder, metrics, clock,
-                config.limits().reservationLifetime(), config.keepalive(), config.limits().unauthenticatedTimeout(), udpPort);
+                config.limits().reservationLifetime(), config.keepalive(), config.limits().unauthenticatedTimeout(), config.limits(), udpPort);
         PunchCoordinator punch = new PunchCoordinator(circuits, metrics);
-        ControlChannelInitializer init = new ControlChannelInitializer(tls, context, punch, config.limits().writeTimeout().toMillis());
+        ControlChannelInitializer init = new ControlChannelInitializer(tls, context, punch);
         control = new ServerBootstrap().group(group).channel(Transports.serverChannel())
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.limits().sendQueueBytes() / 2, config.limits().sendQueueBytes()))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override

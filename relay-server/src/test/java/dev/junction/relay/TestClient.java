@@ -105,6 +105,12 @@ public final class TestClient implements AutoCloseable {
         channel.writeAndFlush(bytes).syncUninterruptibly();
     }
 
+    /** Writes {@code bytes}; false if the write did not complete within {@code timeout} or failed. */
+    public boolean sendRaw(ByteBuf bytes, java.time.Duration timeout) {
+        io.netty.channel.ChannelFuture f = channel.writeAndFlush(bytes);
+        return f.awaitUninterruptibly(timeout.toMillis()) && f.isSuccess();
+    }
+
     /** The next frame (skipping PINGs), failing after 5 s. */
     public ControlFrame next() throws Exception {
         while (true) {
@@ -143,6 +149,11 @@ public final class TestClient implements AutoCloseable {
     /** Stops reading from the socket, like a client that has stalled. */
     public void pauseReading() {
         channel.config().setAutoRead(false);
+    }
+
+    /** Reads again after {@link #pauseReading}. */
+    public void resumeReading() {
+        channel.config().setAutoRead(true);
     }
 
     public boolean isOpen() {

@@ -46,7 +46,6 @@ public final class Forwarder {
     public void forward(Reservation from, int id, ByteBuf frame, boolean viaUdp, Channel batchOn) {
         int header = viaUdp ? UDP_HEADER : TCP_HEADER;
         int length = frame.readableBytes() - header;
-        metrics.relayed(viaUdp ? RelayMetrics.Transport.UDP : RelayMetrics.Transport.TCP, RelayMetrics.Direction.IN, length);
         Circuit c = circuits.get(id);
         if (c == null || c.state() != Circuit.State.OPEN || !c.has(from)) {
             frame.release();
@@ -78,30 +77,40 @@ public final class Forwarder {
         Reservation to = c.other(from);
         boolean toUdp = c.reachByUdp(to);
         if (toUdp == viaUdp) {
-            sendUnchanged(to, frame, length, toUdp, batchOn);
+            if (toUdp) {
+                sendUdp(to, frame, length, true, batchOn);
+            } else {
+                sendTcp(to, frame, length, false);
+            }
             return;
         }
         ByteBuf slice = frame.retainedSlice(frame.readerIndex() + header, length);
         frame.release();
-        if (toUdp) {
-            sendUdp(to, id, slice, length, batchOn);
-        } else {
-            sendTcp(to, id, slice, length);
-        }
-    }
-
-    /** The received frame as it is, to the receiver on the same transport. */
-    private void sendUnchanged(Reservation to, ByteBuf frame, int length, boolean udp, Channel batchOn) {
-        Channel ch = udp ? to.udpChannel() : to.controlChannel();
-        InetSocketAddress address = udp ? to.udpAddress() : null;
-        if (ch == null || (udp && address == null) || !ch.isActive() || !ch.isWritable()) {
-            frame.release();
+        Channel out = toUdp ? to.udpChannel() : to.controlChannel();
+        if (out == null) {
+            slice.release();
             metrics.drop(DropReason.QUEUE_FULL);
             return;
         }
-        // Counted before the write, so a scrape never lags what the receiver already holds.
-        metrics.relayed(udp ? RelayMetrics.Transport.UDP : RelayMetrics.Transport.TCP, RelayMetrics.Direction.OUT, length);
-        write(ch, udp ? new DatagramPacket(frame, address) : frame, batchOn);
+        ByteBuf h = toUdp
+                ? out.alloc().ioBuffer(UDP_HEADER).writeByte(UdpFrameType.RELAY_DATA.byteValue()).writeInt(id)
+                : out.alloc().ioBuffer(TCP_HEADER).writeByte(ControlFrameType.DATA.byteValue()).writeShort(4 + length).writeInt(id);
+        ByteBuf reframed = out.alloc().compositeDirectBuffer(2).addComponents(true, h, slice);
+        if (toUdp) {
+            sendUdp(to, reframed, length, false, batchOn);
+        } else {
+            sendTcp(to, reframed, length, true);
+        }
+    }
+
+    /**
+     * Counts a datagram as relayed, in (by the transport it arrived on) and out. Called only once
+     * it is accepted for sending, before the write, so a scrape never lags what the receiver
+     * already holds and dropped frames never count as relayed.
+     */
+    private void counted(boolean inUdp, boolean outUdp, int length) {
+        metrics.relayed(inUdp ? RelayMetrics.Transport.UDP : RelayMetrics.Transport.TCP, RelayMetrics.Direction.IN, length);
+        metrics.relayed(outUdp ? RelayMetrics.Transport.UDP : RelayMetrics.Transport.TCP, RelayMetrics.Direction.OUT, length);
     }
 
     /** Writes; flushes unless {@code ch} is the socket being read, which flushes at the end of its read batch. */
@@ -113,32 +122,26 @@ public final class Forwarder {
         }
     }
 
-    private void sendUdp(Reservation to, int id, ByteBuf payload, int length, Channel batchOn) {
+    /** A RELAY_DATA datagram to the receiver's bound UDP address; {@code viaUdp}: it arrived over UDP. */
+    private void sendUdp(Reservation to, ByteBuf datagram, int length, boolean viaUdp, Channel batchOn) {
         Channel ch = to.udpChannel();
         InetSocketAddress address = to.udpAddress();
         if (ch == null || address == null || !ch.isWritable()) {
-            payload.release();
+            datagram.release();
             metrics.drop(DropReason.QUEUE_FULL);
             return;
         }
-        ByteBuf header = ch.alloc().ioBuffer(5).writeByte(UdpFrameType.RELAY_DATA.byteValue()).writeInt(id);
-        ByteBuf datagram = ch.alloc().compositeDirectBuffer(2).addComponents(true, header, payload);
-        // Counted before the write, so a scrape never lags what the receiver already holds.
-        metrics.relayed(RelayMetrics.Transport.UDP, RelayMetrics.Direction.OUT, length);
+        counted(viaUdp, true, length);
         write(ch, new DatagramPacket(datagram, address), batchOn);
     }
 
-    private void sendTcp(Reservation to, int id, ByteBuf payload, int length) {
-        Channel ch = to.controlChannel();
-        if (!ch.isActive() || !ch.isWritable() || length > ControlCodec.MAX_PAYLOAD - 4) {
-            payload.release();
+    /** A DATA frame through the receiver's bounded control send queue, which counts a drop itself. */
+    private void sendTcp(Reservation to, ByteBuf frame, int length, boolean viaUdp) {
+        if (length > ControlCodec.MAX_PAYLOAD - 4) {
+            frame.release();
             metrics.drop(DropReason.QUEUE_FULL);
             return;
         }
-        ByteBuf header = ch.alloc().ioBuffer(7).writeByte(ControlFrameType.DATA.byteValue())
-                .writeShort(4 + length).writeInt(id);
-        // One write: forwarding threads of other circuits may write to this channel at the same time.
-        metrics.relayed(RelayMetrics.Transport.TCP, RelayMetrics.Direction.OUT, length);
-        ch.writeAndFlush(ch.alloc().compositeDirectBuffer(2).addComponents(true, header, payload), ch.voidPromise());
+        to.link().sendRelayed(frame, () -> counted(viaUdp, false, length));
     }
 }

@@ -49,6 +49,9 @@ public record RelayConfig(
             Duration circuitDuration,
             int circuitPacketsPerSecond,
             int sendQueueFrames,
+            int sendQueueBytes,
+            int controlRequestsPerSecond,
+            int connectionsPerIp,
             Duration unauthenticatedTimeout,
             Duration writeTimeout,
             Set<PeerId> unlimitedPeers) {

@@ -25,6 +25,10 @@ import java.util.Set;
  */
 public final class RelayConfigLoader {
     static final String ROOT = "junction.relay";
+    /** A send queue must hold at least one largest control frame (3-byte header + 65535 bytes). */
+    static final int MIN_SEND_QUEUE_BYTES = 65_538;
+    /** Water marks are ints; half of that leaves room for Netty's own accounting. */
+    static final long MAX_SEND_QUEUE_BYTES = Integer.MAX_VALUE / 2;
 
     private RelayConfigLoader() {
     }
@@ -89,6 +93,9 @@ public final class RelayConfigLoader {
                 r.duration("limits.circuit-duration"),
                 r.nonNegativeInt("limits.circuit-packets-per-second"),
                 r.positiveInt("limits.send-queue-frames"),
+                r.bytesAtLeast("limits.send-queue-bytes", MIN_SEND_QUEUE_BYTES),
+                r.positiveInt("limits.control-requests-per-second"),
+                r.positiveInt("limits.connections-per-ip"),
                 r.positiveDuration("limits.unauthenticated-timeout"),
                 r.positiveDuration("limits.write-timeout"),
                 r.peerIds("limits.unlimited-peers"));
@@ -190,6 +197,14 @@ public final class RelayConfigLoader {
             } catch (BadValue | com.typesafe.config.ConfigException.WrongType e) {
                 throw bad(key, "must be a size such as 512 MiB");
             }
+        }
+
+        int bytesAtLeast(String key, int min) {
+            long v = bytes(key);
+            if (v < min || v > MAX_SEND_QUEUE_BYTES) {
+                throw bad(key, "must be between " + min + " bytes and 1 GiB, was " + v);
+            }
+            return (int) v;
         }
 
         Duration duration(String key) {

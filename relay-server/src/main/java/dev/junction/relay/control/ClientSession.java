@@ -2,6 +2,7 @@ package dev.junction.relay.control;
 
 import dev.junction.relay.RelayContext;
 import dev.junction.relay.circuit.Circuit;
+import dev.junction.relay.metrics.DropReason;
 import dev.junction.relay.punch.PunchCoordinator;
 import dev.junction.relay.reservation.ClientLink;
 import dev.junction.relay.reservation.Reservation;
@@ -17,6 +18,7 @@ import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.control.PunchFrames;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -56,6 +58,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private Bytes nonce;
     private Reservation reservation;
     private ScheduledFuture<?> loginTimeout;
+    private ControlOutbox outbox;
+    private RequestRate requests;
 
     ClientSession(RelayContext relay, PunchCoordinator punch) {
         this.relay = relay;
@@ -65,6 +69,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.outbox = new ControlOutbox(ctx.channel(), relay.limits().sendQueueFrames(), relay.limits().writeTimeout(), relay.metrics());
+        this.requests = new RequestRate(relay.limits().controlRequestsPerSecond(), System.nanoTime());
     }
 
     @Override
@@ -116,7 +122,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         nonce = Bytes.of(n);
         state = State.AWAIT_AUTH;
         PeerId self = relay.identity().peerId();
-        ctx.writeAndFlush(new LoginFrames.Challenge(ProtocolVersion.CURRENT, self, nonce,
+        send(new LoginFrames.Challenge(ProtocolVersion.CURRENT, self, nonce,
                 Bytes.of(relay.identity().sign(LoginFrames.signedChallengeBytes(nonce, self)))));
     }
 
@@ -145,23 +151,31 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         state = State.LOGGED_IN;
         loginTimeout.cancel(false);
         relay.metrics().loginSucceeded();
-        ctx.writeAndFlush(new LoginFrames.LoginOk(reservation.id(), relay.reservationLifetime().toSeconds(),
+        send(new LoginFrames.LoginOk(reservation.id(), relay.reservationLifetime().toSeconds(),
                 (int) relay.keepalive().toSeconds(), relay.udpPort(), reservation.udpBindKey(), observed));
         LOG.log(System.Logger.Level.INFO, "login {0} from {1}: reservation {2}", auth.peer(), observed, reservation.id());
     }
 
     private void onRequest(ControlFrame frame) {
+        if (!requests.admit(System.nanoTime())) {
+            relay.metrics().drop(DropReason.RATE_LIMITED);
+            if (frame instanceof CircuitFrames.Connect c) {
+                send(new LinkFrames.Error(c.request(), ErrorCode.RATE_LIMITED, ErrorCode.RATE_LIMITED.hint()));
+            }
+            pauseReading();
+            return;
+        }
         if (frame instanceof LoginFrames.Refresh) {
             Instant expiry = relay.reservations().refresh(reservation);
-            ctx.writeAndFlush(new LoginFrames.RefreshOk(Duration.between(relay.clock().instant(), expiry).toSeconds()));
+            send(new LoginFrames.RefreshOk(Duration.between(relay.clock().instant(), expiry).toSeconds()));
         } else if (frame instanceof CircuitFrames.Connect c) {
             var outcome = relay.circuits().connect(reservation, c.target(), c.request(), relay.reservations());
             if (outcome.circuit() == null) {
-                ctx.writeAndFlush(new LinkFrames.Error(c.request(), outcome.error(), outcome.error().hint()));
+                send(new LinkFrames.Error(c.request(), outcome.error(), outcome.error().hint()));
             }
         } else if (frame instanceof CircuitFrames.Accept a) {
             if (!relay.circuits().accept(reservation, a.circuit())) {
-                ctx.writeAndFlush(new CircuitFrames.CircuitClose(a.circuit(), CloseReason.UNKNOWN, 0));
+                send(new CircuitFrames.CircuitClose(a.circuit(), CloseReason.UNKNOWN, 0));
             }
         } else if (frame instanceof CircuitFrames.CircuitClose close) {
             Circuit c = relay.circuits().get(close.circuit());
@@ -177,10 +191,23 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         } else if (frame instanceof PunchFrames.PunchResult result) {
             punch.result(reservation, result);
         } else if (frame instanceof LinkFrames.Ping ping) {
-            ctx.writeAndFlush(new LinkFrames.Pong(ping.nonce()));
+            send(new LinkFrames.Pong(ping.nonce()));
         } else if (!(frame instanceof LinkFrames.Pong)) {
             refuse(ErrorCode.MALFORMED, "unexpected " + frame.type() + " after login");
         }
+    }
+
+    /**
+     * Stops reading this connection for {@link RequestRate#PENALTY} (on the event loop): a client
+     * over its request rate is slowed by TCP itself, so whatever it sends costs the relay no
+     * memory and almost no CPU. Frames already read are still handled (and dropped while over).
+     */
+    private void pauseReading() {
+        if (!ctx.channel().config().isAutoRead()) {
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), RequestRate.PENALTY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Sends ERROR with {@code code}, counts the refusal, closes. */
@@ -218,8 +245,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     }
 
     @Override
-    public void send(ControlFrame frame) {
-        ctx.writeAndFlush(frame, ctx.voidPromise());
+    public boolean send(ControlFrame frame) {
+        return outbox.offer(frame, null);
+    }
+
+    @Override
+    public boolean sendRelayed(ByteBuf frame, Runnable beforeWrite) {
+        return outbox.offer(frame, beforeWrite);
     }
 
     @Override

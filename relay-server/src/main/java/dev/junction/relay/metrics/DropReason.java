@@ -22,7 +22,9 @@ public enum DropReason {
     /** The receiver's send queue was full. */
     QUEUE_FULL,
     /** A circuit limit (bytes, rate) was crossed. */
-    LIMIT;
+    LIMIT,
+    /** A control request above its connection's limits.control-requests-per-second. */
+    RATE_LIMITED;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

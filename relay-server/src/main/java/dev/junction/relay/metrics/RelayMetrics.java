@@ -54,6 +54,7 @@ public final class RelayMetrics implements AutoCloseable {
     private final Map<CloseReason, Counter> circuitsClosed = new EnumMap<>(CloseReason.class);
     private final Map<PunchFrames.Outcome, Counter> punches = new EnumMap<>(PunchFrames.Outcome.class);
     private final Counter punchSyncs;
+    private final Map<ConnectionCloseReason, Counter> connectionsClosed = new EnumMap<>(ConnectionCloseReason.class);
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public RelayMetrics() {
@@ -92,6 +93,11 @@ public final class RelayMetrics implements AutoCloseable {
         for (PunchFrames.Outcome o : PunchFrames.Outcome.values()) {
             punches.put(o, Counter.builder("junction.punch.coordinations").description("Hole-punch attempts, by reported outcome")
                     .tag("outcome", label(o)).register(registry));
+        }
+        for (ConnectionCloseReason r : ConnectionCloseReason.values()) {
+            connectionsClosed.put(r, Counter.builder("junction.connections.closed")
+                    .description("TCP connections the relay closed or refused on its own, by reason")
+                    .tag("reason", r.label()).register(registry));
         }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -158,6 +164,10 @@ public final class RelayMetrics implements AutoCloseable {
 
     public void circuitClosed(CloseReason reason) {
         circuitsClosed.get(reason).increment();
+    }
+
+    public void connectionClosed(ConnectionCloseReason reason) {
+        connectionsClosed.get(reason).increment();
     }
 
     public void punchSync() {

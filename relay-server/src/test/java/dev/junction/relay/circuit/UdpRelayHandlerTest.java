@@ -75,7 +75,13 @@ class UdpRelayHandlerTest {
     }
 
     static final class NoLink implements ClientLink {
-        public void send(ControlFrame frame) {
+        public boolean send(ControlFrame frame) {
+            return true;
+        }
+
+        public boolean sendRelayed(io.netty.buffer.ByteBuf frame, Runnable beforeWrite) {
+            frame.release();
+            return false;
         }
 
         public void sendAndClose(ControlFrame frame) {
