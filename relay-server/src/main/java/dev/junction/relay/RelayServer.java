@@ -9,6 +9,7 @@ import dev.junction.relay.circuit.UdpRelayHandler;
 import dev.junction.relay.config.RelayConfig;
 import dev.junction.relay.control.ControlChannelInitializer;
 import dev.junction.relay.metrics.RelayMetrics;
+import dev.junction.relay.net.ConnectionLimiter;
 import dev.junction.relay.net.Transports;
 import dev.junction.relay.punch.PunchCoordinator;
 import dev.junction.relay.reservation.LocalReservationRegistry;
@@ -109,7 +110,9 @@ public final class RelayServer implements AutoCloseable {
         RelayTls.Server server = RelayTls.server(config, identity);
         SslContext tls = server.context();
         metrics.config(config.limits().reservationsTotal(), config.limits().circuitsPerReservation(), server.notAfter());
-        StunResponder responder = new StunResponder(config.bind(), config.altIp(), config.stunPort(), config.stunAltPort());
+        StunResponder.Options stunOptions = new StunResponder.Options(config.stun().software(),
+                config.stun().responsePortWindow(), config.stun().responsePortPerSecond());
+        StunResponder responder = new StunResponder(config.bind(), config.altIp(), config.stunPort(), config.stunAltPort(), stunOptions);
         Forwarder forwarder = new Forwarder(circuits, metrics);
         StunUdpHandler stun = new StunUdpHandler(responder, udpSockets, metrics);
         UdpRelayHandler relay = new UdpRelayHandler(reservations, forwarder, metrics);
@@ -144,7 +147,8 @@ public final class RelayServer implements AutoCloseable {
             udpPort = ((InetSocketAddress) bound.get(0).localAddress()).getPort();
             try {
                 stunTcp = new ServerBootstrap().group(group).channel(Transports.serverChannel())
-                        .childHandler(new StunTcpInitializer(metrics, config.bind(), udpPort))
+                        .childHandler(new StunTcpInitializer(metrics, StunTcpInitializer.responder(config.bind(), udpPort, stunOptions),
+                                new ConnectionLimiter(config.limits().connectionsPerIp(), metrics)))
                         .bind(new InetSocketAddress(config.bind(), config.stunPort() == 0 ? udpPort : config.stunPort()))
                         .sync().channel();
             } catch (Exception e) { // Netty's sync() rethrows the BindException undeclared
@@ -165,6 +169,7 @@ public final class RelayServer implements AutoCloseable {
                 config.limits().reservationLifetime(), config.keepalive(), config.limits().unauthenticatedTimeout(), config.limits(), udpPort);
         PunchCoordinator punch = new PunchCoordinator(circuits, metrics);
         ControlChannelInitializer init = new ControlChannelInitializer(tls, context, punch);
+        ConnectionLimiter controlLimiter = new ConnectionLimiter(config.limits().connectionsPerIp(), metrics);
         control = new ServerBootstrap().group(group).channel(Transports.serverChannel())
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.limits().sendQueueBytes() / 2, config.limits().sendQueueBytes()))
@@ -173,7 +178,7 @@ public final class RelayServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel c) {
                         channels.add(c);
-                        c.pipeline().addLast(init);
+                        c.pipeline().addLast(controlLimiter, init);
                     }
                 })
                 .bind(new InetSocketAddress(config.bind(), config.controlPort())).sync().channel();

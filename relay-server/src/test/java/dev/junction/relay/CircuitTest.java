@@ -281,7 +281,7 @@ class CircuitTest {
 
     @Test
     void hundredConcurrentCircuitsEachCarryTheirOwnData() throws Exception {
-        relay = TestRelay.start(dir, Map.of("limits.reservations-per-ip", 256));
+        relay = TestRelay.start(dir, Map.of("limits.reservations-per-ip", 256, "limits.connections-per-ip", 256));
         List<Peer[]> pairs = new ArrayList<>();
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < 100; i++) {

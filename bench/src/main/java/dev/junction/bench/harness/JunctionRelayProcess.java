@@ -25,8 +25,9 @@ final class JunctionRelayProcess implements AutoCloseable {
 
     /**
      * Benchmark config. Limits raised from reference.conf for fairness with coturn (which runs with
-     * no quotas): every client is on 127.0.0.1, so reservations-per-ip goes from 32 to 20000; the
-     * per-circuit rate (20000 pkt/s) and byte (10 GiB) caps are off; 20000 reservations in all.
+     * no quotas): every client is on 127.0.0.1, so reservations-per-ip goes from 32 to 20000 and
+     * connections-per-ip from 64 to 20000; the per-circuit rate (20000 pkt/s) and byte (10 GiB) caps
+     * are off; 20000 reservations in all.
      */
     static final String CONFIG = """
             junction.relay {
@@ -38,6 +39,7 @@ final class JunctionRelayProcess implements AutoCloseable {
               limits {
                 reservations-total = 20000
                 reservations-per-ip = 20000
+                connections-per-ip = 20000
                 circuits-per-reservation = 64
                 circuit-bytes = 0
                 circuit-duration = 0

@@ -27,13 +27,18 @@ public record RelayConfig(
         InetAddress adminBind,
         int adminPort,
         Duration drainGracePeriod,
-        String reconnectHint) {
+        String reconnectHint,
+        Stun stun) {
 
     /** How logins are admitted. */
     public enum AdmissionMode {
         TOKEN,
         ALLOW_LIST,
         OPEN
+    }
+
+    /** STUN answer policy ({@code junction.relay.stun}). */
+    public record Stun(boolean software, Duration responsePortWindow, int responsePortPerSecond) {
     }
 
     public record Admission(AdmissionMode mode, Path secretFile, Set<PeerId> allowList) {

@@ -99,6 +99,10 @@ public final class RelayConfigLoader {
                 r.positiveDuration("limits.unauthenticated-timeout"),
                 r.positiveDuration("limits.write-timeout"),
                 r.peerIds("limits.unlimited-peers"));
+        if (limits.connectionsPerIp() < limits.reservationsPerIp()) {
+            throw new ConfigException(ROOT + ".limits.connections-per-ip", "must be at least reservations-per-ip ("
+                    + limits.reservationsPerIp() + "): each reservation holds a connection");
+        }
         Duration keepalive = r.positiveDuration("keepalive");
         if (keepalive.compareTo(Duration.ofSeconds(60)) > 0) {
             throw new ConfigException(ROOT + ".keepalive", "must be at most 60s so NAT mappings stay open");
@@ -106,7 +110,9 @@ public final class RelayConfigLoader {
         return new RelayConfig(bind, altIp, stunPort, stunAltPort, r.port("control-port"), dataDir,
                 r.optionalPath("identity-file").orElse(dataDir.resolve("relay.key")),
                 cert, key, admission, limits, keepalive, r.ip("admin.bind"), r.port("admin.port"),
-                r.duration("drain.grace-period"), r.string("drain.reconnect-hint"));
+                r.duration("drain.grace-period"), r.string("drain.reconnect-hint"),
+                new RelayConfig.Stun(r.bool("stun.software"), r.positiveDuration("stun.response-port-window"),
+                        r.positiveInt("stun.response-port-rate")));
     }
 
     private static void checkUnknownKeys(Config given, Config reference) {
@@ -135,6 +141,14 @@ public final class RelayConfigLoader {
                 return c.getString(key);
             } catch (com.typesafe.config.ConfigException e) {
                 throw bad(key, "must be a string");
+            }
+        }
+
+        boolean bool(String key) {
+            try {
+                return c.getBoolean(key);
+            } catch (com.typesafe.config.ConfigException e) {
+                throw bad(key, "must be true or false");
             }
         }
 

@@ -3,6 +3,7 @@ package dev.junction.relay.control;
 import dev.junction.relay.RelayContext;
 import dev.junction.relay.circuit.Circuit;
 import dev.junction.relay.metrics.DropReason;
+import dev.junction.relay.metrics.LogThrottle;
 import dev.junction.relay.punch.PunchCoordinator;
 import dev.junction.relay.reservation.ClientLink;
 import dev.junction.relay.reservation.Reservation;
@@ -38,6 +39,8 @@ import java.util.concurrent.TimeUnit;
 final class ClientSession extends ChannelInboundHandlerAdapter implements ClientLink {
     private static final System.Logger LOG = System.getLogger("junction.relay.login");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Refusals are what strangers cause: one line a minute, the rest counted in junction_logins_total. */
+    private static final LogThrottle REFUSALS = new LogThrottle(LOG, System.Logger.Level.INFO);
 
     /** Login progress; assigned only in {@link #channelRead}. */
     enum State {
@@ -219,7 +222,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             relay.metrics().loginRefused(code);
         }
         state = State.CLOSED;
-        LOG.log(System.Logger.Level.INFO, "refused {0}: {1} ({2})", ctx.channel().remoteAddress(), code, logDetail);
+        REFUSALS.log(() -> "refused " + ctx.channel().remoteAddress() + ": " + code + " (" + logDetail + ")");
         sendAndClose(new LinkFrames.Error(0, code, code.hint()));
     }
 
@@ -246,12 +249,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
 
     @Override
     public boolean send(ControlFrame frame) {
-        return outbox.offer(frame, null);
+        return outbox.offer(frame, true, null);
     }
 
     @Override
     public boolean sendRelayed(ByteBuf frame, Runnable beforeWrite) {
-        return outbox.offer(frame, beforeWrite);
+        return outbox.offer(frame, false, beforeWrite);
     }
 
     @Override

@@ -19,11 +19,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * beyond either, the frame is dropped (reason {@code queue_full}) instead of queued, so what a
  * client sends or fails to read can never grow the relay's memory past these bounds.
  *
+ * <p>Relayed DATA may fill the queue only up to those bounds; control frames have
+ * {@link #CONTROL_RESERVE} more frames on top (and ignore the byte mark), so a busy relayed session
+ * never crowds out its own INCOMING, CIRCUIT_CLOSE or answers.
+ *
  * <p>A client that takes nothing for {@code stallTimeout} while frames wait is closed and counted
  * ({@code junction_connections_closed_total{reason="slow_consumer"}}). Thread-safe: the forwarding
  * path offers from other event loops.
  */
 final class ControlOutbox {
+    /** Frames beyond the queue's bound kept for control frames; they are small and their senders rate-limited. */
+    static final int CONTROL_RESERVE = 64;
+
     private final Channel channel;
     private final int maxFrames;
     private final long stallNanos;
@@ -46,12 +53,13 @@ final class ControlOutbox {
     }
 
     /**
-     * Queues {@code msg} (a control frame or an encoded frame buffer, released here if dropped) and
-     * flushes it; {@code beforeWrite} (may be null) runs once the frame is accepted, before it is
+     * Queues {@code msg} (a control frame, or relayed DATA as an encoded frame buffer, released here
+     * if dropped) and flushes it; {@code beforeWrite} (may be null) runs once the frame is accepted, before it is
      * written. False when the queue was full and the frame was dropped.
      */
-    boolean offer(Object msg, Runnable beforeWrite) {
-        if (!channel.isActive() || queued.get() >= maxFrames || !channel.isWritable()) {
+    boolean offer(Object msg, boolean control, Runnable beforeWrite) {
+        boolean full = control ? queued.get() >= maxFrames + CONTROL_RESERVE : queued.get() >= maxFrames || !channel.isWritable();
+        if (!channel.isActive() || full) {
             ReferenceCountUtil.release(msg);
             if (channel.isActive()) {
                 metrics.drop(DropReason.QUEUE_FULL);

@@ -1,5 +1,6 @@
 package dev.junction.relay.reservation;
 
+import dev.junction.relay.net.SourceKey;
 import dev.junction.wire.Bytes;
 import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.ErrorCode;
@@ -36,7 +37,7 @@ public final class LocalReservationRegistry implements ReservationRegistry {
     private final Map<PeerId, Reservation> byPeer = new ConcurrentHashMap<>();
     private final Map<Long, Reservation> byId = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, Reservation> byUdp = new ConcurrentHashMap<>();
-    private final Map<InetAddress, Integer> perIp = new HashMap<>();
+    private final Map<SourceKey, Integer> perIp = new HashMap<>();
     private volatile boolean draining;
 
     public LocalReservationRegistry(int maxTotal, int maxPerIp, Duration lifetime, Clock clock) {
@@ -52,8 +53,8 @@ public final class LocalReservationRegistry implements ReservationRegistry {
             return new Outcome(null, ErrorCode.DRAINING);
         }
         Reservation previous = byPeer.get(peer);
-        InetAddress ip = observedTcp.getAddress();
-        int fromIp = perIp.getOrDefault(ip, 0) - (previous != null && previous.observedTcp().getAddress().equals(ip) ? 1 : 0);
+        SourceKey ip = SourceKey.of(observedTcp.getAddress());
+        int fromIp = perIp.getOrDefault(ip, 0) - (previous != null && SourceKey.of(previous.observedTcp().getAddress()).equals(ip) ? 1 : 0);
         int total = byPeer.size() - (previous != null ? 1 : 0);
         if (total >= maxTotal || fromIp >= maxPerIp) {
             return new Outcome(null, ErrorCode.RESERVATION_LIMIT);
@@ -95,7 +96,7 @@ public final class LocalReservationRegistry implements ReservationRegistry {
         if (udp != null) {
             byUdp.remove(udp, r);
         }
-        perIp.computeIfPresent(r.observedTcp().getAddress(), (k, n) -> n <= 1 ? null : n - 1);
+        perIp.computeIfPresent(SourceKey.of(r.observedTcp().getAddress()), (k, n) -> n <= 1 ? null : n - 1);
     }
 
     @Override

@@ -37,7 +37,7 @@ final class StunTcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
             ctx.close();
             return;
         }
-        Optional<StunResponder.Reply> reply = responder.answer(request, (InetSocketAddress) ctx.channel().localAddress(),
+        Optional<StunResponder.Reply> reply = responder.answer(request, StunResponder.UNBOUNDED, (InetSocketAddress) ctx.channel().localAddress(),
                 (InetSocketAddress) ctx.channel().remoteAddress());
         if (reply.isEmpty()) {
             metrics.drop(DropReason.UNEXPECTED_STUN);

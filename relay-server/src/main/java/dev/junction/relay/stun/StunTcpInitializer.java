@@ -1,33 +1,38 @@
 package dev.junction.relay.stun;
 
 import dev.junction.relay.metrics.RelayMetrics;
-import dev.junction.wire.stun.StunDecoder;
+import dev.junction.relay.net.ConnectionLimiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import java.util.Optional;
+import java.net.InetAddress;
 
-/** The pipeline of a STUN-over-TCP connection. */
+/** The pipeline of a STUN-over-TCP connection: per-source cap, idle timeout, framing with a per-message deadline, responder. */
 public final class StunTcpInitializer extends ChannelInitializer<Channel> {
     /** A Binding request is small; anything longer is not one of ours. */
     static final int MAX_MESSAGE = 2048;
-    /** A STUN/TCP client that says nothing for this long is disconnected. */
+    /** A STUN/TCP client that says nothing for this long between messages is disconnected. */
     static final int IDLE_SECONDS = 30;
 
     private final StunResponder responder;
     private final RelayMetrics metrics;
+    private final ConnectionLimiter limiter;
 
-    public StunTcpInitializer(RelayMetrics metrics, java.net.InetAddress bind, int port) {
-        this.responder = new StunResponder(bind, Optional.empty(), port, port);
+    public StunTcpInitializer(RelayMetrics metrics, StunResponder responder, ConnectionLimiter limiter) {
+        this.responder = responder;
         this.metrics = metrics;
+        this.limiter = limiter;
+    }
+
+    /** The responder STUN/TCP uses: RFC 5780 discovery is UDP-only, so it has no alternate address. */
+    public static StunResponder responder(InetAddress bind, int port, StunResponder.Options options) {
+        return new StunResponder(bind, java.util.Optional.empty(), port, port, options);
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS),
-                // length at offset 2, 2 bytes, then 16 more header bytes (cookie + transaction ID)
-                new LengthFieldBasedFrameDecoder(MAX_MESSAGE, 2, 2, StunDecoder.HEADER_LENGTH - 4, 0),
+        ch.pipeline().addLast(limiter, new ReadTimeoutHandler(IDLE_SECONDS),
+                new StunTcpFramer(MAX_MESSAGE, metrics, StunTcpFramer.MESSAGE_TIMEOUT),
                 new StunTcpHandler(responder, metrics));
     }
 }

@@ -1,6 +1,7 @@
 package dev.junction.relay.stun;
 
 import dev.junction.relay.metrics.DropReason;
+import dev.junction.relay.metrics.LogThrottle;
 import dev.junction.relay.metrics.RelayMetrics;
 import dev.junction.wire.PacketKind;
 import dev.junction.wire.WireFormatException;
@@ -25,6 +26,8 @@ import java.util.Optional;
  */
 @ChannelHandler.Sharable
 public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final LogThrottle UDP_ERRORS = new LogThrottle(System.getLogger("junction.relay.udp"), System.Logger.Level.WARNING);
+
     private final StunResponder responder;
     private final Map<InetSocketAddress, Channel> sockets;
     private final RelayMetrics metrics;
@@ -60,6 +63,15 @@ public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPa
         }
     }
 
+    /**
+     * A failed send (the kernel refused a datagram) or any other error on a relay UDP socket: never
+     * a stack trace per packet, at most one line a minute.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        UDP_ERRORS.log(() -> "UDP socket " + ctx.channel().localAddress() + ": " + cause);
+    }
+
     /** Answers written during this read batch leave together. */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
@@ -69,6 +81,7 @@ public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPa
 
     private void answer(ChannelHandlerContext ctx, DatagramPacket packet) {
         StunMessage request;
+        int requestBytes = packet.content().readableBytes();
         try {
             request = StunDecoder.decode(packet.content());
         } catch (WireFormatException e) {
@@ -77,7 +90,7 @@ public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPa
         }
         // The socket the request arrived on (Netty fills recipient with it on receive).
         InetSocketAddress local = packet.recipient() != null ? packet.recipient() : (InetSocketAddress) ctx.channel().localAddress();
-        Optional<StunResponder.Reply> reply = responder.answer(request, local, packet.sender());
+        Optional<StunResponder.Reply> reply = responder.answer(request, requestBytes, local, packet.sender());
         if (reply.isEmpty()) {
             metrics.drop(DropReason.UNEXPECTED_STUN);
             return;

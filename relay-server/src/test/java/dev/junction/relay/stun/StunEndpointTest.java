@@ -124,6 +124,7 @@ class StunEndpointTest {
              DatagramSocket other = new DatagramSocket(new InetSocketAddress(primary, 0))) {
             s.setSoTimeout(2000);
             other.setSoTimeout(2000);
+            exchange(other, new InetSocketAddress(primary, PORT), StunMessage.bindingRequest()); // the target asked first
             send(s, new InetSocketAddress(primary, PORT), StunMessage.bindingRequest(new StunAttribute.ResponsePort(other.getLocalPort())));
             assertThat(receive(other).messageClass()).as("RESPONSE-PORT redirects the answer").isEqualTo(StunClass.SUCCESS_RESPONSE);
         }

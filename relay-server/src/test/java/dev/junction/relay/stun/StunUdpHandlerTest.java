@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class StunUdpHandlerTest {
     static final InetSocketAddress CLIENT = new InetSocketAddress("198.51.100.7", 40000);
     final RelayMetrics metrics = new RelayMetrics();
-    final StunResponder responder = new StunResponder(CLIENT.getAddress(), Optional.empty(), 3478, 3479);
+    final StunResponder responder = new StunResponder(CLIENT.getAddress(), Optional.empty(), 3478, 3479, StunResponder.Options.DEFAULTS);
     final EmbeddedChannel ch = new EmbeddedChannel(new StunUdpHandler(responder, Map.of(), metrics));
 
     @AfterEach
