@@ -18,6 +18,7 @@ import dev.junction.client.internal.punch.NatHint;
 import dev.junction.client.internal.relay.RelayEvents;
 import dev.junction.client.internal.relay.RelayLink;
 import dev.junction.client.internal.relay.UdpBinding;
+import dev.junction.client.internal.session.HandlerPool;
 import dev.junction.client.internal.session.PeerStreams;
 import dev.junction.client.internal.session.QuicEndpoint;
 import dev.junction.client.internal.session.SessionImpl;
@@ -42,10 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -55,8 +53,6 @@ import java.util.function.Supplier;
  */
 public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Listener {
     private static final System.Logger LOG = System.getLogger("junction.client");
-    /** How long an idle handler thread lingers before it ends (a burst of streams reuses threads). */
-    static final long HANDLER_THREAD_LINGER_SECONDS = 30;
 
     private final Identity identity;
     private final ClientOptions options;
@@ -95,7 +91,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
         this.options = options;
         this.listener = listener;
         this.acceptor = acceptor;
-        this.app = appExecutor(options.streams().handlerThreads());
+        this.app = HandlerPool.create(options.streams().handlerThreads());
         this.peerStreams = new PeerStreams(options.streams().perPeer());
         this.link = new RelayLink(transport, relays, identity, tokens, options.keepalive(), this);
         this.loop = link.loop();
@@ -141,25 +137,6 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
             }
         });
         return started;
-    }
-
-    /**
-     * The pool for application callbacks that may block (accept and stream handlers): at most
-     * {@code threads} (junction.client.incoming-streams.handler-threads); when all are busy, work
-     * waits in the queue instead of being refused. The queue needs no bound of its own: each stream
-     * in it holds a place among its peer's {@link PeerStreams}, each accept handler a session (a
-     * circuit the relay bounds).
-     */
-    private static ExecutorService appExecutor(int threads) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, HANDLER_THREAD_LINGER_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "junction-app-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     public PeerId peerId() {
