@@ -22,7 +22,8 @@ import java.util.Set;
 public final class ClientConfig {
     static final String ROOT = "junction.client";
     static final Set<String> KEYS = Set.of("relays", "identity-file", "token-file", "bind-address", "bind-port",
-            "keepalive", "connect-timeout", "relay-udp", "session-idle-timeout", "punch", "port-prediction");
+            "keepalive", "connect-timeout", "relay-udp", "session-idle-timeout", "punch", "port-prediction",
+            "incoming-streams");
 
     private ClientConfig() {
     }
@@ -60,9 +61,17 @@ public final class ClientConfig {
                         throw new JunctionException(ROOT + ".port-prediction." + key + ": unknown setting; the settings are sockets, probes, rate");
                     }
                 }
+                Config is = c.getConfig("incoming-streams");
+                for (String key : is.root().keySet()) {
+                    if (!java.util.List.of("per-session", "per-peer", "handler-threads").contains(key)) {
+                        throw new JunctionException(ROOT + ".incoming-streams." + key
+                                + ": unknown setting; the settings are per-session, per-peer, handler-threads");
+                    }
+                }
                 options = new ClientOptions(c.getDuration("keepalive"), c.getDuration("connect-timeout"),
                         c.getBoolean("relay-udp"), c.getDuration("session-idle-timeout"), c.getBoolean("punch"),
-                        new PortPrediction(pp.getInt("sockets"), pp.getInt("probes"), pp.getInt("rate")));
+                        new PortPrediction(pp.getInt("sockets"), pp.getInt("probes"), pp.getInt("rate")),
+                        new IncomingStreamLimits(is.getInt("per-session"), is.getInt("per-peer"), is.getInt("handler-threads")));
             } catch (IllegalArgumentException e) {
                 throw new JunctionException(ROOT + ": " + e.getMessage());
             }

@@ -12,11 +12,18 @@ import java.time.Duration;
  * @param sessionIdleTimeout a session whose peer is silent this long is closed
  * @param punch whether sessions try for a direct path (UDP hole punching) while they run on the relay
  * @param prediction port prediction against "symmetric" NATs while punching
+ * @param streams how many streams peers may open toward this client and the threads their handlers get
  */
 public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
-                            boolean punch, PortPrediction prediction) {
+                            boolean punch, PortPrediction prediction, IncomingStreamLimits streams) {
     public static final ClientOptions DEFAULTS =
             new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true, Duration.ofSeconds(60), true);
+
+    /** Options with the default incoming stream limits. */
+    public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
+                         boolean punch, PortPrediction prediction) {
+        this(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, IncomingStreamLimits.DEFAULTS);
+    }
 
     /** Options with the default port prediction. */
     public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout, boolean punch) {
@@ -39,23 +46,29 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
             throw new IllegalArgumentException("sessionIdleTimeout must be at least 2 s");
         }
         java.util.Objects.requireNonNull(prediction, "prediction");
+        java.util.Objects.requireNonNull(streams, "streams");
     }
 
     public ClientOptions withRelayUdp(boolean udp) {
-        return new ClientOptions(keepalive, connectTimeout, udp, sessionIdleTimeout, punch, prediction);
+        return new ClientOptions(keepalive, connectTimeout, udp, sessionIdleTimeout, punch, prediction, streams);
     }
 
     public ClientOptions withKeepalive(Duration d) {
-        return new ClientOptions(d, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction);
+        return new ClientOptions(d, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, streams);
     }
 
     /** These options with hole punching on or off (off: sessions stay on the relay). */
     public ClientOptions withPunch(boolean p) {
-        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, p, prediction);
+        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, p, prediction, streams);
     }
 
     /** These options with other port prediction limits ({@link PortPrediction#OFF} turns it off). */
     public ClientOptions withPrediction(PortPrediction p) {
-        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, p);
+        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, p, streams);
+    }
+
+    /** These options with other limits on the streams peers open toward this client. */
+    public ClientOptions withStreams(IncomingStreamLimits limits) {
+        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, limits);
     }
 }

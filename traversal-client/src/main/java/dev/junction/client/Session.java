@@ -15,13 +15,27 @@ public interface Session extends AutoCloseable {
     /** The peer, as proven by its certificate in the handshake. */
     PeerId remotePeer();
 
-    /** Opens a new stream to the peer. */
+    /**
+     * Opens a new stream to the peer. Fails when the peer's limit of streams open at once on one
+     * session is reached (its {@code incoming-streams.per-session}, 100 by default); the stream's
+     * reads and writes fail with "refused" ({@code STREAM_REFUSED}) when the peer already holds as
+     * many streams from this client as it allows one peer ({@code per-peer}).
+     */
     CompletableFuture<Stream> openStream();
 
-    /** Streams the peer opens; streams that arrive before a handler is set wait for it. */
+    /**
+     * Streams the peer opens; streams that arrive before a handler is set wait for it. The handler
+     * runs on the client's handler pool and may block (most read until the stream ends). A peer
+     * holds at most {@link IncomingStreamLimits#perPeer()} streams toward this client at once,
+     * counting each from its arrival until it has closed and its handler has returned; more are
+     * refused, so a peer that never finishes its streams cannot take the threads other peers need.
+     */
     void onStream(Consumer<Stream> handler);
 
-    /** The next stream the peer opens, waiting at most {@code timeout}. */
+    /**
+     * The next stream the peer opens, waiting at most {@code timeout}. A stream taken here counts
+     * toward the peer's {@link IncomingStreamLimits#perPeer()} until it has closed.
+     */
     Stream acceptStream(Duration timeout) throws InterruptedException;
 
     /** The largest application datagram {@link #sendDatagram} takes. */

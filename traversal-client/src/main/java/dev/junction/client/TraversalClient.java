@@ -39,7 +39,11 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Thread-safe. One I/O thread per client runs all networking; callbacks that may block (accept
- * handlers, stream handlers) run on a separate bounded pool.
+ * handlers, stream handlers) run on a separate pool of {@link IncomingStreamLimits#handlerThreads()}
+ * threads, where work waits when all are busy. Each peer holds at most
+ * {@link IncomingStreamLimits#perPeer()} streams toward this client at once (more are refused), so
+ * one peer that never finishes its streams cannot take every handler thread
+ * ({@link ClientOptions#withStreams}).
  */
 public final class TraversalClient implements AutoCloseable {
     private final ClientCore core;

@@ -18,6 +18,8 @@ import dev.junction.client.internal.punch.NatHint;
 import dev.junction.client.internal.relay.RelayEvents;
 import dev.junction.client.internal.relay.RelayLink;
 import dev.junction.client.internal.relay.UdpBinding;
+import dev.junction.client.internal.session.HandlerPool;
+import dev.junction.client.internal.session.PeerStreams;
 import dev.junction.client.internal.session.QuicEndpoint;
 import dev.junction.client.internal.session.SessionImpl;
 import dev.junction.wire.WireFormatException;
@@ -41,10 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -54,8 +53,6 @@ import java.util.function.Supplier;
  */
 public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Listener {
     private static final System.Logger LOG = System.getLogger("junction.client");
-    /** Threads for application callbacks (accept handlers, stream handlers); beyond this they are refused. */
-    static final int MAX_APP_THREADS = 256;
 
     private final Identity identity;
     private final ClientOptions options;
@@ -63,6 +60,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
     private final Consumer<Session> acceptor;
     private final ClientTransport transport;
     private final ExecutorService app;
+    private final PeerStreams peerStreams;
     private final EventLoop loop;
     private final SessionSocket socket;
     private final StunClient stun;
@@ -93,7 +91,8 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
         this.options = options;
         this.listener = listener;
         this.acceptor = acceptor;
-        this.app = appExecutor();
+        this.app = HandlerPool.create(options.streams().handlerThreads());
+        this.peerStreams = new PeerStreams(options.streams().perPeer());
         this.link = new RelayLink(transport, relays, identity, tokens, options.keepalive(), this);
         this.loop = link.loop();
         Datagrams inbound = Datagrams.forSessionSocket(this);
@@ -138,15 +137,6 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
             }
         });
         return started;
-    }
-
-    private static ExecutorService appExecutor() {
-        AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(0, MAX_APP_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "junction-app-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public PeerId peerId() {
@@ -434,8 +424,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
         if (s != null) {
             try {
                 app.execute(() -> acceptor.accept(s));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                LOG.log(System.Logger.Level.WARNING, "too many busy accept handlers; closing session with {0}", r.peer());
+            } catch (java.util.concurrent.RejectedExecutionException closing) { // busy handlers queue; only a closing client refuses
                 s.close();
             }
         }
@@ -452,7 +441,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
             link.closeCircuit(r.circuit());
             return null;
         }
-        SessionImpl s = new SessionImpl(q, r.peer(), app, start,
+        SessionImpl s = new SessionImpl(q, r.peer(), app, peerStreams, start,
                 new PathInfo(r.kind(), mux.remoteOf(r), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
                 options.sessionIdleTimeout());
         sessions.put(r, q);

@@ -50,8 +50,12 @@ public final class QuicEndpoint {
     static final long MAX_STREAM_DATA = 4L << 20;
     /** Datagrams queued per direction before new ones are dropped. */
     static final int DATAGRAM_QUEUE = 128;
-    /** Streams the peer may open at once. */
-    static final long MAX_STREAMS = 1024;
+    /**
+     * Unidirectional streams the peer may open: none, Junction uses bidirectional streams only (a
+     * peer that opens one anyway breaks QUIC's stream limit and loses the connection). Bidirectional
+     * streams the peer may open at once are junction.client.incoming-streams.per-session.
+     */
+    static final long MAX_STREAMS_UNI = 0;
 
     private final QuicAnchor clientAnchor;
     private final QuicAnchor serverAnchor;
@@ -110,7 +114,8 @@ public final class QuicEndpoint {
                 .initialMaxData(MAX_DATA)
                 .initialMaxStreamDataBidirectionalLocal(MAX_STREAM_DATA)
                 .initialMaxStreamDataBidirectionalRemote(MAX_STREAM_DATA)
-                .initialMaxStreamsBidirectional(MAX_STREAMS)
+                .initialMaxStreamsBidirectional(options.streams().perSession())
+                .initialMaxStreamsUnidirectional(MAX_STREAMS_UNI)
                 .datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE) // RFC 9221: app datagrams and session keepalives
                 .activeMigration(false); // the mux moves paths under QUIC; QUIC itself never migrates
     }

@@ -21,20 +21,30 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** A {@link Session} over one QUIC connection; the path under it is the mux's business. */
+/**
+ * A {@link Session} over one QUIC connection; the path under it is the mux's business. Streams the
+ * peer opens take a place among the peer's {@link PeerStreams} or are refused, and their handlers
+ * run on the client's handler pool.
+ */
 public final class SessionImpl implements Session {
+    private static final System.Logger LOG = System.getLogger("junction.client");
     static final AttributeKey<SessionImpl> KEY = AttributeKey.valueOf("junction.session");
 
     private final QuicChannel quic;
     private final PeerId peer;
     private final Executor app;
+    private final PeerStreams peerStreams;
     private final long startNanos;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final List<Consumer<PathInfo>> pathListeners = new CopyOnWriteArrayList<>();
-    private final Deque<Stream> unclaimed = new ArrayDeque<>();
+    /** Incoming streams no handler or acceptStream has taken yet, each with its place. */
+    private final Deque<Waiting> unclaimed = new ArrayDeque<>();
+    /** Streams of this session refused for the peer's limit (the first is logged). */
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
     private Consumer<Stream> streamHandler;
     private volatile PathInfo path;
     private volatile Consumer<ByteBuffer> datagramHandler;
@@ -44,10 +54,15 @@ public final class SessionImpl implements Session {
     /** First byte of an application datagram; the rest is the application's. */
     static final byte DATAGRAM_APP = 1;
 
-    public SessionImpl(QuicChannel quic, PeerId peer, Executor app, long startNanos, PathInfo initial, Duration idleTimeout) {
+    private record Waiting(StreamImpl stream, PeerStreams.Place place) {
+    }
+
+    public SessionImpl(QuicChannel quic, PeerId peer, Executor app, PeerStreams peerStreams, long startNanos,
+                       PathInfo initial, Duration idleTimeout) {
         this.quic = quic;
         this.peer = peer;
         this.app = app;
+        this.peerStreams = peerStreams;
         this.startNanos = startNanos;
         this.path = initial;
         quic.attr(KEY).set(this);
@@ -57,6 +72,16 @@ public final class SessionImpl implements Session {
         ScheduledFuture<?> keepalive = quic.eventLoop().scheduleAtFixedRate(this::keepalive, every, every, TimeUnit.MILLISECONDS);
         quic.closeFuture().addListener(f -> {
             keepalive.cancel(false);
+            List<Waiting> left;
+            synchronized (unclaimed) {
+                left = List.copyOf(unclaimed);
+                unclaimed.clear();
+            }
+            left.forEach(w -> w.place().handled()); // nobody will take them now
+            long n = refused.get();
+            if (n > 1) {
+                LOG.log(System.Logger.Level.WARNING, "refused {0} streams in all from {1} on this session", n, peer);
+            }
             closed.complete(null);
         });
     }
@@ -159,6 +184,10 @@ public final class SessionImpl implements Session {
                     if (x.isSuccess()) {
                         QuicStreamChannel ch = (QuicStreamChannel) x.getNow();
                         f.complete(ch.pipeline().get(StreamImpl.class));
+                    } else if (quic.isActive() && quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) == 0) {
+                        f.completeExceptionally(new JunctionException("cannot open a stream: " + peer.shortString()
+                                + " allows no more streams at once on this session (its junction.client.incoming-streams"
+                                + ".per-session); wait for one to end", x.cause()));
                     } else {
                         f.completeExceptionally(new JunctionException("cannot open a stream: " + x.cause().getMessage(), x.cause()));
                     }
@@ -166,29 +195,59 @@ public final class SessionImpl implements Session {
         return f;
     }
 
-    /** An incoming stream's channel was set up (I/O thread). */
+    /**
+     * An incoming stream's channel was set up (I/O thread): it takes a place among the peer's
+     * streams and goes to the handler (or waits for one), or, the peer holding its limit already,
+     * it is refused with {@link StreamError#STREAM_REFUSED}.
+     */
     void incoming(StreamImpl stream) {
+        PeerStreams.Place place = peerStreams.admit(peer);
+        if (place == null) {
+            stream.refuse(StreamError.STREAM_REFUSED);
+            if (refused.incrementAndGet() == 1) {
+                LOG.log(System.Logger.Level.WARNING, "refusing streams from {0}: it holds {1} streams toward this client"
+                        + " (junction.client.incoming-streams.per-peer)", peer, peerStreams.held(peer));
+            }
+            return;
+        }
+        stream.channel().closeFuture().addListener(f -> place.channelClosed());
         Consumer<Stream> h;
         synchronized (unclaimed) {
             h = streamHandler;
             if (h == null) {
-                unclaimed.add(stream);
+                unclaimed.add(new Waiting(stream, place));
                 unclaimed.notifyAll();
                 return;
             }
         }
-        app.execute(() -> h.accept(stream));
+        handle(h, new Waiting(stream, place));
+    }
+
+    /** Runs {@code h} for a waiting stream on the handler pool; its place is given back when it returns. */
+    private void handle(Consumer<Stream> h, Waiting w) {
+        try {
+            app.execute(() -> {
+                try {
+                    h.accept(w.stream());
+                } finally {
+                    w.place().handled();
+                }
+            });
+        } catch (RejectedExecutionException closing) { // the client is closing
+            w.place().handled();
+            w.stream().channel().close();
+        }
     }
 
     @Override
     public void onStream(Consumer<Stream> handler) {
-        List<Stream> waiting;
+        List<Waiting> waiting;
         synchronized (unclaimed) {
             streamHandler = handler;
             waiting = List.copyOf(unclaimed);
             unclaimed.clear();
         }
-        waiting.forEach(s -> app.execute(() -> handler.accept(s)));
+        waiting.forEach(w -> handle(handler, w));
     }
 
     @Override
@@ -202,7 +261,9 @@ public final class SessionImpl implements Session {
                 }
                 TimeUnit.NANOSECONDS.timedWait(unclaimed, left);
             }
-            return unclaimed.poll();
+            Waiting w = unclaimed.poll();
+            w.place().handled(); // the application has it now; the place lasts while the stream is open
+            return w.stream();
         }
     }
 

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamResetException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -98,8 +99,18 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        end(new IOException("stream failed: " + cause.getMessage(), cause));
+        end(cause instanceof QuicStreamResetException reset
+                ? new IOException(StreamError.describe(reset.applicationProtocolCode()), cause)
+                : new IOException("stream failed: " + cause.getMessage(), cause));
         ctx.close();
+    }
+
+    /**
+     * Refuses the stream before the application sees it: STOP_SENDING and RESET_STREAM with
+     * {@code error}, then the channel closes (I/O thread).
+     */
+    void refuse(StreamError error) {
+        channel.shutdown(error.code()).addListener(f -> channel.close());
     }
 
     private void end(IOException error) {
