@@ -63,6 +63,6 @@ class DecoderFuzzTest {
         } catch (WireFormatException expected) {
             // a user typo
         }
-        AdmissionToken.verify(new byte[] {1, 2, 3}, s, PeerId.fromPublicKey(new byte[32]), Instant.EPOCH);
+        AdmissionToken.verify(new byte[] {1, 2, 3}, s, PeerId.fromPublicKey(java.util.Arrays.copyOf(new byte[] {42}, 32)), Instant.EPOCH);
     }
 }

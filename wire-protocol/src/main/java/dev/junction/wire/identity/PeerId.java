@@ -40,6 +40,10 @@ public final class PeerId implements Comparable<PeerId> {
         if (rawKey.length != KEY_LENGTH) {
             throw new IllegalArgumentException("an Ed25519 public key has 32 bytes, not " + rawKey.length);
         }
+        String weak = WeakKeys.problem(rawKey);
+        if (weak != null) {
+            throw new IllegalArgumentException("not a usable identity: " + weak);
+        }
         byte[] b = Arrays.copyOf(PREFIX, LENGTH);
         System.arraycopy(rawKey, 0, b, PREFIX.length, KEY_LENGTH);
         return new PeerId(Bytes.of(b));
@@ -59,6 +63,8 @@ public final class PeerId implements Comparable<PeerId> {
         WireFormatException.check(b.length == LENGTH, "a PeerId has 38 bytes, not " + b.length);
         WireFormatException.check(Arrays.equals(b, 0, PREFIX.length, PREFIX, 0, PREFIX.length),
                 "not an identity multihash of an Ed25519 key");
+        String weak = WeakKeys.problem(Arrays.copyOfRange(b, PREFIX.length, LENGTH));
+        WireFormatException.check(weak == null, weak == null ? "" : "not a usable identity: " + weak);
         return new PeerId(Bytes.of(b));
     }
 

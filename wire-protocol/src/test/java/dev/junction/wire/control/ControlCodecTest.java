@@ -15,8 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ControlCodecTest {
-    static final PeerId PEER = PeerId.fromPublicKey(new byte[32]);
-    static final String PEER_HEX = "26" + "002408011220" + "00".repeat(32); // len 38, multihash prefix, zero key
+    static final PeerId PEER = PeerId.fromPublicKey(java.util.Arrays.copyOf(new byte[] {42}, 32));
+    static final String PEER_HEX = "26" + "002408011220" + "2a" + "00".repeat(31); // len 38, multihash prefix, key 2a 00 .. 00
 
     @Test
     void helloHasGoldenBytes() {

@@ -33,7 +33,7 @@ public final class PeerIdTrust extends X509ExtendedTrustManager {
         try {
             id = PeerId.fromPublicKey(cert.getPublicKey());
         } catch (IllegalArgumentException e) {
-            throw new CertificateException("certificate key is not Ed25519: " + cert.getPublicKey().getAlgorithm());
+            throw new CertificateException("certificate key is not a usable Ed25519 identity: " + e.getMessage());
         }
         try {
             cert.verify(cert.getPublicKey());
