@@ -23,8 +23,30 @@ final class PeerOptions {
             description = "Identity file (created if missing; default: ${DEFAULT-VALUE}).")
     Path identity;
 
-    @Option(names = "--token", paramLabel = "T", description = "Admission token (see junction token).")
+    @Option(names = "--token", paramLabel = "T", description = "Admission token (see junction token). Visible to every local "
+            + "user in the process list: prefer --token-file or the JUNCTION_TOKEN environment variable.")
     String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the admission token from FILE, and again whenever "
+            + "it changes: a long-running peer renews its reservation with the new token before the old one expires.")
+    Path tokenFile;
+
+    /** Where the admission token comes from: --token, else --token-file, else $JUNCTION_TOKEN, else none. */
+    java.util.function.Supplier<String> tokens() {
+        if (token != null && tokenFile != null) {
+            throw new CliException("give --token or --token-file, not both");
+        }
+        if (token != null) {
+            String t = token;
+            return () -> t;
+        }
+        if (tokenFile != null) {
+            return new TokenSource(tokenFile);
+        }
+        String env = System.getenv("JUNCTION_TOKEN");
+        String t = env == null ? "" : env.strip();
+        return () -> t;
+    }
 
     @Option(names = "--relay-tcp", description = "Relay over the TLS connection only (as when UDP is blocked).")
     boolean relayTcp;
@@ -92,7 +114,7 @@ final class PeerOptions {
                         "session with " + session.remotePeer().shortString() + " closed: " + reason);
             }
         };
-        TraversalClient.Builder b = TraversalClient.builder().identityFile(identity).relay(relay).token(token)
+        TraversalClient.Builder b = TraversalClient.builder().identityFile(identity).relay(relay).tokens(tokens())
                 .options(ClientOptions.DEFAULTS.withRelayUdp(!relayTcp).withPunch(!noPunch)).listener(listener);
         if (acceptor != null) {
             b.onSession(acceptor);

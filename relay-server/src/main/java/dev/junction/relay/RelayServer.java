@@ -77,7 +77,7 @@ public final class RelayServer implements AutoCloseable {
     private volatile boolean draining;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private RelayServer(RelayConfig config, Identity identity, byte[] secret) {
+    private RelayServer(RelayConfig config, Identity identity) throws IOException {
         this.config = config;
         this.identity = identity;
         this.metrics = new RelayMetrics();
@@ -85,7 +85,9 @@ public final class RelayServer implements AutoCloseable {
         this.reservations = new LocalReservationRegistry(l.reservationsTotal(), l.reservationsPerIp(), l.reservationLifetime(), clock);
         this.circuits = new CircuitTable(l.circuitsPerReservation(),
                 new CircuitLimits(l.circuitBytes(), l.circuitDuration(), l.circuitPacketsPerSecond()), l.unlimitedPeers(), metrics, clock);
-        this.admission = new Admission(config.admission().mode(), secret, config.admission().allowList(), clock);
+        this.admission = new Admission(config.admission().mode(),
+                config.admission().mode() == RelayConfig.AdmissionMode.TOKEN ? config.admission().secretFile() : null,
+                config.admission().allowList(), config.admission().maxTokenLifetime(), clock);
         this.group = Transports.group(0);
         metrics.gauges(reservations::size, circuits::size, () -> draining ? 1 : 0);
     }
@@ -93,9 +95,10 @@ public final class RelayServer implements AutoCloseable {
     /** Loads the identity and secret (creating them in the data dir on first start) and binds everything. */
     public static RelayServer start(RelayConfig config) throws IOException, InterruptedException {
         Identity identity = IdentityFile.loadOrCreate(config.identityFile());
-        byte[] secret = config.admission().mode() == RelayConfig.AdmissionMode.TOKEN
-                ? AdmissionSecret.loadOrCreate(config.admission().secretFile()) : null;
-        RelayServer server = new RelayServer(config, identity, secret);
+        if (config.admission().mode() == RelayConfig.AdmissionMode.TOKEN) {
+            AdmissionSecret.loadOrCreate(config.admission().secretFile());
+        }
+        RelayServer server = new RelayServer(config, identity);
         try {
             server.bind();
         } catch (Throwable e) {

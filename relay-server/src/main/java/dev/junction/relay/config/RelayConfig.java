@@ -41,7 +41,7 @@ public record RelayConfig(
     public record Stun(boolean software, Duration responsePortWindow, int responsePortPerSecond) {
     }
 
-    public record Admission(AdmissionMode mode, Path secretFile, Set<PeerId> allowList) {
+    public record Admission(AdmissionMode mode, Path secretFile, Set<PeerId> allowList, Duration maxTokenLifetime) {
     }
 
     /** Zero in a circuit limit means unlimited. */

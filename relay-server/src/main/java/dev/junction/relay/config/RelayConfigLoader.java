@@ -80,7 +80,7 @@ public final class RelayConfigLoader {
         RelayConfig.AdmissionMode mode = r.admissionMode("admission.mode");
         RelayConfig.Admission admission = new RelayConfig.Admission(mode,
                 r.optionalPath("admission.secret-file").orElse(dataDir.resolve("admission.secret")),
-                r.peerIds("admission.allow-list"));
+                r.peerIds("admission.allow-list"), r.positiveDuration("admission.max-token-lifetime"));
         if (mode == RelayConfig.AdmissionMode.ALLOW_LIST && admission.allowList().isEmpty()) {
             throw new ConfigException(ROOT + ".admission.allow-list", "is empty but mode is allow-list: nobody could log in");
         }

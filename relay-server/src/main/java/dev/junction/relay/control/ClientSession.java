@@ -1,6 +1,7 @@
 package dev.junction.relay.control;
 
 import dev.junction.relay.RelayContext;
+import dev.junction.relay.admission.Admission;
 import dev.junction.relay.circuit.Circuit;
 import dev.junction.relay.metrics.DropReason;
 import dev.junction.relay.metrics.LogThrottle;
@@ -29,7 +30,6 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -139,9 +139,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             refuse(ErrorCode.BAD_SIGNATURE, "signature does not verify for " + auth.peer().shortString());
             return;
         }
-        Optional<ErrorCode> denied = relay.admission().admit(auth.peer(), auth.token());
-        if (denied.isPresent()) {
-            refuse(denied.get(), "admission refused for " + auth.peer().shortString());
+        Admission.Decision admitted = relay.admission().admit(auth.peer(), auth.token());
+        if (!admitted.admitted()) {
+            refuse(admitted.error(), "admission refused for " + auth.peer().shortString());
             return;
         }
         InetSocketAddress observed = (InetSocketAddress) ctx.channel().remoteAddress();
@@ -151,10 +151,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return;
         }
         reservation = outcome.reservation();
+        reservation.tokenExpiry(admitted.until());
         state = State.LOGGED_IN;
         loginTimeout.cancel(false);
         relay.metrics().loginSucceeded();
-        send(new LoginFrames.LoginOk(reservation.id(), relay.reservationLifetime().toSeconds(),
+        send(new LoginFrames.LoginOk(reservation.id(), remainingSeconds(),
                 (int) relay.keepalive().toSeconds(), relay.udpPort(), reservation.udpBindKey(), observed));
         LOG.log(System.Logger.Level.INFO, "login {0} from {1}: reservation {2}", auth.peer(), observed, reservation.id());
     }
@@ -168,9 +169,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             pauseReading();
             return;
         }
-        if (frame instanceof LoginFrames.Refresh) {
-            Instant expiry = relay.reservations().refresh(reservation);
-            send(new LoginFrames.RefreshOk(Duration.between(relay.clock().instant(), expiry).toSeconds()));
+        if (frame instanceof LoginFrames.Refresh refresh) {
+            if (!refresh.token().isEmpty()) {
+                Admission.Decision fresh = relay.admission().admit(reservation.peer(), refresh.token());
+                if (!fresh.admitted()) {
+                    send(new LinkFrames.Error(0, fresh.error(), fresh.error().hint()));
+                    return;
+                }
+                reservation.tokenExpiry(fresh.until());
+            }
+            relay.reservations().refresh(reservation);
+            send(new LoginFrames.RefreshOk(remainingSeconds()));
         } else if (frame instanceof CircuitFrames.Connect c) {
             var outcome = relay.circuits().connect(reservation, c.target(), c.request(), relay.reservations());
             if (outcome.circuit() == null) {
@@ -211,6 +220,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
         ctx.channel().config().setAutoRead(false);
         ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), RequestRate.PENALTY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whole seconds (rounded up) until the reservation expires: the lifetime, or less when its token ends sooner. */
+    private long remainingSeconds() {
+        return Math.max(0, (Duration.between(relay.clock().instant(), reservation.expiry()).toMillis() + 999) / 1000);
     }
 
     /** Sends ERROR with {@code code}, counts the refusal, closes. */

@@ -75,9 +75,8 @@ public final class LocalReservationRegistry implements ReservationRegistry {
 
     @Override
     public Instant refresh(Reservation reservation) {
-        Instant expiry = clock.instant().plus(lifetime);
-        reservation.expiry(expiry);
-        return expiry;
+        reservation.expiry(clock.instant().plus(lifetime));
+        return reservation.expiry();
     }
 
     @Override

@@ -24,6 +24,8 @@ public final class Reservation {
     private final Bytes udpBindKey;
     private final Set<Integer> circuits = ConcurrentHashMap.newKeySet();
     private volatile Instant expiry;
+    /** When the admission token it holds expires (Instant.MAX when admitted without one); bounds {@link #expiry}. */
+    private volatile Instant tokenExpiry = Instant.MAX;
     private volatile InetSocketAddress udpAddress;
     private volatile Channel udpChannel;
     private long lastBindNonce = Long.MIN_VALUE;
@@ -68,8 +70,23 @@ public final class Reservation {
         return expiry;
     }
 
+    /** Sets the expiry, never past the token's. */
     void expiry(Instant expiry) {
-        this.expiry = expiry;
+        Instant cap = tokenExpiry;
+        this.expiry = expiry.isAfter(cap) ? cap : expiry;
+    }
+
+    public Instant tokenExpiry() {
+        return tokenExpiry;
+    }
+
+    /** The token this reservation holds now expires at {@code at}: its expiry is capped there (a fresh token lifts the cap). */
+    public void tokenExpiry(Instant at) {
+        this.tokenExpiry = at;
+        Instant e = expiry;
+        if (e.isAfter(at)) {
+            this.expiry = at;
+        }
     }
 
     /** The UDP address bound with an authenticated BIND, or null. */

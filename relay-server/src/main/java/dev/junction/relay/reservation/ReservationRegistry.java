@@ -28,7 +28,7 @@ public interface ReservationRegistry {
      */
     Outcome reserve(PeerId peer, InetSocketAddress observedTcp, ClientLink link, Channel controlChannel);
 
-    /** Extends the reservation's lifetime; returns the new expiry. */
+    /** Extends the reservation's lifetime, never past its token's expiry; returns the new expiry. */
     Instant refresh(Reservation reservation);
 
     /** Forgets {@code reservation} if it is still the current one of its peer; true if it was. */

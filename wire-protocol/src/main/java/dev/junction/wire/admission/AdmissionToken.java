@@ -41,6 +41,11 @@ public final class AdmissionToken {
         return claim + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(secret, claim));
     }
 
+    /** The EXPIRY a token names, for a token that {@link #verify} found VALID. */
+    public static Instant expiry(String token) {
+        return Instant.ofEpochSecond(Long.parseLong(token.substring(0, token.indexOf(':'))));
+    }
+
     /** Checks {@code token} for {@code presenter} (who proved key possession) at time {@code now}. */
     public static Verdict verify(byte[] secret, String token, PeerId presenter, Instant now) {
         if (token == null || token.length() > MAX_LENGTH) {

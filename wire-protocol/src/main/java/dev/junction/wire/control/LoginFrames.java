@@ -166,17 +166,32 @@ public final class LoginFrames {
         }
     }
 
-    /** REFRESH: empty payload. */
-    public record Refresh() implements ControlFrame {
+    /**
+     * REFRESH: an empty payload, or {@code token:String} (a fresh admission token that extends the
+     * reservation past the expiry of the one it logged in with).
+     */
+    public record Refresh(String token) implements ControlFrame {
+        public Refresh {
+            token = token == null ? "" : token;
+        }
+
+        /** A REFRESH with no new token: extends the reservation up to its current token's expiry. */
+        public Refresh() {
+            this("");
+        }
+
         public ControlFrameType type() {
             return ControlFrameType.REFRESH;
         }
 
         public void encodePayload(ByteBuf out) {
+            if (!token.isEmpty()) {
+                Fields.writeString(out, token);
+            }
         }
 
         static Refresh decode(ByteBuf in) {
-            return new Refresh();
+            return new Refresh(in.isReadable() ? Fields.readString(in, "token") : "");
         }
     }
 

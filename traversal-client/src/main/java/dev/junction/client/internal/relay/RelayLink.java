@@ -48,6 +48,12 @@ public final class RelayLink {
     private static final System.Logger LOG = System.getLogger("junction.client.relay");
     /** A PING unanswered this long marks the control connection dead. */
     static final long PONG_TIMEOUT_MILLIS = 5000;
+    /**
+     * REFRESH at half the reservation's remaining lifetime, but not more often than this: near a
+     * token's end the remaining lifetime shrinks, and a client whose app has no new token yet must
+     * not spin (the relay rate-limits control requests).
+     */
+    static final long MIN_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** First reconnect delay; doubles per failure. */
     static final Duration BACKOFF_MIN = Duration.ofMillis(250);
     /** Reconnect delays stop growing here so a client returns within half a minute of the relay. */
@@ -92,6 +98,10 @@ public final class RelayLink {
     private String goingAwayHint = "";
     private ScheduledFuture<?> ticker;
     private long lastRefreshNanos;
+    /** Seconds the reservation has left as the relay last said (LOGIN_OK, REFRESH_OK); I/O thread. */
+    private long reservationSeconds;
+    /** The admission token last sent (AUTH or REFRESH); I/O thread. */
+    private String lastToken;
 
     /**
      * A link to the first of {@code relays}; the others are fallbacks, tried in turn whenever two
@@ -262,6 +272,7 @@ public final class RelayLink {
             return;
         }
         byte[] sig = identity.sign(LoginFrames.signedLoginBytes(c.relay(), c.nonce(), identity.peerId()));
+        lastToken = token;
         state = State.AWAIT_LOGIN;
         ch.writeAndFlush(new LoginFrames.Auth(identity.peerId(), Bytes.of(sig), token == null ? "" : token));
     }
@@ -269,6 +280,7 @@ public final class RelayLink {
     private void onLoginAnswer(ControlFrame f) {
         if (f instanceof LoginFrames.LoginOk ok) {
             login = ok;
+            reservationSeconds = ok.lifetimeSeconds();
             relayUdp = new InetSocketAddress(((InetSocketAddress) channel.remoteAddress()).getAddress(), ok.udpPort());
             state = State.LOGGED_IN;
             failures = 0;
@@ -294,6 +306,12 @@ public final class RelayLink {
             }
         } else if (f instanceof CircuitFrames.CircuitClose close) {
             events.circuitClosed(close.circuit(), close.reason());
+        } else if (f instanceof LoginFrames.RefreshOk ok) {
+            reservationSeconds = ok.lifetimeSeconds();
+        } else if (f instanceof LinkFrames.Error e && e.request() == 0) {
+            // A REFRESH whose token the relay refused: the reservation ends when its token does.
+            LOG.log(System.Logger.Level.WARNING, "relay refused the renewed admission token: {0}; the reservation ends in {1} s",
+                    e.code().hint(), reservationSeconds);
         } else if (f instanceof LinkFrames.Error e) {
             CompletableFuture<CircuitFrames.CircuitOpen> waiting = connects.remove(e.request());
             if (waiting != null) {
@@ -377,10 +395,30 @@ public final class RelayLink {
                 ch.close();
             }
         }, PONG_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        if (System.nanoTime() - lastRefreshNanos > TimeUnit.SECONDS.toNanos(login.lifetimeSeconds()) / 2) {
+        if (System.nanoTime() - lastRefreshNanos > Math.max(MIN_REFRESH_NANOS, TimeUnit.SECONDS.toNanos(reservationSeconds) / 2)) {
             lastRefreshNanos = System.nanoTime();
-            channel.writeAndFlush(new LoginFrames.Refresh(), channel.voidPromise());
+            channel.writeAndFlush(new LoginFrames.Refresh(freshToken()), channel.voidPromise());
         }
+    }
+
+    /**
+     * The supplier's token when it differs from the one this reservation was admitted or last
+     * refreshed with (the app renewed it), else empty: the relay extends a reservation only up to
+     * its token's expiry, so a renewed token is what keeps a long-lived client logged in.
+     */
+    private String freshToken() {
+        String t;
+        try {
+            t = tokens.get();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot get a fresh admission token: {0}", e.getMessage());
+            return "";
+        }
+        if (t == null || t.isEmpty() || t.equals(lastToken)) {
+            return "";
+        }
+        lastToken = t;
+        return t;
     }
 
     private void lost(String reason) {
