@@ -23,7 +23,8 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "HOCON config file (see config/relay.conf).")
     Path config;
 
-    @Option(names = "--bind", paramLabel = "IP", description = "Bind every listener on this IP (junction.relay.bind).")
+    @Option(names = "--bind", paramLabel = "IP", description = "Bind the STUN, relay and control listeners on this IP (junction.relay.bind). The admin endpoint "
+            + "(/metrics, /healthz) keeps its own admin.bind, 127.0.0.1 by default.")
     String bind;
 
     @Option(names = "--alt-ip", paramLabel = "IP", description = "Second IP for RFC 5780 NAT discovery (junction.relay.alt-ip).")

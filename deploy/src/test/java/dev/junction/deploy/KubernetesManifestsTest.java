@@ -96,8 +96,13 @@ class KubernetesManifestsTest {
         assertThat(ports).contains(c.stunPort() + "/UDP", c.stunPort() + "/TCP", c.controlPort() + "/TCP", c.adminPort() + "/TCP");
         assertThat(byName).containsEntry("metrics", c.adminPort()).containsEntry("control", c.controlPort());
 
-        assertThat(map(relay, "livenessProbe", "httpGet")).containsEntry("path", "/healthz").containsEntry("port", "metrics");
-        assertThat(map(relay, "readinessProbe", "httpGet")).containsEntry("path", "/readyz").containsEntry("port", "metrics");
+        // The admin endpoint never listens on the node's addresses by default (hostNetwork): loopback,
+        // probed from inside the pod.
+        assertThat(c.adminBind().isLoopbackAddress()).as("admin.bind in the Kubernetes example").isTrue();
+        assertThat(map(relay, "livenessProbe", "exec").get("command").toString())
+                .contains("health").contains("http://127.0.0.1:" + c.adminPort() + "/healthz");
+        assertThat(map(relay, "readinessProbe", "exec").get("command").toString())
+                .contains("health").contains("http://127.0.0.1:" + c.adminPort() + "/readyz");
         assertThat(map(relay, "lifecycle", "preStop", "exec").get("command").toString()).contains("kill -TERM 1");
         assertThat(((Number) pod.get("terminationGracePeriodSeconds")).longValue()).isGreaterThan(c.drainGracePeriod().toSeconds());
         assertThat(map(relay, "resources", "requests")).containsKeys("cpu", "memory");
