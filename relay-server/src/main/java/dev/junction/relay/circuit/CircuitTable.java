@@ -24,8 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * them. State changes synchronize on the circuit; the forwarding path only reads the map.
  */
 public final class CircuitTable {
-    /** A callee has this long to ACCEPT before the caller is told REJECTED. */
-    public static final Duration PENDING_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * A callee has this long to ACCEPT before the caller is told REJECTED. A client accepts (or
+     * refuses) within one round trip; a pending circuit that lingers only serves a lockout.
+     */
+    public static final Duration PENDING_TIMEOUT = Duration.ofSeconds(5);
+    /** Circuits one caller may have pending (CONNECT sent, no ACCEPT yet) at once, to all callees. */
+    public static final int PENDING_PER_CALLER = 8;
+    /** Circuits one caller may have pending towards one callee: a retry, not a siege. */
+    public static final int PENDING_PER_PAIR = 2;
     private static final System.Logger LOG = System.getLogger("junction.relay.circuit");
 
     /** A circuit, or why none was opened. */
@@ -58,7 +65,13 @@ public final class CircuitTable {
         if (callee == null || callee == caller) {
             return new Outcome(null, ErrorCode.PEER_NOT_FOUND);
         }
-        if (caller.circuits().size() >= perReservation || callee.circuits().size() >= perReservation) {
+        // Pending circuits are counted apart from open ones, and per caller and pair, so callers who
+        // never finish can neither lock a callee out of legitimate circuits nor exhaust its slots.
+        if (caller.circuits().size() >= perReservation
+                || count(caller, c -> c.state() == Circuit.State.PENDING && c.caller() == caller) >= PENDING_PER_CALLER
+                || count(callee, c -> c.state() == Circuit.State.PENDING && c.caller() == caller) >= PENDING_PER_PAIR
+                || count(callee, c -> c.state() == Circuit.State.OPEN) >= perReservation
+                || count(callee, c -> c.state() == Circuit.State.PENDING && c.callee() == callee) >= perReservation) {
             return new Outcome(null, ErrorCode.CIRCUIT_LIMIT);
         }
         CircuitLimits l = unlimited.contains(caller.peer()) || unlimited.contains(callee.peer()) ? CircuitLimits.UNLIMITED : limits;
@@ -72,6 +85,18 @@ public final class CircuitTable {
         callee.circuits().add(id);
         callee.link().send(new CircuitFrames.Incoming(id, caller.peer(), caller.observedAddresses()));
         return new Outcome(c, null);
+    }
+
+    /** How many of {@code r}'s circuits match {@code which}. */
+    private int count(Reservation r, java.util.function.Predicate<Circuit> which) {
+        int n = 0;
+        for (Integer id : r.circuits()) {
+            Circuit c = circuits.get(id);
+            if (c != null && which.test(c)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** ACCEPT from {@code callee}: opens the circuit and tells both sides. False if not its pending circuit. */
