@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * everything it took. Pairs of fresh peers log in and out, open and close circuits and relay data
  * over UDP and TLS, while another thread sends bad tokens, bad frames, garbage and malformed STUN
  * datagrams and names unknown circuits. Afterwards: every reservation and circuit is gone, the
- * heap after a full GC is back within 10 % of where it started, no thread died or piled up, the
- * relay printed no exception, and it still answers login, STUN and /healthz.
+ * heap after a full GC is at most 10 % above where it started (ending lower is no leak: a 240 s run
+ * ended 15 % below, back at the cold start, as warm-up allocations aged out), no thread died or
+ * piled up, the relay printed no exception, and it still answers login, STUN and /healthz.
  *
  * <p>The relay runs in its own JVM (G1, 256 MiB heap) so that its heap is its own: it is read with
  * {@code jcmd GC.run} then {@code jcmd GC.heap_info} ({@link RelayProcess#heapUsedAfterFullGc}).
