@@ -12,26 +12,40 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A relay in a child JVM of its own (like a real deployment, with its own heap limit), so a test can
  * measure the relay process's resident memory while attacking it. Started through {@link Main}.
  */
 public final class RelayProcess implements AutoCloseable {
+    /** Output lines kept for {@link #suspiciousOutput}: enough to show what went wrong, bounded. */
+    private static final int KEPT_LINES = 20;
+
     private final Process process;
     private final Map<String, String> facts;
+    private final List<String> suspicious;
+    private final AtomicLong suspiciousCount;
     public final Path dir;
 
-    private RelayProcess(Process process, Map<String, String> facts, Path dir) {
+    private RelayProcess(Process process, Map<String, String> facts, List<String> suspicious, AtomicLong suspiciousCount, Path dir) {
         this.process = process;
         this.facts = facts;
+        this.suspicious = suspicious;
+        this.suspiciousCount = suspiciousCount;
         this.dir = dir;
     }
 
     /** Starts a relay with {@code -Xmx<heap>} and the given overrides ("key=value"), waiting for it to be up. */
     public static RelayProcess start(Path dir, String heap, String... overrides) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), Main.class.getName(), dir.toString()));
+        return start(dir, List.of("-Xmx" + heap), overrides);
+    }
+
+    /** Starts a relay with these JVM options and overrides ("key=value"), waiting for it to be up. */
+    public static RelayProcess start(Path dir, List<String> jvmOptions, String... overrides) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), dir.toString()));
         cmd.addAll(List.of(overrides));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -52,10 +66,18 @@ public final class RelayProcess implements AutoCloseable {
             throw new IOException("the relay process did not start");
         }
         // Keep draining its output so it never blocks on a full pipe.
+        List<String> suspicious = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicLong suspiciousCount = new AtomicLong();
         Thread drain = new Thread(() -> {
             try {
-                while (out.readLine() != null) {
-                    // discarded: the relay logs every login and circuit
+                String l;
+                while ((l = out.readLine()) != null) {
+                    // The relay logs every login and circuit: only stack traces and severe lines are kept.
+                    if (l.contains("Exception") || l.startsWith("SEVERE") || l.contains("Error:")) {
+                        if (suspiciousCount.getAndIncrement() < KEPT_LINES) {
+                            suspicious.add(l);
+                        }
+                    }
                 }
             } catch (IOException ignored) {
                 // the process ended
@@ -63,7 +85,54 @@ public final class RelayProcess implements AutoCloseable {
         }, "relay-process-output");
         drain.setDaemon(true);
         drain.start();
-        return new RelayProcess(p, facts, dir);
+        return new RelayProcess(p, facts, suspicious, suspiciousCount, dir);
+    }
+
+    /**
+     * How many output lines so far name an exception ("Exception", "...Error:") or are SEVERE log
+     * records; a relay whose threads never fail prints none.
+     */
+    public long suspiciousLineCount() {
+        return suspiciousCount.get();
+    }
+
+    /** The first {@value #KEPT_LINES} of those lines. */
+    public List<String> suspiciousOutput() {
+        synchronized (suspicious) {
+            return List.copyOf(suspicious);
+        }
+    }
+
+    /**
+     * The relay's used heap right after a full collection, in bytes: {@code jcmd GC.run} (a full
+     * stop-the-world collection under G1), then {@code jcmd GC.heap_info}'s "used" of the
+     * garbage-first heap. The least of {@code rounds} tries, so bytes allocated between the two
+     * commands (the attach listener's own) do not count. Needs the relay started with -XX:+UseG1GC.
+     */
+    public long heapUsedAfterFullGc(int rounds) throws IOException, InterruptedException {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < rounds; i++) {
+            jcmd("GC.run");
+            String info = jcmd("GC.heap_info");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("garbage-first heap\\s+total \\d+K, used (\\d+)K").matcher(info);
+            if (!m.find()) {
+                throw new IOException("no G1 heap line in GC.heap_info: " + info);
+            }
+            least = Math.min(least, Long.parseLong(m.group(1)) * 1024);
+        }
+        return least;
+    }
+
+    /** Runs {@code jcmd <relay pid> <command>} (bounded to 30 s) and returns its output. */
+    public String jcmd(String command) throws IOException, InterruptedException {
+        Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), command).redirectErrorStream(true).start();
+        byte[] output = j.getInputStream().readAllBytes();
+        if (!j.waitFor(30, TimeUnit.SECONDS) || j.exitValue() != 0) {
+            j.destroyForcibly();
+            throw new IOException("jcmd " + command + " failed: " + new String(output, StandardCharsets.UTF_8));
+        }
+        return new String(output, StandardCharsets.UTF_8);
     }
 
     public InetSocketAddress control() {

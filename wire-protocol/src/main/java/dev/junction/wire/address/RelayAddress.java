@@ -38,7 +38,8 @@ public record RelayAddress(String host, int port, PeerId relayId) {
         } catch (NumberFormatException e) {
             throw new WireFormatException("relay address: '" + p[4] + "' is not a port number");
         }
-        if (port < 1 || port > 65535 || p[2].isEmpty()) {
+        // A blank host (found by fuzzing: "\u001d" is whitespace) would fail the constructor's own check.
+        if (port < 1 || port > 65535 || p[2].isBlank() || p[2].chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw new WireFormatException("relay address: bad host or port in '" + text + "'");
         }
         return new RelayAddress(p[2], port, PeerId.parse(p[7]));

@@ -29,5 +29,9 @@ class RelayAddressTest {
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("port");
         assertThatThrownBy(() -> RelayAddress.parse("/ip4/127.0.0.1/tcp/x/tls/p2p/" + RELAY))
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("not a port");
+        for (String host : new String[] {"\u001d", " ", "relay example.net", "relay\u0000.example.net"}) {
+            assertThatThrownBy(() -> RelayAddress.parse("/dns/" + host + "/tcp/443/tls/p2p/" + RELAY))
+                    .as("host %s", host).isInstanceOf(WireFormatException.class).hasMessageContaining("bad host");
+        }
     }
 }
