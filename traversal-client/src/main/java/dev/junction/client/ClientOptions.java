@@ -12,11 +12,18 @@ import java.time.Duration;
  * @param sessionIdleTimeout a session whose peer is silent this long is closed
  * @param punch whether sessions try for a direct path (UDP hole punching) while they run on the relay
  * @param prediction port prediction against "symmetric" NATs while punching
+ * @param punchLimits how much punching a peer can make this client do
  */
 public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
-                            boolean punch, PortPrediction prediction) {
+                            boolean punch, PortPrediction prediction, PunchLimits punchLimits) {
     public static final ClientOptions DEFAULTS =
             new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true, Duration.ofSeconds(60), true);
+
+    /** Options with the default punch limits. */
+    public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout, boolean punch,
+                         PortPrediction prediction) {
+        this(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, PunchLimits.DEFAULTS);
+    }
 
     /** Options with the default port prediction. */
     public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout, boolean punch) {
@@ -39,23 +46,29 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
             throw new IllegalArgumentException("sessionIdleTimeout must be at least 2 s");
         }
         java.util.Objects.requireNonNull(prediction, "prediction");
+        java.util.Objects.requireNonNull(punchLimits, "punchLimits");
     }
 
     public ClientOptions withRelayUdp(boolean udp) {
-        return new ClientOptions(keepalive, connectTimeout, udp, sessionIdleTimeout, punch, prediction);
+        return new ClientOptions(keepalive, connectTimeout, udp, sessionIdleTimeout, punch, prediction, punchLimits);
     }
 
     public ClientOptions withKeepalive(Duration d) {
-        return new ClientOptions(d, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction);
+        return new ClientOptions(d, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, punchLimits);
     }
 
     /** These options with hole punching on or off (off: sessions stay on the relay). */
     public ClientOptions withPunch(boolean p) {
-        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, p, prediction);
+        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, p, prediction, punchLimits);
     }
 
     /** These options with other port prediction limits ({@link PortPrediction#OFF} turns it off). */
     public ClientOptions withPrediction(PortPrediction p) {
-        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, p);
+        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, p, punchLimits);
+    }
+
+    /** These options with other punch limits. */
+    public ClientOptions withPunchLimits(PunchLimits l) {
+        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, l);
     }
 }

@@ -4,6 +4,8 @@ import dev.junction.client.PortPrediction;
 import dev.junction.client.internal.net.TcpPath;
 import dev.junction.client.internal.net.UdpPort;
 import dev.junction.wire.udp.UdpFrame;
+import dev.junction.wire.WireFormatException;
+import dev.junction.wire.control.AddressAttestation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
@@ -11,8 +13,12 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -28,6 +34,14 @@ import java.util.function.Consumer;
  * none within {@value #PROBE_ROUNDS} rounds is retried with a fresh round trip, {@value #ATTEMPTS}
  * attempts in all. PROBEs keep going on the direct path as keepalives; {@value #MISSES} unanswered
  * ones in a row send the session back to the relay.
+ *
+ * <p>What a peer offers is judged by a {@link CandidatePolicy}: plain probes go only to candidates
+ * the rules allow, and port prediction and TCP connects only to an address the relay attested
+ * for the peer (or one on this LAN). Every probe sent while looking draws on the session's probe
+ * budget. Each probe carries a fresh nonce; a PROBE_ACK counts only when it echoes the nonce of a
+ * probe this side sent to exactly the address and from exactly the socket the ACK arrives on, so
+ * a probe or ACK replayed from another address proves nothing and cannot move a path; a PROBE
+ * whose nonce was already seen is a replay and is dropped.
  *
  * <p>When one side's NAT maps every destination to a new port and the other's does not (their
  * {@link NatHint}s say so), plain probing cannot meet; from round {@value #PREDICT_AFTER_ROUNDS}
@@ -110,6 +124,20 @@ public final class Puncher {
     static final int PREDICT_AFTER_ROUNDS = 3;
     /** TCP simultaneous open aims at this many of the peer's TCP candidates (its public one first). */
     static final int TCP_TARGETS = 2;
+    /** A PROBE_ACK counts only this long after its probe: a path slower than this is of no use, and the nonce table stays small. */
+    static final long ACK_WINDOW_MS = 5000;
+    /** Probes awaiting an ACK, remembered at most (an attempt with port prediction sends about 2,300). */
+    static final int OUTSTANDING_MAX = 4096;
+    /** Nonces of the peer's probes remembered to drop replays (more than a minute of probing at 30 per second per pair). */
+    static final int SEEN_MAX = 4096;
+    /** Relay statements of this side's addresses in OFFER and ANSWER, at most: TCP and UDP, per address family. */
+    static final int STATEMENTS_MAX = 4;
+    /** OFFER and ANSWER stay this small so they fit one QUIC DATAGRAM frame in a 1200-byte packet. */
+    static final int CONTROL_MAX = 1100;
+
+    /** A probe awaiting its ACK: where it went, from which socket, when. */
+    private record Sent(InetSocketAddress to, UdpPort via, long nanos) {
+    }
 
     enum State { IDLE, OFFERED, ANSWERED, PROBING, DIRECT, DIRECT_TCP, DONE }
 
@@ -127,8 +155,28 @@ public final class Puncher {
     /** An attempt ended without a UDP path: a TCP path is taken as soon as there is one. */
     private boolean udpFailed;
     private final java.util.function.Supplier<NatHint> myHint;
+    private final java.util.function.Supplier<List<AddressAttestation>> myStatements;
+    private final CandidatePolicy policy;
+    /** What the relay attested of the peer, from its OFFER or ANSWER. */
+    private CandidatePolicy.Attested attested = CandidatePolicy.Attested.NONE;
+    /** The session's probe budget (shared by every puncher of the session). */
+    private final TokenBucket budget;
     private final SecureRandom random = new SecureRandom();
     private final Prediction prediction;
+    /** Probes awaiting an ACK, by nonce, oldest first. */
+    private final LinkedHashMap<Long, Sent> outstanding = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Sent> eldest) {
+            return size() > OUTSTANDING_MAX;
+        }
+    };
+    /** Nonces of the peer's probes already seen. */
+    private final LinkedHashMap<Long, Boolean> seen = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > SEEN_MAX;
+        }
+    };
     /** (address, socket) pairs already probed back this attempt. */
     private final Set<List<Object>> triggered = new HashSet<>();
     private NatHint theirHint = NatHint.UNKNOWN;
@@ -141,21 +189,125 @@ public final class Puncher {
     private int missed;
     private int attempt;
     private int probesSent;
+    private int probesRefused;
     private long offeredNanos;
     private ScheduledFuture<?> timer;
 
+    /**
+     * A puncher for one session. {@code mine} and {@code mineTcp} are this side's candidates,
+     * {@code myStatements} the relay's statements of this side's addresses (sent to the peer),
+     * {@code policy} judges the peer's, and {@code budget} bounds the probes sent while looking.
+     */
     public Puncher(EventLoop loop, Host host, boolean client, List<InetSocketAddress> mine,
-                   List<InetSocketAddress> mineTcp, java.util.function.Supplier<NatHint> myHint, PortPrediction prediction) {
+                   List<InetSocketAddress> mineTcp, java.util.function.Supplier<NatHint> myHint, PortPrediction prediction,
+                   java.util.function.Supplier<List<AddressAttestation>> myStatements, CandidatePolicy policy, TokenBucket budget) {
         this.loop = loop;
         this.host = host;
         this.client = client;
         this.mine = List.copyOf(mine);
         this.mineTcp = List.copyOf(mineTcp);
         this.myHint = myHint;
-        this.prediction = new Prediction(host, prediction, (to, via) -> {
-            host.send(UdpFrame.Probe.signed(key, session, txid(round)), to, via);
+        this.myStatements = myStatements;
+        this.policy = policy;
+        this.budget = budget;
+        this.prediction = new Prediction(host, prediction, (to, via) -> probe(to, via, true), random);
+    }
+
+    /**
+     * Sends a PROBE with a fresh nonce to {@code to} from {@code via} and remembers it for its
+     * ACK; {@code looking} probes draw on the budget and are counted (direct-path keepalives are not).
+     */
+    private void probe(InetSocketAddress to, UdpPort via, boolean looking) {
+        if (looking && !budget.tryTake()) {
+            probesRefused++;
+            return;
+        }
+        long nonce = random.nextLong();
+        outstanding.put(nonce, new Sent(to, via, System.nanoTime()));
+        host.send(UdpFrame.Probe.signed(key, session, txid(round), nonce), to, via);
+        if (looking) {
             probesSent++;
-        }, random);
+        }
+    }
+
+    /** Forgets probes whose ACK would come too late now. */
+    private void pruneOutstanding() {
+        long oldest = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(ACK_WINDOW_MS);
+        Iterator<Sent> it = outstanding.values().iterator();
+        while (it.hasNext() && it.next().nanos() - oldest < 0) {
+            it.remove();
+        }
+    }
+
+    /** True the first time a peer's probe nonce is seen: a second time is a replay. */
+    private boolean fresh(long nonce) {
+        return seen.put(nonce, Boolean.TRUE) == null;
+    }
+
+    /** Writes this side's candidates, hint, TCP candidates and the relay's statements, trimmed to fit {@link #CONTROL_MAX}. */
+    private void writeMine(ByteBuf b) {
+        List<AddressAttestation> statements = myStatements.get();
+        statements = statements.subList(0, Math.min(STATEMENTS_MAX, statements.size()));
+        ByteBuf st = Unpooled.buffer(STATEMENTS_MAX * 200);
+        try {
+            st.writeByte(statements.size());
+            statements.forEach(a -> a.encode(st));
+            int room = CONTROL_MAX - b.writerIndex() - NatHint.LENGTH - 2 - st.readableBytes();
+            List<InetSocketAddress> udp = fit(mine, room);
+            room -= Candidates.size(udp);
+            List<InetSocketAddress> tcp = fit(mineTcp, room);
+            Candidates.encode(udp, b);
+            myHint.get().encode(b);
+            Candidates.encode(tcp, b);
+            b.writeBytes(st);
+        } finally {
+            st.release();
+        }
+    }
+
+    /** The longest prefix of {@code list} whose encoding takes at most {@code room} bytes. */
+    private static List<InetSocketAddress> fit(List<InetSocketAddress> list, int room) {
+        int n = 0;
+        while (n < list.size() && Candidates.size(list.subList(0, n + 1)) <= room) {
+            n++;
+        }
+        return list.subList(0, n);
+    }
+
+    /** Reads the peer's candidates, hint, TCP candidates and statements; keeps only what the rules allow. */
+    private void learn(List<InetSocketAddress> cands, NatHint hint, List<InetSocketAddress> tcpCands, List<AddressAttestation> statements) {
+        attested = policy.verify(statements, Instant.now());
+        theirs = cands.stream().filter(a -> policy.probeable(a, attested)).toList();
+        theirHint = hint;
+        theirsTcp = tcpCands.stream().filter(a -> policy.aimable(a, attested)).toList();
+    }
+
+    /** {@code n:u8 (at most STATEMENTS_MAX) | n × Attestation}, or none when the message ends. */
+    private static List<AddressAttestation> readStatements(ByteBuf in) {
+        if (!in.isReadable()) {
+            return List.of();
+        }
+        int n = in.readUnsignedByte();
+        WireFormatException.check(n <= STATEMENTS_MAX, "more than " + STATEMENTS_MAX + " address statements");
+        List<AddressAttestation> out = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                out.add(AddressAttestation.decode(in));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("bad address statement: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The first of the peer's candidates that port prediction may aim at, or null. */
+    private InetSocketAddress aimTarget() {
+        for (InetSocketAddress a : theirs) {
+            if (policy.aimable(a, attested)) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /** The QUIC client starts: offer a key and candidates, again until answered. */
@@ -189,10 +341,8 @@ public final class Puncher {
             return;
         }
         offeredNanos = System.nanoTime();
-        ByteBuf b = Unpooled.buffer(1 + KEY_LENGTH + 2 + 2 * Candidates.MAX * 19 + NatHint.LENGTH).writeByte(OFFER).writeBytes(key);
-        Candidates.encode(mine, b);
-        myHint.get().encode(b);
-        Candidates.encode(mineTcp, b);
+        ByteBuf b = Unpooled.buffer(CONTROL_MAX).writeByte(OFFER).writeBytes(key);
+        writeMine(b);
         host.sendInSession(b);
         timer = loop.schedule(() -> offer(n + 1), OFFER_RETRY_MS, TimeUnit.MILLISECONDS);
     }
@@ -221,29 +371,27 @@ public final class Puncher {
             List<InetSocketAddress> cands = Candidates.decode(in);
             NatHint hint = NatHint.decode(in);
             List<InetSocketAddress> tcpCands = in.isReadable() ? Candidates.decode(in) : List.of();
+            List<AddressAttestation> statements = readStatements(in);
             if (state == State.IDLE || state == State.ANSWERED) {
                 boolean fresh = key == null || !java.util.Arrays.equals(key, k);
                 key = k;
                 if (fresh) {
                     keyed();
                 }
-                theirs = cands;
-                theirHint = hint;
-                theirsTcp = tcpCands;
+                learn(cands, hint, tcpCands, statements);
                 state = State.ANSWERED;
             }
             // Answer every offer: an earlier answer may have been lost, or this is a new attempt.
-            ByteBuf b = Unpooled.buffer(3 + 2 * Candidates.MAX * 19 + NatHint.LENGTH).writeByte(ANSWER);
-            Candidates.encode(mine, b);
-            myHint.get().encode(b);
-            Candidates.encode(mineTcp, b);
+            ByteBuf b = Unpooled.buffer(CONTROL_MAX).writeByte(ANSWER);
+            writeMine(b);
             host.sendInSession(b);
         } else if (type == SYNC && !client && state == State.ANSWERED) {
             startProbing();
         } else if (type == ANSWER && client && state == State.OFFERED) {
-            theirs = Candidates.decode(in);
-            theirHint = NatHint.decode(in);
-            theirsTcp = in.isReadable() ? Candidates.decode(in) : List.of();
+            List<InetSocketAddress> cands = Candidates.decode(in);
+            NatHint hint = NatHint.decode(in);
+            List<InetSocketAddress> tcpCands = in.isReadable() ? Candidates.decode(in) : List.of();
+            learn(cands, hint, tcpCands, readStatements(in));
             cancelTimer();
             long rtt = System.nanoTime() - offeredNanos;
             host.sendInSession(Unpooled.buffer(1).writeByte(SYNC));
@@ -299,16 +447,19 @@ public final class Puncher {
             }
             return;
         }
+        pruneOutstanding();
         for (InetSocketAddress to : theirs) {
-            host.send(UdpFrame.Probe.signed(key, session, txid(round)), to, host.main());
-            probesSent++;
+            probe(to, host.main(), true);
         }
-        if (round > PREDICT_AFTER_ROUNDS && !theirs.isEmpty()) {
+        InetSocketAddress target = round > PREDICT_AFTER_ROUNDS ? aimTarget() : null;
+        if (target != null) {
+            // Only toward an address the relay attested for the peer (or one on this LAN): a peer
+            // cannot aim a thousand probes at someone else.
             if (hardSide()) {
-                prediction.hardRound(round - PREDICT_AFTER_ROUNDS - 1, theirs.get(0),
+                prediction.hardRound(round - PREDICT_AFTER_ROUNDS - 1, target,
                         () -> state != State.DONE && state != State.DIRECT && state != State.DIRECT_TCP);
             } else if (easySide()) {
-                prediction.easyRound(theirs.get(0), theirHint.step(), PROBE_INTERVAL_MS);
+                prediction.easyRound(target, theirHint.step(), PROBE_INTERVAL_MS);
             }
         }
     }
@@ -320,7 +471,7 @@ public final class Puncher {
         }
         tcpStarted = true;
         host.connectTcp(theirsTcp.subList(0, Math.min(TCP_TARGETS, theirsTcp.size())),
-                () -> UdpFrame.Probe.signed(key, session, txid(0)));
+                () -> UdpFrame.Probe.signed(key, session, txid(0), random.nextLong()));
     }
 
     /**
@@ -329,7 +480,7 @@ public final class Puncher {
      */
     public boolean onTcpProbe(UdpFrame.Probe probe, TcpPath path) {
         if (key == null || !fromPeer(probe.txid()) || !probe.verify(key) || tcp != null
-                || state == State.DIRECT || state == State.DONE) {
+                || state == State.DIRECT || state == State.DONE || !fresh(probe.nonce())) {
             return false;
         }
         tcp = path;
@@ -372,31 +523,29 @@ public final class Puncher {
 
     /** A PROBE for this session arrived from {@code from} on {@code via}. */
     public void onProbe(UdpFrame.Probe probe, InetSocketAddress from, UdpPort via) {
-        if (key == null || !fromPeer(probe.txid()) || !probe.verify(key)) {
-            return;
+        if (key == null || !fromPeer(probe.txid()) || !probe.verify(key) || !fresh(probe.nonce())) {
+            return; // not the peer's, or a replay of a probe already seen
         }
-        host.authorize(from);
-        host.send(UdpFrame.ProbeAck.signed(key, session, probe.txid(), from), from, via);
+        host.authorize(from); // inbound only: QUIC packets from `from` reach the session, whose crypto checks them
+        host.send(UdpFrame.ProbeAck.signed(key, session, probe.txid(), probe.nonce(), from), from, via);
         if (state == State.ANSWERED && !client) {
             startProbing(); // the SYNC was lost or overtaken: the peer's probes are the go
         }
-        if (state == State.DIRECT && missed > 0 && !(from.equals(direct) && via == directVia)) {
+        if (state == State.DIRECT && missed > 0 && !(from.equals(direct) && via == directVia)
+                && triggered.add(List.of(from, via))) {
             // Keepalives now come from another pair than ours, and ours went unanswered: with port
-            // prediction several pairs can work at once, and the peer kept another one (closing the
-            // socket behind ours). Follow the peer's choice.
-            direct = from;
-            directVia = via;
-            missed = 0;
-            host.moveDirect(from, via);
+            // prediction several pairs can work at once, and the peer may have kept another one.
+            // Check that pair with our own probe; the session moves only when its ACK comes back
+            // (onProbeAck), never on a PROBE alone, which anyone could have replayed.
+            probe(from, via, false);
         }
         if (state == State.PROBING && triggered.add(List.of(from, via))) {
             // Triggered check: the way in from `from` is open now, so probe it back from the same
             // socket at once rather than at the next round (the only way back to a predicted port).
-            host.send(UdpFrame.Probe.signed(key, session, txid(round)), from, via);
-            probesSent++;
+            probe(from, via, true);
         }
         if (state == State.PROBING && via == host.main() && !theirs.contains(from)
-                && theirs.size() < Candidates.MAX + PEER_REFLEXIVE_MAX) {
+                && theirs.size() < Candidates.MAX + PEER_REFLEXIVE_MAX && policy.probeable(from, attested)) {
             // A peer-reflexive candidate (as in ICE): the peer's NAT gave this probe a mapping the
             // peer could not know (endpoint-dependent mapping); probing it back opens our way in.
             List<InetSocketAddress> more = new ArrayList<>(theirs);
@@ -410,6 +559,12 @@ public final class Puncher {
         if (key == null || fromPeer(ack.txid()) || !ack.verify(key)) {
             return;
         }
+        Sent sent = outstanding.get(ack.nonce());
+        if (sent == null || !sent.to().equals(from) || sent.via() != via
+                || System.nanoTime() - sent.nanos() > TimeUnit.MILLISECONDS.toNanos(ACK_WINDOW_MS)) {
+            return; // no probe of ours went to this pair with that nonce: replayed, or too late
+        }
+        outstanding.remove(ack.nonce());
         if (state == State.PROBING) {
             cancelTimer();
             state = State.DIRECT;
@@ -422,8 +577,14 @@ public final class Puncher {
             tcp = null;
             host.direct(from, via);
             timer = loop.scheduleAtFixedRate(this::keepalive, KEEPALIVE_MS, KEEPALIVE_MS, TimeUnit.MILLISECONDS);
-        } else if (state == State.DIRECT && from.equals(direct)) {
+        } else if (state == State.DIRECT && from.equals(direct) && via == directVia) {
             missed = 0;
+        } else if (state == State.DIRECT && missed > 0) {
+            // Our pair stopped answering and this one answered our own probe: follow the peer's choice.
+            direct = from;
+            directVia = via;
+            missed = 0;
+            host.moveDirect(from, via);
         }
     }
 
@@ -437,7 +598,10 @@ public final class Puncher {
             return;
         }
         missed++;
-        host.send(UdpFrame.Probe.signed(key, session, txid(++round)), direct, directVia);
+        round++;
+        pruneOutstanding();
+        triggered.clear(); // another pair may be checked once per keepalive
+        probe(direct, directVia, false);
     }
 
     public boolean isDirect() {
@@ -447,6 +611,21 @@ public final class Puncher {
     /** PROBEs sent while looking for a direct path (keepalives on it not counted). */
     public int probesSent() {
         return probesSent;
+    }
+
+    /** PROBEs not sent because the session's probe budget was spent. */
+    public int probesRefused() {
+        return probesRefused;
+    }
+
+    /** True when {@code offer} (an OFFER's body) carries a key other than this puncher's (a new start). */
+    public boolean newKey(ByteBuf offer) {
+        if (offer.readableBytes() < KEY_LENGTH) {
+            return false;
+        }
+        byte[] k = new byte[KEY_LENGTH];
+        offer.getBytes(offer.readerIndex(), k);
+        return key == null || !java.util.Arrays.equals(k, key);
     }
 
     private void finish() {
