@@ -4,7 +4,6 @@ import dev.junction.client.PortPrediction;
 import dev.junction.client.internal.net.TcpPath;
 import dev.junction.client.internal.net.UdpPort;
 import dev.junction.wire.udp.UdpFrame;
-import dev.junction.wire.WireFormatException;
 import dev.junction.wire.control.AddressAttestation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -15,10 +14,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -124,21 +120,6 @@ public final class Puncher {
     static final int PREDICT_AFTER_ROUNDS = 3;
     /** TCP simultaneous open aims at this many of the peer's TCP candidates (its public one first). */
     static final int TCP_TARGETS = 2;
-    /** A PROBE_ACK counts only this long after its probe: a path slower than this is of no use, and the nonce table stays small. */
-    static final long ACK_WINDOW_MS = 5000;
-    /** Probes awaiting an ACK, remembered at most (an attempt with port prediction sends about 2,300). */
-    static final int OUTSTANDING_MAX = 4096;
-    /** Nonces of the peer's probes remembered to drop replays (more than a minute of probing at 30 per second per pair). */
-    static final int SEEN_MAX = 4096;
-    /** Relay statements of this side's addresses in OFFER and ANSWER, at most: TCP and UDP, per address family. */
-    static final int STATEMENTS_MAX = 4;
-    /** OFFER and ANSWER stay this small so they fit one QUIC DATAGRAM frame in a 1200-byte packet. */
-    static final int CONTROL_MAX = 1100;
-
-    /** A probe awaiting its ACK: where it went, from which socket, when. */
-    private record Sent(InetSocketAddress to, UdpPort via, long nanos) {
-    }
-
     enum State { IDLE, OFFERED, ANSWERED, PROBING, DIRECT, DIRECT_TCP, DONE }
 
     private final EventLoop loop;
@@ -163,20 +144,8 @@ public final class Puncher {
     private final TokenBucket budget;
     private final SecureRandom random = new SecureRandom();
     private final Prediction prediction;
-    /** Probes awaiting an ACK, by nonce, oldest first. */
-    private final LinkedHashMap<Long, Sent> outstanding = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Sent> eldest) {
-            return size() > OUTSTANDING_MAX;
-        }
-    };
-    /** Nonces of the peer's probes already seen. */
-    private final LinkedHashMap<Long, Boolean> seen = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-            return size() > SEEN_MAX;
-        }
-    };
+    private final ProbeNonces nonces = new ProbeNonces(random);
+
     /** (address, socket) pairs already probed back this attempt. */
     private final Set<List<Object>> triggered = new HashSet<>();
     private NatHint theirHint = NatHint.UNKNOWN;
@@ -222,82 +191,23 @@ public final class Puncher {
             probesRefused++;
             return;
         }
-        long nonce = random.nextLong();
-        outstanding.put(nonce, new Sent(to, via, System.nanoTime()));
-        host.send(UdpFrame.Probe.signed(key, session, txid(round), nonce), to, via);
+        host.send(UdpFrame.Probe.signed(key, session, txid(round), nonces.sending(to, via)), to, via);
         if (looking) {
             probesSent++;
         }
     }
 
-    /** Forgets probes whose ACK would come too late now. */
-    private void pruneOutstanding() {
-        long oldest = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(ACK_WINDOW_MS);
-        Iterator<Sent> it = outstanding.values().iterator();
-        while (it.hasNext() && it.next().nanos() - oldest < 0) {
-            it.remove();
-        }
+    /** Takes in the peer's OFFER or ANSWER, keeping only the candidates the rules allow. */
+    private void learn(PunchMessage m) {
+        attested = policy.verify(m.statements(), Instant.now());
+        theirs = m.candidates().stream().filter(a -> policy.probeable(a, attested)).toList();
+        theirHint = m.hint();
+        theirsTcp = m.tcp().stream().filter(a -> policy.aimable(a, attested)).toList();
     }
 
-    /** True the first time a peer's probe nonce is seen: a second time is a replay. */
-    private boolean fresh(long nonce) {
-        return seen.put(nonce, Boolean.TRUE) == null;
-    }
-
-    /** Writes this side's candidates, hint, TCP candidates and the relay's statements, trimmed to fit {@link #CONTROL_MAX}. */
+    /** This side's OFFER or ANSWER body. */
     private void writeMine(ByteBuf b) {
-        List<AddressAttestation> statements = myStatements.get();
-        statements = statements.subList(0, Math.min(STATEMENTS_MAX, statements.size()));
-        ByteBuf st = Unpooled.buffer(STATEMENTS_MAX * 200);
-        try {
-            st.writeByte(statements.size());
-            statements.forEach(a -> a.encode(st));
-            int room = CONTROL_MAX - b.writerIndex() - NatHint.LENGTH - 2 - st.readableBytes();
-            List<InetSocketAddress> udp = fit(mine, room);
-            room -= Candidates.size(udp);
-            List<InetSocketAddress> tcp = fit(mineTcp, room);
-            Candidates.encode(udp, b);
-            myHint.get().encode(b);
-            Candidates.encode(tcp, b);
-            b.writeBytes(st);
-        } finally {
-            st.release();
-        }
-    }
-
-    /** The longest prefix of {@code list} whose encoding takes at most {@code room} bytes. */
-    private static List<InetSocketAddress> fit(List<InetSocketAddress> list, int room) {
-        int n = 0;
-        while (n < list.size() && Candidates.size(list.subList(0, n + 1)) <= room) {
-            n++;
-        }
-        return list.subList(0, n);
-    }
-
-    /** Reads the peer's candidates, hint, TCP candidates and statements; keeps only what the rules allow. */
-    private void learn(List<InetSocketAddress> cands, NatHint hint, List<InetSocketAddress> tcpCands, List<AddressAttestation> statements) {
-        attested = policy.verify(statements, Instant.now());
-        theirs = cands.stream().filter(a -> policy.probeable(a, attested)).toList();
-        theirHint = hint;
-        theirsTcp = tcpCands.stream().filter(a -> policy.aimable(a, attested)).toList();
-    }
-
-    /** {@code n:u8 (at most STATEMENTS_MAX) | n × Attestation}, or none when the message ends. */
-    private static List<AddressAttestation> readStatements(ByteBuf in) {
-        if (!in.isReadable()) {
-            return List.of();
-        }
-        int n = in.readUnsignedByte();
-        WireFormatException.check(n <= STATEMENTS_MAX, "more than " + STATEMENTS_MAX + " address statements");
-        List<AddressAttestation> out = new ArrayList<>(n);
-        try {
-            for (int i = 0; i < n; i++) {
-                out.add(AddressAttestation.decode(in));
-            }
-        } catch (IllegalArgumentException e) {
-            throw new WireFormatException("bad address statement: " + e.getMessage(), e);
-        }
-        return out;
+        new PunchMessage(mine, myHint.get(), mineTcp, myStatements.get()).write(b);
     }
 
     /** The first of the peer's candidates that port prediction may aim at, or null. */
@@ -341,7 +251,7 @@ public final class Puncher {
             return;
         }
         offeredNanos = System.nanoTime();
-        ByteBuf b = Unpooled.buffer(CONTROL_MAX).writeByte(OFFER).writeBytes(key);
+        ByteBuf b = Unpooled.buffer(PunchMessage.CONTROL_MAX).writeByte(OFFER).writeBytes(key);
         writeMine(b);
         host.sendInSession(b);
         timer = loop.schedule(() -> offer(n + 1), OFFER_RETRY_MS, TimeUnit.MILLISECONDS);
@@ -368,30 +278,24 @@ public final class Puncher {
             }
             byte[] k = new byte[KEY_LENGTH];
             in.readBytes(k);
-            List<InetSocketAddress> cands = Candidates.decode(in);
-            NatHint hint = NatHint.decode(in);
-            List<InetSocketAddress> tcpCands = in.isReadable() ? Candidates.decode(in) : List.of();
-            List<AddressAttestation> statements = readStatements(in);
+            PunchMessage m = PunchMessage.read(in);
             if (state == State.IDLE || state == State.ANSWERED) {
                 boolean fresh = key == null || !java.util.Arrays.equals(key, k);
                 key = k;
                 if (fresh) {
                     keyed();
                 }
-                learn(cands, hint, tcpCands, statements);
+                learn(m);
                 state = State.ANSWERED;
             }
             // Answer every offer: an earlier answer may have been lost, or this is a new attempt.
-            ByteBuf b = Unpooled.buffer(CONTROL_MAX).writeByte(ANSWER);
+            ByteBuf b = Unpooled.buffer(PunchMessage.CONTROL_MAX).writeByte(ANSWER);
             writeMine(b);
             host.sendInSession(b);
         } else if (type == SYNC && !client && state == State.ANSWERED) {
             startProbing();
         } else if (type == ANSWER && client && state == State.OFFERED) {
-            List<InetSocketAddress> cands = Candidates.decode(in);
-            NatHint hint = NatHint.decode(in);
-            List<InetSocketAddress> tcpCands = in.isReadable() ? Candidates.decode(in) : List.of();
-            learn(cands, hint, tcpCands, readStatements(in));
+            learn(PunchMessage.read(in));
             cancelTimer();
             long rtt = System.nanoTime() - offeredNanos;
             host.sendInSession(Unpooled.buffer(1).writeByte(SYNC));
@@ -447,7 +351,7 @@ public final class Puncher {
             }
             return;
         }
-        pruneOutstanding();
+        nonces.prune();
         for (InetSocketAddress to : theirs) {
             probe(to, host.main(), true);
         }
@@ -480,7 +384,7 @@ public final class Puncher {
      */
     public boolean onTcpProbe(UdpFrame.Probe probe, TcpPath path) {
         if (key == null || !fromPeer(probe.txid()) || !probe.verify(key) || tcp != null
-                || state == State.DIRECT || state == State.DONE || !fresh(probe.nonce())) {
+                || state == State.DIRECT || state == State.DONE || !nonces.fresh(probe.nonce())) {
             return false;
         }
         tcp = path;
@@ -523,7 +427,7 @@ public final class Puncher {
 
     /** A PROBE for this session arrived from {@code from} on {@code via}. */
     public void onProbe(UdpFrame.Probe probe, InetSocketAddress from, UdpPort via) {
-        if (key == null || !fromPeer(probe.txid()) || !probe.verify(key) || !fresh(probe.nonce())) {
+        if (key == null || !fromPeer(probe.txid()) || !probe.verify(key) || !nonces.fresh(probe.nonce())) {
             return; // not the peer's, or a replay of a probe already seen
         }
         host.authorize(from); // inbound only: QUIC packets from `from` reach the session, whose crypto checks them
@@ -559,12 +463,9 @@ public final class Puncher {
         if (key == null || fromPeer(ack.txid()) || !ack.verify(key)) {
             return;
         }
-        Sent sent = outstanding.get(ack.nonce());
-        if (sent == null || !sent.to().equals(from) || sent.via() != via
-                || System.nanoTime() - sent.nanos() > TimeUnit.MILLISECONDS.toNanos(ACK_WINDOW_MS)) {
+        if (!nonces.answered(ack.nonce(), from, via)) {
             return; // no probe of ours went to this pair with that nonce: replayed, or too late
         }
-        outstanding.remove(ack.nonce());
         if (state == State.PROBING) {
             cancelTimer();
             state = State.DIRECT;
@@ -599,7 +500,7 @@ public final class Puncher {
         }
         missed++;
         round++;
-        pruneOutstanding();
+        nonces.prune();
         triggered.clear(); // another pair may be checked once per keepalive
         probe(direct, directVia, false);
     }
