@@ -109,6 +109,16 @@ class PuncherTest {
         throw new AssertionError("no probe to " + to);
     }
 
+    /** Waits until the puncher, direct to {@link #PEER_AT}, sent a keepalive PROBE there (left unanswered). */
+    void awaitUnansweredKeepalive() throws Exception {
+        long before = host.sentTo(PEER_AT, UdpFrame.Probe.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (host.sentTo(PEER_AT, UdpFrame.Probe.class) == before) {
+            assertThat(System.nanoTime()).as("a keepalive within 5 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     /** The ACK the real peer would send for {@code probe} (it saw the probe come from 203.0.113.20:3000). */
     UdpFrame.ProbeAck ackFor(UdpFrame.Probe probe) {
         return UdpFrame.ProbeAck.signed(key, punchId, probe.txid(), probe.nonce(), CandidatePolicyTest.at("203.0.113.20", 3000));
@@ -138,7 +148,7 @@ class PuncherTest {
         UdpFrame.ProbeAck ack = ackFor(firstProbeTo(PEER_AT));
         onLoop(() -> p.onProbeAck(ack, PEER_AT, host.main));
         assertThat(host.directs).containsExactly(PEER_AT);
-        Thread.sleep(Puncher.KEEPALIVE_MS + 300); // a keepalive went unanswered: the path looks shaky
+        awaitUnansweredKeepalive(); // the path looks shaky
         // The peer's keepalive PROBE, copied by an attacker and sent from its own address.
         UdpFrame.Probe captured = UdpFrame.Probe.signed(key, punchId, 40L << 1, 12345L);
         onLoop(() -> p.onProbe(captured, ATTACKER, host.main));
@@ -157,7 +167,7 @@ class PuncherTest {
         startProbing(p, offer(List.of(PEER_AT), NatHint.Mapping.UNKNOWN, List.of(), List.of(attest(PEER_AT))));
         UdpFrame.ProbeAck first = ackFor(firstProbeTo(PEER_AT));
         onLoop(() -> p.onProbeAck(first, PEER_AT, host.main));
-        Thread.sleep(Puncher.KEEPALIVE_MS + 300);
+        awaitUnansweredKeepalive();
         InetSocketAddress other = CandidatePolicyTest.at("203.0.113.7", 4777); // the peer kept another mapping
         onLoop(() -> p.onProbe(UdpFrame.Probe.signed(key, punchId, 41L << 1, 777L), other, host.main));
         UdpFrame.Probe check = firstProbeTo(other);
