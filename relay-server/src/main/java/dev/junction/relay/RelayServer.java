@@ -118,7 +118,7 @@ public final class RelayServer implements AutoCloseable {
         StunResponder responder = new StunResponder(config.bind(), config.altIp(), config.stunPort(), config.stunAltPort(), stunOptions);
         Forwarder forwarder = new Forwarder(circuits, metrics);
         StunUdpHandler stun = new StunUdpHandler(responder, udpSockets, metrics);
-        UdpRelayHandler relay = new UdpRelayHandler(reservations, forwarder, metrics);
+        UdpRelayHandler relay = new UdpRelayHandler(reservations, forwarder, metrics, identity, clock);
         int queueBytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) config.limits().sendQueueFrames() * BYTES_PER_QUEUED_FRAME);
         WriteBufferWaterMark waterMark = new WriteBufferWaterMark(queueBytes / 2, queueBytes);
 

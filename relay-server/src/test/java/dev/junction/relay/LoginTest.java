@@ -41,6 +41,11 @@ class LoginTest {
         try (TestClient c = relay.client()) {
             LoginFrames.LoginOk ok = c.loginOk(alice, relay.token(alice.peerId()));
             assertThat(ok.observed().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+            // The relay's signed statement of that address, checkable by a peer knowing only the relay's PeerId.
+            assertThat(ok.attestation().address()).isEqualTo(ok.observed());
+            assertThat(ok.attestation().transport()).isEqualTo(dev.junction.wire.control.Candidate.Transport.TCP);
+            assertThat(ok.attestation().validFor(alice.peerId(), java.util.Set.of(relay.server.identity().peerId()), Instant.now()))
+                    .isTrue();
             assertThat(ok.udpPort()).isEqualTo(relay.server.stunAddress().getPort());
             assertThat(ok.keepaliveSeconds()).isEqualTo(20);
             assertThat(ok.lifetimeSeconds()).isEqualTo(3600);

@@ -23,7 +23,9 @@ public final class ClientConfig {
     static final String ROOT = "junction.client";
     static final Set<String> KEYS = Set.of("relays", "identity-file", "token-file", "bind-address", "bind-port",
             "keepalive", "connect-timeout", "relay-udp", "session-idle-timeout", "punch", "port-prediction",
-            "incoming-streams");
+            "incoming-streams", "punch-limits");
+    static final List<String> PUNCH_LIMIT_KEYS = List.of("starts-per-session", "starts-per-peer", "start-interval", "probes",
+            "probes-per-second");
 
     private ClientConfig() {
     }
@@ -68,10 +70,23 @@ public final class ClientConfig {
                                 + ": unknown setting; the settings are per-session, per-peer, handler-threads");
                     }
                 }
+                Config pl = c.getConfig("punch-limits");
+                for (String key : pl.root().keySet()) {
+                    if (!PUNCH_LIMIT_KEYS.contains(key)) {
+                        throw new JunctionException(ROOT + ".punch-limits." + key + ": unknown setting; the settings are " + PUNCH_LIMIT_KEYS);
+                    }
+                }
+                PunchLimits limits;
+                try {
+                    limits = new PunchLimits(pl.getInt("starts-per-session"), pl.getInt("starts-per-peer"),
+                            pl.getDuration("start-interval"), pl.getInt("probes"), pl.getInt("probes-per-second"));
+                } catch (IllegalArgumentException e) {
+                    throw new JunctionException(ROOT + "." + e.getMessage().replace("punch-limits ", "punch-limits."));
+                }
                 options = new ClientOptions(c.getDuration("keepalive"), c.getDuration("connect-timeout"),
                         c.getBoolean("relay-udp"), c.getDuration("session-idle-timeout"), c.getBoolean("punch"),
                         new PortPrediction(pp.getInt("sockets"), pp.getInt("probes"), pp.getInt("rate")),
-                        new IncomingStreamLimits(is.getInt("per-session"), is.getInt("per-peer"), is.getInt("handler-threads")));
+                        new IncomingStreamLimits(is.getInt("per-session"), is.getInt("per-peer"), is.getInt("handler-threads")), limits);
             } catch (IllegalArgumentException e) {
                 throw new JunctionException(ROOT + ": " + e.getMessage());
             }

@@ -8,11 +8,16 @@ package dev.junction.wire;
  * <ul>
  *   <li>1: first version: login with Ed25519 proof and admission token, reservations, circuits,
  *       relayed data over TLS and UDP, candidate exchange and punch sync, ping, going-away.</li>
+ *   <li>2: security issue #13: INCOMING and CIRCUIT_OPEN carry no observed addresses (a caller
+ *       learnt the callee's address from CONNECT alone); LOGIN_OK and BIND_ACK end with the relay's
+ *       signed address attestation; PROBE and PROBE_ACK carry a nonce (an ACK counts only from the
+ *       address and socket its probe went to), so a replayed probe cannot move a path; REFRESH may
+ *       carry a fresh admission token (a reservation never outlives its token).</li>
  * </ul>
  */
 public final class ProtocolVersion {
     /** The version this build speaks; the only one it accepts. */
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2;
 
     private ProtocolVersion() {
     }

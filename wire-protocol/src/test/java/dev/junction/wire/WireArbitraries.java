@@ -86,7 +86,6 @@ public final class WireArbitraries {
 
     public static Arbitrary<ControlFrame> controlFrames() {
         Arbitrary<Integer> u32 = Arbitraries.integers();
-        Arbitrary<java.util.List<InetSocketAddress>> addressList = addresses().list().ofMaxSize(CircuitFrames.MAX_ADDRESSES);
         Arbitrary<Candidate> candidate = Combinators.combine(Arbitraries.of(Candidate.Kind.class),
                 Arbitraries.of(Candidate.Transport.class), addresses()).as(Candidate::new);
         return Arbitraries.oneOf(
@@ -96,13 +95,13 @@ public final class WireArbitraries {
                 Combinators.combine(peerIds(), bytes(64, 64), text(100)).as(LoginFrames.Auth::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs().between(0, 0xFFFF_FFFFL),
                         Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 65535),
-                        bytes(16, 16), addresses()).as(LoginFrames.LoginOk::new),
+                        bytes(16, 16), addresses(), attestations()).as(LoginFrames.LoginOk::new),
                 Arbitraries.just(new LoginFrames.Refresh()),
                 Arbitraries.longs().between(0, 0xFFFF_FFFFL).map(LoginFrames.RefreshOk::new),
                 Combinators.combine(u32, peerIds()).as(CircuitFrames.Connect::new),
-                Combinators.combine(u32, peerIds(), addressList).as(CircuitFrames.Incoming::new),
+                Combinators.combine(u32, peerIds()).as(CircuitFrames.Incoming::new),
                 u32.map(CircuitFrames.Accept::new),
-                Combinators.combine(u32, u32, peerIds(), addressList).as(CircuitFrames.CircuitOpen::new),
+                Combinators.combine(u32, u32, peerIds()).as(CircuitFrames.CircuitOpen::new),
                 Combinators.combine(u32, Arbitraries.of(CloseReason.class), Arbitraries.longs()).as(CircuitFrames.CircuitClose::new),
                 Combinators.combine(u32, bytes(0, 1500)).as(CircuitFrames.Data::new),
                 Combinators.combine(u32, candidate.list().ofMaxSize(PunchFrames.MAX_CANDIDATES)).as(PunchFrames.Candidates::new),
@@ -116,15 +115,22 @@ public final class WireArbitraries {
                 Combinators.combine(u32, Arbitraries.of(ErrorCode.class), text(200)).as(LinkFrames.Error::new));
     }
 
+    /** Attestations with arbitrary (mostly invalid) signatures: the codec does not verify them. */
+    public static Arbitrary<dev.junction.wire.control.AddressAttestation> attestations() {
+        return Combinators.combine(peerIds(), peerIds(), Arbitraries.of(Candidate.Transport.class), addresses(),
+                Arbitraries.longs().between(0, Long.MAX_VALUE), Arbitraries.longs().between(0, Long.MAX_VALUE), bytes(64, 64))
+                .as(dev.junction.wire.control.AddressAttestation::new);
+    }
+
     public static Arbitrary<UdpFrame> udpFrames() {
         return Arbitraries.oneOf(
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), bytes(16, 16)).as(UdpFrame.Bind::new),
-                Combinators.combine(Arbitraries.longs(), addresses()).as(UdpFrame.BindAck::new),
+                Combinators.combine(Arbitraries.longs(), addresses(), attestations()).as(UdpFrame.BindAck::new),
                 Combinators.combine(Arbitraries.integers(), bytes(0, 1500)).as(UdpFrame.RelayData::new),
                 Arbitraries.longs().map(UdpFrame.Ping::new),
                 Arbitraries.longs().map(UdpFrame.Pong::new),
-                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), bytes(16, 16)).as(UdpFrame.Probe::new),
-                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), addresses(), bytes(16, 16)).as(UdpFrame.ProbeAck::new));
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(), bytes(16, 16)).as(UdpFrame.Probe::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(), addresses(), bytes(16, 16)).as(UdpFrame.ProbeAck::new));
     }
 
     private static InetAddress ip(byte[] raw) {

@@ -83,7 +83,7 @@ public final class CircuitTable {
         circuits.put(id, c);
         caller.circuits().add(id);
         callee.circuits().add(id);
-        callee.link().send(new CircuitFrames.Incoming(id, caller.peer(), caller.observedAddresses()));
+        callee.link().send(new CircuitFrames.Incoming(id, caller.peer()));
         return new Outcome(c, null);
     }
 
@@ -112,8 +112,8 @@ public final class CircuitTable {
             c.state(Circuit.State.OPEN);
         }
         metrics.circuitOpened();
-        c.caller().link().send(new CircuitFrames.CircuitOpen(id, c.request(), callee.peer(), callee.observedAddresses()));
-        callee.link().send(new CircuitFrames.CircuitOpen(id, 0, c.caller().peer(), c.caller().observedAddresses()));
+        c.caller().link().send(new CircuitFrames.CircuitOpen(id, c.request(), callee.peer()));
+        callee.link().send(new CircuitFrames.CircuitOpen(id, 0, c.caller().peer()));
         LOG.log(System.Logger.Level.INFO, "circuit {0} open: {1} -> {2}", id, c.caller().peer(), callee.peer());
         return true;
     }

@@ -5,6 +5,9 @@ import dev.junction.relay.metrics.RelayMetrics;
 import dev.junction.relay.reservation.Reservation;
 import dev.junction.relay.reservation.ReservationRegistry;
 import dev.junction.wire.WireFormatException;
+import dev.junction.wire.control.AddressAttestation;
+import dev.junction.wire.control.Candidate;
+import dev.junction.wire.identity.Identity;
 import dev.junction.wire.udp.UdpCodec;
 import dev.junction.wire.udp.UdpFrame;
 import io.netty.buffer.ByteBuf;
@@ -13,10 +16,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 
 /**
  * Junction frames on the relay's UDP sockets (after the STUN handler): BIND attaches a client's
- * address to its reservation, RELAY_DATA is forwarded, PING is answered. Only BIND is accepted from
+ * address to its reservation (BIND_ACK returns it with the relay's signed statement of it),
+ * RELAY_DATA is forwarded, PING is answered. Only BIND is accepted from
  * an unbound address, and it costs the relay one HMAC; everything else from an unbound address is
  * dropped (reason unbound_sender), so the relay never answers strangers with more than they sent.
  */
@@ -25,12 +30,17 @@ public final class UdpRelayHandler extends SimpleChannelInboundHandler<DatagramP
     private final ReservationRegistry reservations;
     private final Forwarder forwarder;
     private final RelayMetrics metrics;
+    private final Identity identity;
+    private final Clock clock;
 
-    public UdpRelayHandler(ReservationRegistry reservations, Forwarder forwarder, RelayMetrics metrics) {
+    /** {@code identity} signs each BIND_ACK's statement of the client's observed UDP address. */
+    public UdpRelayHandler(ReservationRegistry reservations, Forwarder forwarder, RelayMetrics metrics, Identity identity, Clock clock) {
         super(false);
         this.reservations = reservations;
         this.forwarder = forwarder;
         this.metrics = metrics;
+        this.identity = identity;
+        this.clock = clock;
     }
 
     @Override
@@ -83,11 +93,13 @@ public final class UdpRelayHandler extends SimpleChannelInboundHandler<DatagramP
             metrics.drop(DropReason.UNBOUND_SENDER);
             return;
         }
-        reply(ctx, new UdpFrame.BindAck(bind.nonce(), sender), sender);
+        // The statement costs one Ed25519 signature, paid only for a BIND that passed its HMAC and nonce checks.
+        AddressAttestation attested = AddressAttestation.sign(identity, r.peer(), Candidate.Transport.UDP, sender, clock.instant());
+        reply(ctx, new UdpFrame.BindAck(bind.nonce(), sender, attested), sender);
     }
 
     private static void reply(ChannelHandlerContext ctx, UdpFrame frame, InetSocketAddress to) {
-        ByteBuf out = ctx.alloc().ioBuffer(48);
+        ByteBuf out = ctx.alloc().ioBuffer(224);
         UdpCodec.encode(frame, out);
         ctx.writeAndFlush(new DatagramPacket(out, to), ctx.voidPromise());
     }

@@ -11,6 +11,8 @@ import dev.junction.relay.reservation.Reservation;
 import dev.junction.relay.reservation.ReservationRegistry;
 import dev.junction.wire.Bytes;
 import dev.junction.wire.ProtocolVersion;
+import dev.junction.wire.control.AddressAttestation;
+import dev.junction.wire.control.Candidate;
 import dev.junction.wire.control.CircuitFrames;
 import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.ControlFrame;
@@ -155,8 +157,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         state = State.LOGGED_IN;
         loginTimeout.cancel(false);
         relay.metrics().loginSucceeded();
+        AddressAttestation attested = AddressAttestation.sign(relay.identity(), auth.peer(), Candidate.Transport.TCP, observed,
+                relay.clock().instant());
         send(new LoginFrames.LoginOk(reservation.id(), remainingSeconds(),
-                (int) relay.keepalive().toSeconds(), relay.udpPort(), reservation.udpBindKey(), observed));
+                (int) relay.keepalive().toSeconds(), relay.udpPort(), reservation.udpBindKey(), observed, attested));
         LOG.log(System.Logger.Level.INFO, "login {0} from {1}: reservation {2}", auth.peer(), observed, reservation.id());
     }
 

@@ -118,12 +118,6 @@ public final class Reservation {
         return circuits;
     }
 
-    /** Addresses the relay has observed for this peer: its TCP source, and its UDP source once bound. */
-    public java.util.List<InetSocketAddress> observedAddresses() {
-        InetSocketAddress udp = udpAddress;
-        return udp == null ? java.util.List.of(observedTcp) : java.util.List.of(observedTcp, udp);
-    }
-
     @Override
     public String toString() {
         return "reservation " + id + " of " + peer.shortString();

@@ -18,16 +18,19 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import dev.junction.wire.control.Candidate;
+import dev.junction.wire.identity.PeerId;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class UdpRelayHandlerTest {
     static final InetSocketAddress CLIENT = new InetSocketAddress("198.51.100.7", 40000);
+    static final Identity RELAY = Identity.generate();
     final RelayMetrics metrics = new RelayMetrics();
     final LocalReservationRegistry registry = new LocalReservationRegistry(10, 10, Duration.ofHours(1), Clock.systemUTC());
     final CircuitTable circuits = new CircuitTable(4, CircuitLimits.UNLIMITED, Set.of(), metrics, Clock.systemUTC());
-    final EmbeddedChannel ch = new EmbeddedChannel(new UdpRelayHandler(registry, new Forwarder(circuits, metrics), metrics));
+    final EmbeddedChannel ch = new EmbeddedChannel(new UdpRelayHandler(registry, new Forwarder(circuits, metrics), metrics, RELAY, Clock.systemUTC()));
 
     @AfterEach
     void close() {
@@ -36,9 +39,16 @@ class UdpRelayHandlerTest {
 
     @Test
     void bindWithTheReservationKeyIsAcknowledgedAndAPingThenAnswered() {
-        Reservation r = registry.reserve(Identity.generate().peerId(), CLIENT, new NoLink(), new EmbeddedChannel()).reservation();
+        PeerId client = Identity.generate().peerId();
+        Reservation r = registry.reserve(client, CLIENT, new NoLink(), new EmbeddedChannel()).reservation();
         inbound(UdpFrame.Bind.signed(r.udpBindKey().toArray(), r.id(), 1));
-        assertThat(outbound()).isEqualTo(new UdpFrame.BindAck(1, CLIENT));
+        UdpFrame.BindAck ack = (UdpFrame.BindAck) outbound();
+        assertThat(ack.nonce()).isEqualTo(1);
+        assertThat(ack.observed()).isEqualTo(CLIENT);
+        // The relay's signed statement of the client's UDP address, checkable with the relay's PeerId alone.
+        assertThat(ack.attestation().address()).isEqualTo(CLIENT);
+        assertThat(ack.attestation().transport()).isEqualTo(Candidate.Transport.UDP);
+        assertThat(ack.attestation().validFor(client, Set.of(RELAY.peerId()), java.time.Instant.now())).isTrue();
         assertThat(registry.byUdp(CLIENT)).isSameAs(r);
         inbound(new UdpFrame.Ping(5));
         assertThat(outbound()).isEqualTo(new UdpFrame.Pong(5));

@@ -24,6 +24,7 @@ import dev.junction.client.internal.session.QuicEndpoint;
 import dev.junction.client.internal.session.SessionImpl;
 import dev.junction.wire.WireFormatException;
 import dev.junction.wire.address.RelayAddress;
+import dev.junction.wire.control.AddressAttestation;
 import dev.junction.wire.control.CircuitFrames;
 import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.LoginFrames;
@@ -201,7 +202,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
 
     @Override
     public void loggedIn(LoginFrames.LoginOk ok) {
-        punching.tcpObserved(ok.observed());
+        punching.tcpObserved(ok.observed(), ok.attestation());
         listener.relayConnected(link.relay().toString());
         resumer.loggedIn();
         if (options.relayUdp()) {
@@ -212,8 +213,9 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
     }
 
     @Override
-    public void udpBound(InetSocketAddress mapped) {
+    public void udpBound(InetSocketAddress mapped, AddressAttestation attestation) {
         udpMapped = mapped;
+        punching.udpAttested(attestation);
         MappingProbe.run(stun, udp.relay()).thenAccept(punching::hint);
         ready.complete(null);
         moveRelayed(PathKind.RELAY_TCP, PathKind.RELAY_UDP);
@@ -223,6 +225,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
     public void udpUnbound(String reason) {
         LOG.log(System.Logger.Level.INFO, "relayed UDP unavailable: {0}; using the TLS connection", reason);
         udpMapped = null;
+        punching.udpAttested(null);
         punching.hint(NatHint.BLOCKED);
         ready.complete(null);
         moveRelayed(PathKind.RELAY_UDP, PathKind.RELAY_TCP);
@@ -244,7 +247,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
     }
 
     @Override
-    public void incoming(int circuit, PeerId from, List<InetSocketAddress> observed) {
+    public void incoming(int circuit, PeerId from) {
         if (acceptor == null) {
             link.reject(circuit);
             return;
@@ -446,7 +449,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
                 options.sessionIdleTimeout());
         sessions.put(r, q);
         q.closeFuture().addListener(x -> {
-            punching.stop(r);
+            punching.closed(r);
             resumer.closed(r);
             if (sessions.remove(r, q)) {
                 mux.remove(r);

@@ -1,52 +1,26 @@
 package dev.junction.wire.control;
 
 import dev.junction.wire.Bytes;
-import dev.junction.wire.WireFormatException;
 import dev.junction.wire.codec.Fields;
 import dev.junction.wire.identity.PeerId;
 import io.netty.buffer.ByteBuf;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Circuit frames. A (caller) reaches B (callee) through the relay:
  * <pre>
  * A → R  CONNECT       request, B's PeerId
- * R → B  INCOMING      circuit, A's PeerId, A's observed addresses
+ * R → B  INCOMING      circuit, A's PeerId
  * B → R  ACCEPT        circuit                     (or CIRCUIT_CLOSE with reason REJECTED)
- * R → A  CIRCUIT_OPEN  circuit, request, B's PeerId, B's observed addresses
- * R → B  CIRCUIT_OPEN  circuit, request 0, A's PeerId, A's observed addresses
+ * R → A  CIRCUIT_OPEN  circuit, request, B's PeerId
+ * R → B  CIRCUIT_OPEN  circuit, request 0, A's PeerId
  * A ↔ R ↔ B  DATA / UDP RELAY_DATA, then CIRCUIT_CLOSE from either side or the relay
  * </pre>
+ * Set-up frames carry no address of either side (since protocol version 2): anyone may CONNECT to
+ * a listening peer, so its addresses travel only inside the authenticated session, attested by
+ * the relay ({@link AddressAttestation}).
  */
 public final class CircuitFrames {
-    /** Bound on address lists: a peer has a TCP and a UDP address per family, and a few more. */
-    public static final int MAX_ADDRESSES = 16;
-
     private CircuitFrames() {
-    }
-
-    static void writeAddresses(ByteBuf out, List<InetSocketAddress> addresses) {
-        out.writeByte(addresses.size());
-        addresses.forEach(a -> Fields.writeAddress(out, a));
-    }
-
-    static List<InetSocketAddress> readAddresses(ByteBuf in) {
-        int n = Fields.readU8(in, "address count");
-        WireFormatException.check(n <= MAX_ADDRESSES, "more than " + MAX_ADDRESSES + " addresses");
-        List<InetSocketAddress> list = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            list.add(Fields.readAddress(in));
-        }
-        return List.copyOf(list);
-    }
-
-    static List<InetSocketAddress> checkAddresses(List<InetSocketAddress> addresses) {
-        if (addresses.size() > MAX_ADDRESSES) {
-            throw new IllegalArgumentException("more than " + MAX_ADDRESSES + " addresses");
-        }
-        return List.copyOf(addresses);
     }
 
     /** CONNECT: request:u32 | target:PeerId. */
@@ -65,12 +39,8 @@ public final class CircuitFrames {
         }
     }
 
-    /** INCOMING: circuit:u32 | from:PeerId | count:u8 | count × Address. */
-    public record Incoming(int circuit, PeerId from, List<InetSocketAddress> observed) implements ControlFrame {
-        public Incoming {
-            observed = checkAddresses(observed);
-        }
-
+    /** INCOMING: circuit:u32 | from:PeerId. */
+    public record Incoming(int circuit, PeerId from) implements ControlFrame {
         public ControlFrameType type() {
             return ControlFrameType.INCOMING;
         }
@@ -78,11 +48,10 @@ public final class CircuitFrames {
         public void encodePayload(ByteBuf out) {
             out.writeInt(circuit);
             Fields.writePeerId(out, from);
-            writeAddresses(out, observed);
         }
 
         static Incoming decode(ByteBuf in) {
-            return new Incoming((int) Fields.readU32(in, "circuit"), Fields.readPeerId(in), readAddresses(in));
+            return new Incoming((int) Fields.readU32(in, "circuit"), Fields.readPeerId(in));
         }
     }
 
@@ -101,13 +70,8 @@ public final class CircuitFrames {
         }
     }
 
-    /** CIRCUIT_OPEN: circuit:u32 | request:u32 | peer:PeerId | count:u8 | count × Address. */
-    public record CircuitOpen(int circuit, int request, PeerId peer, List<InetSocketAddress> observed)
-            implements ControlFrame {
-        public CircuitOpen {
-            observed = checkAddresses(observed);
-        }
-
+    /** CIRCUIT_OPEN: circuit:u32 | request:u32 | peer:PeerId. */
+    public record CircuitOpen(int circuit, int request, PeerId peer) implements ControlFrame {
         public ControlFrameType type() {
             return ControlFrameType.CIRCUIT_OPEN;
         }
@@ -115,12 +79,11 @@ public final class CircuitFrames {
         public void encodePayload(ByteBuf out) {
             out.writeInt(circuit).writeInt(request);
             Fields.writePeerId(out, peer);
-            writeAddresses(out, observed);
         }
 
         static CircuitOpen decode(ByteBuf in) {
             return new CircuitOpen((int) Fields.readU32(in, "circuit"), (int) Fields.readU32(in, "request"),
-                    Fields.readPeerId(in), readAddresses(in));
+                    Fields.readPeerId(in));
         }
     }
 

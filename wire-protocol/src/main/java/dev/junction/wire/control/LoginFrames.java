@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
  * R → C  CHALLENGE  version, relay PeerId, 32-byte nonce, relay's signature over the nonce
  * C → R  AUTH       PeerId, Ed25519 signature over {@link #signedLoginBytes}, admission token
  * R → C  LOGIN_OK   reservation, lifetime, keepalive, UDP port and bind key, observed TCP address
+ *                   and the relay's signed statement of it ({@link AddressAttestation})
  *        (or ERROR with a code, then the relay closes the connection)
  * </pre>
  */
@@ -136,10 +137,12 @@ public final class LoginFrames {
 
     /**
      * LOGIN_OK: reservation:u64 | lifetime_s:u32 | keepalive_s:u16 | udp_port:u16 |
-     * udp_bind_key:16 bytes | observed:Address.
+     * udp_bind_key:16 bytes | observed:Address | attestation:Attestation (the relay's signed
+     * statement that it saw this client's TCP traffic come from {@code observed}; the client hands
+     * it to its peers inside sessions, see {@link AddressAttestation}).
      */
     public record LoginOk(long reservation, long lifetimeSeconds, int keepaliveSeconds, int udpPort,
-                          Bytes udpBindKey, InetSocketAddress observed) implements ControlFrame {
+                          Bytes udpBindKey, InetSocketAddress observed, AddressAttestation attestation) implements ControlFrame {
         public LoginOk {
             Fields.checkU32(lifetimeSeconds, "lifetime");
             Fields.checkU16(keepaliveSeconds, "keepalive");
@@ -157,12 +160,14 @@ public final class LoginFrames {
             out.writeLong(reservation).writeInt((int) lifetimeSeconds).writeShort(keepaliveSeconds).writeShort(udpPort);
             out.writeBytes(udpBindKey.toArray());
             Fields.writeAddress(out, observed);
+            attestation.encode(out);
         }
 
         static LoginOk decode(ByteBuf in) {
             return new LoginOk(Fields.readU64(in, "reservation"), Fields.readU32(in, "lifetime"),
                     Fields.readU16(in, "keepalive"), Fields.readU16(in, "UDP port"),
-                    Fields.readFixed(in, UDP_BIND_KEY_LENGTH, "UDP bind key"), Fields.readAddress(in));
+                    Fields.readFixed(in, UDP_BIND_KEY_LENGTH, "UDP bind key"), Fields.readAddress(in),
+                    AddressAttestation.decode(in));
         }
     }
 

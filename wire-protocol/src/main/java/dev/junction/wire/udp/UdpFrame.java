@@ -2,6 +2,7 @@ package dev.junction.wire.udp;
 
 import dev.junction.wire.Bytes;
 import dev.junction.wire.codec.Fields;
+import dev.junction.wire.control.AddressAttestation;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -72,8 +73,11 @@ public sealed interface UdpFrame {
         }
     }
 
-    /** BIND_ACK: nonce:u64 | observed:Address. */
-    record BindAck(long nonce, InetSocketAddress observed) implements UdpFrame {
+    /**
+     * BIND_ACK: nonce:u64 | observed:Address | attestation:Attestation (the relay's signed
+     * statement that it saw this client's UDP traffic come from {@code observed}).
+     */
+    record BindAck(long nonce, InetSocketAddress observed, AddressAttestation attestation) implements UdpFrame {
         public UdpFrameType type() {
             return UdpFrameType.BIND_ACK;
         }
@@ -81,10 +85,11 @@ public sealed interface UdpFrame {
         public void encodeFields(ByteBuf out) {
             out.writeLong(nonce);
             Fields.writeAddress(out, observed);
+            attestation.encode(out);
         }
 
         static BindAck decode(ByteBuf in) {
-            return new BindAck(Fields.readU64(in, "nonce"), Fields.readAddress(in));
+            return new BindAck(Fields.readU64(in, "nonce"), Fields.readAddress(in), AddressAttestation.decode(in));
         }
     }
 
@@ -143,59 +148,65 @@ public sealed interface UdpFrame {
     }
 
     /**
-     * PROBE: session:u64 | txid:u64 | mac:16. Sent to every candidate of the peer while punching;
-     * the key is a per-session punch key the peers agree inside their encrypted session, so nobody
-     * else (the relay included) can forge a probe and steer the session onto its own address.
+     * PROBE: session:u64 | txid:u64 | nonce:u64 | mac:16. Sent to every candidate of the peer while
+     * punching; the key is a per-session punch key the peers agree inside their encrypted session,
+     * so nobody else (the relay included) can forge a probe. The nonce is fresh per probe: the
+     * PROBE_ACK must echo it, and the prober accepts an ACK only from the address and socket that
+     * probe went to and only once, so a probe or ACK replayed from elsewhere proves nothing.
      */
-    record Probe(long session, long txid, Bytes mac) implements UdpFrame {
+    record Probe(long session, long txid, long nonce, Bytes mac) implements UdpFrame {
         public UdpFrameType type() {
             return UdpFrameType.PROBE;
         }
 
         public void encodeFields(ByteBuf out) {
-            out.writeLong(session).writeLong(txid).writeBytes(mac.toArray());
+            out.writeLong(session).writeLong(txid).writeLong(nonce).writeBytes(mac.toArray());
         }
 
-        public static Probe signed(byte[] punchKey, long session, long txid) {
-            byte[] covered = ByteBuffer.allocate(17).put(UdpFrameType.PROBE.byteValue()).putLong(session).putLong(txid).array();
-            return new Probe(session, txid, UdpFrame.mac(punchKey, covered));
+        public static Probe signed(byte[] punchKey, long session, long txid, long nonce) {
+            byte[] covered = ByteBuffer.allocate(25).put(UdpFrameType.PROBE.byteValue()).putLong(session).putLong(txid)
+                    .putLong(nonce).array();
+            return new Probe(session, txid, nonce, UdpFrame.mac(punchKey, covered));
         }
 
         public boolean verify(byte[] punchKey) {
-            return MessageDigest.isEqual(mac.toArray(), signed(punchKey, session, txid).mac.toArray());
+            return MessageDigest.isEqual(mac.toArray(), signed(punchKey, session, txid, nonce).mac.toArray());
         }
 
         static Probe decode(ByteBuf in) {
-            return new Probe(Fields.readU64(in, "session"), Fields.readU64(in, "txid"),
+            return new Probe(Fields.readU64(in, "session"), Fields.readU64(in, "txid"), Fields.readU64(in, "nonce"),
                     Fields.readFixed(in, MAC_LENGTH, "mac"));
         }
     }
 
-    /** PROBE_ACK: session:u64 | txid:u64 | observed:Address (the probe's source as seen) | mac:16. */
-    record ProbeAck(long session, long txid, InetSocketAddress observed, Bytes mac) implements UdpFrame {
+    /**
+     * PROBE_ACK: session:u64 | txid:u64 | nonce:u64 (the probe's, echoed) | observed:Address (the
+     * probe's source as seen) | mac:16.
+     */
+    record ProbeAck(long session, long txid, long nonce, InetSocketAddress observed, Bytes mac) implements UdpFrame {
         public UdpFrameType type() {
             return UdpFrameType.PROBE_ACK;
         }
 
         public void encodeFields(ByteBuf out) {
-            out.writeLong(session).writeLong(txid);
+            out.writeLong(session).writeLong(txid).writeLong(nonce);
             Fields.writeAddress(out, observed);
             out.writeBytes(mac.toArray());
         }
 
-        public static ProbeAck signed(byte[] punchKey, long session, long txid, InetSocketAddress observed) {
-            return new ProbeAck(session, txid, observed, UdpFrame.mac(punchKey, covered(session, txid, observed)));
+        public static ProbeAck signed(byte[] punchKey, long session, long txid, long nonce, InetSocketAddress observed) {
+            return new ProbeAck(session, txid, nonce, observed, UdpFrame.mac(punchKey, covered(session, txid, nonce, observed)));
         }
 
         public boolean verify(byte[] punchKey) {
             return MessageDigest.isEqual(mac.toArray(),
-                    UdpFrame.mac(punchKey, covered(session, txid, observed)).toArray());
+                    UdpFrame.mac(punchKey, covered(session, txid, nonce, observed)).toArray());
         }
 
-        private static byte[] covered(long session, long txid, InetSocketAddress observed) {
+        private static byte[] covered(long session, long txid, long nonce, InetSocketAddress observed) {
             ByteBuf b = io.netty.buffer.Unpooled.buffer(64);
             try {
-                b.writeByte(UdpFrameType.PROBE_ACK.byteValue()).writeLong(session).writeLong(txid);
+                b.writeByte(UdpFrameType.PROBE_ACK.byteValue()).writeLong(session).writeLong(txid).writeLong(nonce);
                 Fields.writeAddress(b, observed);
                 byte[] covered = new byte[b.readableBytes()];
                 b.readBytes(covered);
@@ -206,8 +217,8 @@ public sealed interface UdpFrame {
         }
 
         static ProbeAck decode(ByteBuf in) {
-            return new ProbeAck(Fields.readU64(in, "session"), Fields.readU64(in, "txid"), Fields.readAddress(in),
-                    Fields.readFixed(in, MAC_LENGTH, "mac"));
+            return new ProbeAck(Fields.readU64(in, "session"), Fields.readU64(in, "txid"), Fields.readU64(in, "nonce"),
+                    Fields.readAddress(in), Fields.readFixed(in, MAC_LENGTH, "mac"));
         }
     }
 }

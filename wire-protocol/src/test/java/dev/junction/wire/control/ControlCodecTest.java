@@ -33,14 +33,14 @@ class ControlCodecTest {
     }
 
     @Test
-    void circuitOpenWithAddressesHasGoldenBytes() throws Exception {
-        InetSocketAddress v4 = new InetSocketAddress(InetAddress.getByName("203.0.113.5"), 3478);
-        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 443);
-        assertGolden(new CircuitFrames.CircuitOpen(1, 2, PEER, List.of(v4, v6)), "13" + "004a"
-                + "00000001" + "00000002" + PEER_HEX
-                + "02"                                                  // two addresses
-                + "04" + "0d96" + "cb007105"                            // 203.0.113.5:3478
-                + "06" + "01bb" + "20010db8000000000000000000000001"); // [2001:db8::1]:443
+    void circuitSetUpFramesCarryNoAddressOfEitherSide() {
+        // Since version 2: a caller learns nothing about where the callee is (issue #13, finding 3).
+        assertGolden(new CircuitFrames.CircuitOpen(1, 2, PEER), "13" + "002f" // CIRCUIT_OPEN, 4 + 4 + 39 bytes
+                + "00000001" + "00000002" + PEER_HEX);
+        assertGolden(new CircuitFrames.Incoming(1, PEER), "11" + "002b" // INCOMING, 4 + 39 bytes
+                + "00000001" + PEER_HEX);
+        assertThatThrownBy(() -> ControlCodec.decode(Hex.buf("11" + "002c" + "00000001" + PEER_HEX + "00")))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("trailing");
     }
 
     @Test
@@ -97,13 +97,8 @@ class ControlCodecTest {
     }
 
     @Test
-    void rejectsTooManyAddresses() {
-        assertRejected("11002c" + "00000001" + PEER_HEX + "11", "more than 16 addresses");
-    }
-
-    @Test
     void rejectsBadAddressFamily() {
-        assertRejected("13" + "0033" + "00000001" + "00000002" + PEER_HEX + "01" + "05" + "0000", "family");
+        assertRejected("20" + "000a" + "00000001" + "01" + "01" + "01" + "05" + "0000", "family"); // CANDIDATES, one of family 5
     }
 
     @Test

@@ -38,11 +38,23 @@ class UdpCodecTest {
     void probeAckMacCoversTheObservedAddress() throws Exception {
         InetSocketAddress a = new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 4000);
         InetSocketAddress b = new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 4001);
-        UdpFrame.ProbeAck ack = UdpFrame.ProbeAck.signed(KEY, 1, 2, a);
+        UdpFrame.ProbeAck ack = UdpFrame.ProbeAck.signed(KEY, 1, 2, 3, a);
         assertThat(ack.verify(KEY)).isTrue();
-        assertThat(new UdpFrame.ProbeAck(1, 2, b, ack.mac()).verify(KEY)).isFalse();
-        assertThat(UdpFrame.Probe.signed(KEY, 1, 2).verify(KEY)).isTrue();
-        assertThat(UdpFrame.Probe.signed(KEY, 1, 2).verify(new byte[16])).isFalse();
+        assertThat(new UdpFrame.ProbeAck(1, 2, 3, b, ack.mac()).verify(KEY)).isFalse();
+        assertThat(UdpFrame.Probe.signed(KEY, 1, 2, 3).verify(KEY)).isTrue();
+        assertThat(UdpFrame.Probe.signed(KEY, 1, 2, 3).verify(new byte[16])).isFalse();
+    }
+
+    @Test
+    void probeAndAckMacsCoverTheNonce() throws Exception {
+        InetSocketAddress a = new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 4000);
+        UdpFrame.Probe probe = UdpFrame.Probe.signed(KEY, 1, 2, 0x0102030405060708L);
+        ByteBuf out = Unpooled.buffer();
+        UdpCodec.encode(probe, out);
+        assertThat(Hex.of(out)).startsWith("85" + "0000000000000001" + "0000000000000002" + "0102030405060708").hasSize(2 * 41);
+        assertThat(new UdpFrame.Probe(1, 2, 9, probe.mac()).verify(KEY)).as("another nonce").isFalse();
+        UdpFrame.ProbeAck ack = UdpFrame.ProbeAck.signed(KEY, 1, 2, 3, a);
+        assertThat(new UdpFrame.ProbeAck(1, 2, 4, a, ack.mac()).verify(KEY)).as("another nonce").isFalse();
     }
 
     @Test

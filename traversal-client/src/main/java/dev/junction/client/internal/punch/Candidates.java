@@ -58,6 +58,15 @@ public final class Candidates {
         return list.size() > MAX ? list.subList(0, MAX) : list;
     }
 
+    /** The encoded size of {@code candidates} (at most {@link #MAX} of them). */
+    public static int size(List<InetSocketAddress> candidates) {
+        int n = 1;
+        for (int i = 0; i < Math.min(MAX, candidates.size()); i++) {
+            n += 1 + candidates.get(i).getAddress().getAddress().length + 2;
+        }
+        return n;
+    }
+
     /** {@code n:u8} then per address {@code family:u8 (4|6), address (4|16), port:u16}. */
     public static void encode(List<InetSocketAddress> candidates, ByteBuf out) {
         int n = Math.min(MAX, candidates.size());

@@ -4,6 +4,7 @@ import dev.junction.client.PortPrediction;
 import dev.junction.client.internal.net.TcpPath;
 import dev.junction.client.internal.net.UdpPort;
 import dev.junction.wire.udp.UdpFrame;
+import dev.junction.wire.control.AddressAttestation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
@@ -11,6 +12,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +30,14 @@ import java.util.function.Consumer;
  * none within {@value #PROBE_ROUNDS} rounds is retried with a fresh round trip, {@value #ATTEMPTS}
  * attempts in all. PROBEs keep going on the direct path as keepalives; {@value #MISSES} unanswered
  * ones in a row send the session back to the relay.
+ *
+ * <p>What a peer offers is judged by a {@link CandidatePolicy}: plain probes go only to candidates
+ * the rules allow, and port prediction and TCP connects only to an address the relay attested
+ * for the peer (or one on this LAN). Every probe sent while looking draws on the session's probe
+ * budget. Each probe carries a fresh nonce; a PROBE_ACK counts only when it echoes the nonce of a
+ * probe this side sent to exactly the address and from exactly the socket the ACK arrives on, so
+ * a probe or ACK replayed from another address proves nothing and cannot move a path; a PROBE
+ * whose nonce was already seen is a replay and is dropped.
  *
  * <p>When one side's NAT maps every destination to a new port and the other's does not (their
  * {@link NatHint}s say so), plain probing cannot meet; from round {@value #PREDICT_AFTER_ROUNDS}
@@ -110,7 +120,6 @@ public final class Puncher {
     static final int PREDICT_AFTER_ROUNDS = 3;
     /** TCP simultaneous open aims at this many of the peer's TCP candidates (its public one first). */
     static final int TCP_TARGETS = 2;
-
     enum State { IDLE, OFFERED, ANSWERED, PROBING, DIRECT, DIRECT_TCP, DONE }
 
     private final EventLoop loop;
@@ -127,8 +136,16 @@ public final class Puncher {
     /** An attempt ended without a UDP path: a TCP path is taken as soon as there is one. */
     private boolean udpFailed;
     private final java.util.function.Supplier<NatHint> myHint;
+    private final java.util.function.Supplier<List<AddressAttestation>> myStatements;
+    private final CandidatePolicy policy;
+    /** What the relay attested of the peer, from its OFFER or ANSWER. */
+    private CandidatePolicy.Attested attested = CandidatePolicy.Attested.NONE;
+    /** The session's probe budget (shared by every puncher of the session). */
+    private final TokenBucket budget;
     private final SecureRandom random = new SecureRandom();
     private final Prediction prediction;
+    private final ProbeNonces nonces = new ProbeNonces(random);
+
     /** (address, socket) pairs already probed back this attempt. */
     private final Set<List<Object>> triggered = new HashSet<>();
     private NatHint theirHint = NatHint.UNKNOWN;
@@ -141,21 +158,66 @@ public final class Puncher {
     private int missed;
     private int attempt;
     private int probesSent;
+    private int probesRefused;
     private long offeredNanos;
     private ScheduledFuture<?> timer;
 
+    /**
+     * A puncher for one session. {@code mine} and {@code mineTcp} are this side's candidates,
+     * {@code myStatements} the relay's statements of this side's addresses (sent to the peer),
+     * {@code policy} judges the peer's, and {@code budget} bounds the probes sent while looking.
+     */
     public Puncher(EventLoop loop, Host host, boolean client, List<InetSocketAddress> mine,
-                   List<InetSocketAddress> mineTcp, java.util.function.Supplier<NatHint> myHint, PortPrediction prediction) {
+                   List<InetSocketAddress> mineTcp, java.util.function.Supplier<NatHint> myHint, PortPrediction prediction,
+                   java.util.function.Supplier<List<AddressAttestation>> myStatements, CandidatePolicy policy, TokenBucket budget) {
         this.loop = loop;
         this.host = host;
         this.client = client;
         this.mine = List.copyOf(mine);
         this.mineTcp = List.copyOf(mineTcp);
         this.myHint = myHint;
-        this.prediction = new Prediction(host, prediction, (to, via) -> {
-            host.send(UdpFrame.Probe.signed(key, session, txid(round)), to, via);
+        this.myStatements = myStatements;
+        this.policy = policy;
+        this.budget = budget;
+        this.prediction = new Prediction(host, prediction, (to, via) -> probe(to, via, true), random);
+    }
+
+    /**
+     * Sends a PROBE with a fresh nonce to {@code to} from {@code via} and remembers it for its
+     * ACK; {@code looking} probes draw on the budget and are counted (direct-path keepalives are not).
+     */
+    private void probe(InetSocketAddress to, UdpPort via, boolean looking) {
+        if (looking && !budget.tryTake()) {
+            probesRefused++;
+            return;
+        }
+        host.send(UdpFrame.Probe.signed(key, session, txid(round), nonces.sending(to, via)), to, via);
+        if (looking) {
             probesSent++;
-        }, random);
+        }
+    }
+
+    /** Takes in the peer's OFFER or ANSWER, keeping only the candidates the rules allow. */
+    private void learn(PunchMessage m) {
+        attested = policy.verify(m.statements(), Instant.now());
+        theirs = m.candidates().stream().filter(a -> policy.probeable(a, attested)).toList();
+        theirHint = m.hint();
+        theirsTcp = m.tcp().stream().filter(a -> policy.aimable(a, attested)).toList();
+    }
+
+    /** This side's OFFER or ANSWER body. */
+    private void writeMine(ByteBuf b) {
+        new PunchMessage(mine, myHint.get(), mineTcp, myStatements.get()).write(b);
+    }
+
+    /** The first of the peer's candidates that port prediction may aim at, or null. */
+    private InetSocketAddress aimTarget() {
+        for (InetSocketAddress a : theirs) {
+            if (policy.aimable(a, attested)) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /** The QUIC client starts: offer a key and candidates, again until answered. */
@@ -189,10 +251,8 @@ public final class Puncher {
             return;
         }
         offeredNanos = System.nanoTime();
-        ByteBuf b = Unpooled.buffer(1 + KEY_LENGTH + 2 + 2 * Candidates.MAX * 19 + NatHint.LENGTH).writeByte(OFFER).writeBytes(key);
-        Candidates.encode(mine, b);
-        myHint.get().encode(b);
-        Candidates.encode(mineTcp, b);
+        ByteBuf b = Unpooled.buffer(PunchMessage.CONTROL_MAX).writeByte(OFFER).writeBytes(key);
+        writeMine(b);
         host.sendInSession(b);
         timer = loop.schedule(() -> offer(n + 1), OFFER_RETRY_MS, TimeUnit.MILLISECONDS);
     }
@@ -218,32 +278,24 @@ public final class Puncher {
             }
             byte[] k = new byte[KEY_LENGTH];
             in.readBytes(k);
-            List<InetSocketAddress> cands = Candidates.decode(in);
-            NatHint hint = NatHint.decode(in);
-            List<InetSocketAddress> tcpCands = in.isReadable() ? Candidates.decode(in) : List.of();
+            PunchMessage m = PunchMessage.read(in);
             if (state == State.IDLE || state == State.ANSWERED) {
                 boolean fresh = key == null || !java.util.Arrays.equals(key, k);
                 key = k;
                 if (fresh) {
                     keyed();
                 }
-                theirs = cands;
-                theirHint = hint;
-                theirsTcp = tcpCands;
+                learn(m);
                 state = State.ANSWERED;
             }
             // Answer every offer: an earlier answer may have been lost, or this is a new attempt.
-            ByteBuf b = Unpooled.buffer(3 + 2 * Candidates.MAX * 19 + NatHint.LENGTH).writeByte(ANSWER);
-            Candidates.encode(mine, b);
-            myHint.get().encode(b);
-            Candidates.encode(mineTcp, b);
+            ByteBuf b = Unpooled.buffer(PunchMessage.CONTROL_MAX).writeByte(ANSWER);
+            writeMine(b);
             host.sendInSession(b);
         } else if (type == SYNC && !client && state == State.ANSWERED) {
             startProbing();
         } else if (type == ANSWER && client && state == State.OFFERED) {
-            theirs = Candidates.decode(in);
-            theirHint = NatHint.decode(in);
-            theirsTcp = in.isReadable() ? Candidates.decode(in) : List.of();
+            learn(PunchMessage.read(in));
             cancelTimer();
             long rtt = System.nanoTime() - offeredNanos;
             host.sendInSession(Unpooled.buffer(1).writeByte(SYNC));
@@ -299,16 +351,19 @@ public final class Puncher {
             }
             return;
         }
+        nonces.prune();
         for (InetSocketAddress to : theirs) {
-            host.send(UdpFrame.Probe.signed(key, session, txid(round)), to, host.main());
-            probesSent++;
+            probe(to, host.main(), true);
         }
-        if (round > PREDICT_AFTER_ROUNDS && !theirs.isEmpty()) {
+        InetSocketAddress target = round > PREDICT_AFTER_ROUNDS ? aimTarget() : null;
+        if (target != null) {
+            // Only toward an address the relay attested for the peer (or one on this LAN): a peer
+            // cannot aim a thousand probes at someone else.
             if (hardSide()) {
-                prediction.hardRound(round - PREDICT_AFTER_ROUNDS - 1, theirs.get(0),
+                prediction.hardRound(round - PREDICT_AFTER_ROUNDS - 1, target,
                         () -> state != State.DONE && state != State.DIRECT && state != State.DIRECT_TCP);
             } else if (easySide()) {
-                prediction.easyRound(theirs.get(0), theirHint.step(), PROBE_INTERVAL_MS);
+                prediction.easyRound(target, theirHint.step(), PROBE_INTERVAL_MS);
             }
         }
     }
@@ -320,7 +375,7 @@ public final class Puncher {
         }
         tcpStarted = true;
         host.connectTcp(theirsTcp.subList(0, Math.min(TCP_TARGETS, theirsTcp.size())),
-                () -> UdpFrame.Probe.signed(key, session, txid(0)));
+                () -> UdpFrame.Probe.signed(key, session, txid(0), random.nextLong()));
     }
 
     /**
@@ -329,7 +384,7 @@ public final class Puncher {
      */
     public boolean onTcpProbe(UdpFrame.Probe probe, TcpPath path) {
         if (key == null || !fromPeer(probe.txid()) || !probe.verify(key) || tcp != null
-                || state == State.DIRECT || state == State.DONE) {
+                || state == State.DIRECT || state == State.DONE || !nonces.fresh(probe.nonce())) {
             return false;
         }
         tcp = path;
@@ -372,31 +427,29 @@ public final class Puncher {
 
     /** A PROBE for this session arrived from {@code from} on {@code via}. */
     public void onProbe(UdpFrame.Probe probe, InetSocketAddress from, UdpPort via) {
-        if (key == null || !fromPeer(probe.txid()) || !probe.verify(key)) {
-            return;
+        if (key == null || !fromPeer(probe.txid()) || !probe.verify(key) || !nonces.fresh(probe.nonce())) {
+            return; // not the peer's, or a replay of a probe already seen
         }
-        host.authorize(from);
-        host.send(UdpFrame.ProbeAck.signed(key, session, probe.txid(), from), from, via);
+        host.authorize(from); // inbound only: QUIC packets from `from` reach the session, whose crypto checks them
+        host.send(UdpFrame.ProbeAck.signed(key, session, probe.txid(), probe.nonce(), from), from, via);
         if (state == State.ANSWERED && !client) {
             startProbing(); // the SYNC was lost or overtaken: the peer's probes are the go
         }
-        if (state == State.DIRECT && missed > 0 && !(from.equals(direct) && via == directVia)) {
+        if (state == State.DIRECT && missed > 0 && !(from.equals(direct) && via == directVia)
+                && triggered.add(List.of(from, via))) {
             // Keepalives now come from another pair than ours, and ours went unanswered: with port
-            // prediction several pairs can work at once, and the peer kept another one (closing the
-            // socket behind ours). Follow the peer's choice.
-            direct = from;
-            directVia = via;
-            missed = 0;
-            host.moveDirect(from, via);
+            // prediction several pairs can work at once, and the peer may have kept another one.
+            // Check that pair with our own probe; the session moves only when its ACK comes back
+            // (onProbeAck), never on a PROBE alone, which anyone could have replayed.
+            probe(from, via, false);
         }
         if (state == State.PROBING && triggered.add(List.of(from, via))) {
             // Triggered check: the way in from `from` is open now, so probe it back from the same
             // socket at once rather than at the next round (the only way back to a predicted port).
-            host.send(UdpFrame.Probe.signed(key, session, txid(round)), from, via);
-            probesSent++;
+            probe(from, via, true);
         }
         if (state == State.PROBING && via == host.main() && !theirs.contains(from)
-                && theirs.size() < Candidates.MAX + PEER_REFLEXIVE_MAX) {
+                && theirs.size() < Candidates.MAX + PEER_REFLEXIVE_MAX && policy.probeable(from, attested)) {
             // A peer-reflexive candidate (as in ICE): the peer's NAT gave this probe a mapping the
             // peer could not know (endpoint-dependent mapping); probing it back opens our way in.
             List<InetSocketAddress> more = new ArrayList<>(theirs);
@@ -410,6 +463,9 @@ public final class Puncher {
         if (key == null || fromPeer(ack.txid()) || !ack.verify(key)) {
             return;
         }
+        if (!nonces.answered(ack.nonce(), from, via)) {
+            return; // no probe of ours went to this pair with that nonce: replayed, or too late
+        }
         if (state == State.PROBING) {
             cancelTimer();
             state = State.DIRECT;
@@ -422,8 +478,14 @@ public final class Puncher {
             tcp = null;
             host.direct(from, via);
             timer = loop.scheduleAtFixedRate(this::keepalive, KEEPALIVE_MS, KEEPALIVE_MS, TimeUnit.MILLISECONDS);
-        } else if (state == State.DIRECT && from.equals(direct)) {
+        } else if (state == State.DIRECT && from.equals(direct) && via == directVia) {
             missed = 0;
+        } else if (state == State.DIRECT && missed > 0) {
+            // Our pair stopped answering and this one answered our own probe: follow the peer's choice.
+            direct = from;
+            directVia = via;
+            missed = 0;
+            host.moveDirect(from, via);
         }
     }
 
@@ -437,7 +499,10 @@ public final class Puncher {
             return;
         }
         missed++;
-        host.send(UdpFrame.Probe.signed(key, session, txid(++round)), direct, directVia);
+        round++;
+        nonces.prune();
+        triggered.clear(); // another pair may be checked once per keepalive
+        probe(direct, directVia, false);
     }
 
     public boolean isDirect() {
@@ -447,6 +512,21 @@ public final class Puncher {
     /** PROBEs sent while looking for a direct path (keepalives on it not counted). */
     public int probesSent() {
         return probesSent;
+    }
+
+    /** PROBEs not sent because the session's probe budget was spent. */
+    public int probesRefused() {
+        return probesRefused;
+    }
+
+    /** True when {@code offer} (an OFFER's body) carries a key other than this puncher's (a new start). */
+    public boolean newKey(ByteBuf offer) {
+        if (offer.readableBytes() < KEY_LENGTH) {
+            return false;
+        }
+        byte[] k = new byte[KEY_LENGTH];
+        offer.getBytes(offer.readerIndex(), k);
+        return key == null || !java.util.Arrays.equals(k, key);
     }
 
     private void finish() {

@@ -1,23 +1,26 @@
 package dev.junction.client.internal.relay;
 
+import dev.junction.wire.control.AddressAttestation;
 import dev.junction.wire.control.CircuitFrames;
 import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.identity.PeerId;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
-import java.util.List;
 
 /** What the relay connection reports to the client; called on the I/O thread. */
 public interface RelayEvents {
     /** Logged in (first time or after a reconnect). */
     void loggedIn(LoginFrames.LoginOk ok);
 
-    /** The relay's UDP binding of the session socket succeeded; {@code mapped} is what the relay saw. */
-    void udpBound(InetSocketAddress mapped);
+    /**
+     * The relay's UDP binding of the session socket succeeded; {@code mapped} is what the relay
+     * saw, {@code attestation} the relay's signed statement of it (for peers).
+     */
+    void udpBound(InetSocketAddress mapped, AddressAttestation attestation);
 
     /** A peer wants a circuit; answer with {@link RelayLink#accept} or {@link RelayLink#reject}. */
-    void incoming(int circuit, PeerId from, List<InetSocketAddress> observed);
+    void incoming(int circuit, PeerId from);
 
     /** The callee's side of a circuit opened (the caller's side completes its connect future). */
     void circuitOpen(CircuitFrames.CircuitOpen open);

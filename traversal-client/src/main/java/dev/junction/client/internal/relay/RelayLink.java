@@ -130,6 +130,17 @@ public final class RelayLink {
         return relay;
     }
 
+    /**
+     * The relays whose statements of a peer's addresses this client believes: those it was
+     * configured with (and the one it is on, which may be a GOING_AWAY hint).
+     */
+    public java.util.Set<dev.junction.wire.identity.PeerId> trustedRelays() {
+        java.util.Set<dev.junction.wire.identity.PeerId> out = new java.util.HashSet<>();
+        relays.forEach(r -> out.add(r.relayId()));
+        out.add(relay.relayId());
+        return out;
+    }
+
     /** Connects and logs in; the future fails with the relay's reason (and no retry) if login is refused. */
     public CompletableFuture<LoginFrames.LoginOk> start() {
         loop.execute(this::open);
@@ -296,7 +307,7 @@ public final class RelayLink {
 
     private void onLoggedInFrame(Channel ch, ControlFrame f) {
         if (f instanceof CircuitFrames.Incoming in) {
-            events.incoming(in.circuit(), in.from(), in.observed());
+            events.incoming(in.circuit(), in.from());
         } else if (f instanceof CircuitFrames.CircuitOpen open) {
             CompletableFuture<CircuitFrames.CircuitOpen> waiting = open.request() == 0 ? null : connects.remove(open.request());
             if (waiting != null) {

@@ -20,7 +20,7 @@ public final class UdpBinding {
     /** What the client hears of the binding. */
     public interface Listener {
         /** Bound (again); {@code mapped} is the session socket's address as the relay sees it. */
-        void udpBound(InetSocketAddress mapped);
+        void udpBound(InetSocketAddress mapped, dev.junction.wire.control.AddressAttestation attestation);
 
         /** Not bound: every BIND went unanswered, or PINGs stopped being answered. */
         void udpUnbound(String reason);
@@ -137,7 +137,7 @@ public final class UdpBinding {
             if (retry != null) {
                 retry.cancel(false);
             }
-            listener.udpBound(ack.observed());
+            listener.udpBound(ack.observed(), ack.attestation());
         } else if (frame instanceof UdpFrame.Pong) {
             missed = 0;
         }

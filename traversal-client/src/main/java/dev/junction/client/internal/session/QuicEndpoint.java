@@ -41,7 +41,7 @@ import java.util.function.Consumer;
  */
 public final class QuicEndpoint {
     /** Application protocol: Junction sessions, version 1. */
-    public static final String ALPN = "junction/1";
+    public static final String ALPN = "junction/" + dev.junction.wire.ProtocolVersion.CURRENT;
     /** Every datagram fits a 1280-byte IPv6 path with Junction's 5–7 byte relay header. */
     static final int MAX_UDP_PAYLOAD = 1200;
     /** Connection-level receive window. */

@@ -47,7 +47,7 @@ class QuicOverAnchorsTest {
 
             QuicSslContext serverTls = QuicSslContextBuilder.forServer(new IdentityKeyManager(server), null)
                     .option(io.netty.handler.codec.quic.BoringSSLContextOption.SIGNATURE_ALGORITHMS, new String[] {"ed25519"})
-                    .trustManager(new PeerIdTrust(null)).clientAuth(ClientAuth.REQUIRE).applicationProtocols("junction/1").build();
+                    .trustManager(new PeerIdTrust(null)).clientAuth(ClientAuth.REQUIRE).applicationProtocols(dev.junction.client.internal.session.QuicEndpoint.ALPN).build();
             var serverCodec = new QuicServerCodecBuilder().sslContext(serverTls)
                     .maxIdleTimeout(10, TimeUnit.SECONDS).initialMaxData(1 << 20).initialMaxStreamDataBidirectionalRemote(1 << 20)
                     .initialMaxStreamsBidirectional(10).maxSendUdpPayloadSize(1200).maxRecvUdpPayloadSize(1200)
@@ -72,7 +72,7 @@ class QuicOverAnchorsTest {
                     }));
             QuicSslContext clientTls = QuicSslContextBuilder.forClient().keyManager(new IdentityKeyManager(client), null)
                     .option(io.netty.handler.codec.quic.BoringSSLContextOption.SIGNATURE_ALGORITHMS, new String[] {"ed25519"})
-                    .trustManager(new PeerIdTrust(server.peerId())).applicationProtocols("junction/1").build();
+                    .trustManager(new PeerIdTrust(server.peerId())).applicationProtocols(dev.junction.client.internal.session.QuicEndpoint.ALPN).build();
             var clientCodec = new QuicClientCodecBuilder().sslContext(clientTls).maxIdleTimeout(10, TimeUnit.SECONDS)
                     .initialMaxData(1 << 20).initialMaxStreamDataBidirectionalLocal(1 << 20)
                     .maxSendUdpPayloadSize(1200).maxRecvUdpPayloadSize(1200).build();
