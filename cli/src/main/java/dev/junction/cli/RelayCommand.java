@@ -104,8 +104,9 @@ final class RelayCommand implements Callable<Integer> {
             System.out.println("relay address: " + server.address());
             if (secret != null) {
                 System.out.println("admission: token; secret in " + secret);
-                System.out.println("try: ./junction keygen --out alice.key && ./junction listen --relay " + server.address()
-                        + " --identity alice.key --token \"$(./junction token --secret-file " + secret + " --identity alice.key)\"");
+                System.out.println("try: ./junction keygen --out alice.key && ./junction token --secret-file " + secret
+                        + " --identity alice.key > alice.token && ./junction listen --relay " + server.address()
+                        + " --identity alice.key --token-file alice.token");
             } else {
                 System.out.println("admission: " + cfg.admission().mode().name().toLowerCase(java.util.Locale.ROOT));
             }

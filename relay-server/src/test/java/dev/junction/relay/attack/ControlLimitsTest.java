@@ -42,6 +42,11 @@ class ControlLimitsTest {
         return c;
     }
 
+    static double value(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no series " + series));
+    }
+
     @Test
     void connectsAboveTheRequestRateAreAnsweredRateLimitedAndCounted() throws Exception {
         relay = TestRelay.start(dir, Map.of("limits.control-requests-per-second", 5));
@@ -88,8 +93,10 @@ class ControlLimitsTest {
         Bytes payload = Bytes.of(new byte[16_000]);
         long start = System.nanoTime();
         // Enough to fill the kernel's buffers both ways and the relay's queue; bounded in count and time.
+        long offered = 0;
         for (int i = 0; i < 4000 && stalled.isOpen() && System.nanoTime() - start < 20_000_000_000L; i++) {
             caller.send(new CircuitFrames.Data(id, payload));
+            offered += payload.length();
         }
         String closed = "junction_connections_closed_total{reason=\"slow_consumer\"} 1.0";
         for (int i = 0; i < 150 && !relay.server.metrics().scrape().contains(closed); i++) {
@@ -100,6 +107,10 @@ class ControlLimitsTest {
         stalled.resumeReading();
         assertThat(stalled.closedWithin(10)).as("the stalled receiver's connection is gone").isTrue();
         assertThat(metrics).doesNotContain("junction_drops_total{reason=\"queue_full\"} 0.0");
+        // Dropped frames are not counted as relayed: what came in over TLS and counts is what went out.
+        double in = value(metrics, "junction_relayed_bytes_total{direction=\"in\",transport=\"tcp\"}");
+        double out = value(metrics, "junction_relayed_bytes_total{direction=\"out\",transport=\"tcp\"}");
+        assertThat(in).isEqualTo(out).isPositive().isLessThan(offered);
         // The sender was never held up: it is still logged in and served.
         CircuitFrames.CircuitClose end = caller.expect(CircuitFrames.CircuitClose.class);
         assertThat(end.circuit()).isEqualTo(id);
