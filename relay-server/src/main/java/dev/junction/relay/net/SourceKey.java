@@ -1,5 +1,6 @@
 package dev.junction.relay.net;
 
+import dev.junction.wire.Bytes;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -10,19 +11,16 @@ import java.util.Arrays;
  * a whole /64 (often more), so counting exact IPv6 addresses would let one host take 2^64 slots.
  * IPv4-mapped IPv6 addresses count as their IPv4 address.
  */
-public record SourceKey(byte[] prefix) {
+public record SourceKey(Bytes prefix) {
     /** Bytes of an IPv6 address that name its subscriber's network. */
     static final int IPV6_PREFIX_BYTES = 8;
 
     public static SourceKey of(InetAddress address) {
         byte[] a = address.getAddress();
         if (address instanceof Inet6Address && !isMappedV4(a)) {
-            return new SourceKey(Arrays.copyOf(a, IPV6_PREFIX_BYTES));
+            return new SourceKey(Bytes.of(Arrays.copyOf(a, IPV6_PREFIX_BYTES)));
         }
-        if (address instanceof Inet4Address) {
-            return new SourceKey(a);
-        }
-        return new SourceKey(Arrays.copyOfRange(a, 12, 16));
+        return new SourceKey(Bytes.of(address instanceof Inet4Address ? a : Arrays.copyOfRange(a, 12, 16)));
     }
 
     private static boolean isMappedV4(byte[] a) {
@@ -35,17 +33,7 @@ public record SourceKey(byte[] prefix) {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof SourceKey k && Arrays.equals(prefix, k.prefix);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(prefix);
-    }
-
-    @Override
     public String toString() {
-        return prefix.length == 4 ? "ipv4 source" : "ipv6 /64 source";
+        return prefix.length() == 4 ? "ipv4 source" : "ipv6 /64 source";
     }
 }
