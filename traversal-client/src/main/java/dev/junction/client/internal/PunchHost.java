@@ -6,7 +6,6 @@ import dev.junction.client.internal.net.UdpPort;
 import dev.junction.client.internal.path.Route;
 import dev.junction.client.internal.punch.Puncher;
 import dev.junction.client.internal.session.SessionImpl;
-import dev.junction.wire.control.PunchFrames;
 import dev.junction.wire.udp.UdpCodec;
 import dev.junction.wire.WireFormatException;
 import dev.junction.wire.udp.UdpFrame;
@@ -20,7 +19,7 @@ import java.util.function.Supplier;
 
 /**
  * What a session's {@link Puncher} does to the client: send probes, open and close the extra
- * sockets and TCP paths, move the session between paths, report.
+ * sockets and TCP paths, move the session between paths, tell the listener how punching went.
  */
 final class PunchHost implements Puncher.Host, TcpPath.Inbound {
     /** TCP simultaneous open keeps trying this long. */
@@ -167,7 +166,6 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
     public void directTcp(TcpPath path) {
         core.mux().directTcp(route, path);
         core.announce(session, route);
-        report(PunchFrames.Outcome.DIRECT_TCP);
         core.listener().punchFinished(session, true, puncher == null ? 0 : puncher.probesSent(), session.elapsedMillis());
     }
 
@@ -193,7 +191,6 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
     public void direct(InetSocketAddress peer, UdpPort via) {
         core.mux().direct(route, peer, via);
         core.announce(session, route);
-        report(PunchFrames.Outcome.DIRECT_UDP);
         core.listener().punchFinished(session, true, puncher == null ? 0 : puncher.probesSent(), session.elapsedMillis());
     }
 
@@ -224,14 +221,6 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
 
     @Override
     public void failed() {
-        report(PunchFrames.Outcome.FAILED);
         core.listener().punchFinished(session, false, puncher == null ? 0 : puncher.probesSent(), session.elapsedMillis());
-    }
-
-    /** The QUIC client tells the relay how punching went (its metrics); the server does not, so each attempt counts once. */
-    private void report(PunchFrames.Outcome outcome) {
-        if (route.clientRole()) {
-            core.link().send(new PunchFrames.PunchResult(route.circuit(), 1, outcome));
-        }
     }
 }
