@@ -11,7 +11,6 @@ import dev.junction.relay.control.ControlChannelInitializer;
 import dev.junction.relay.metrics.RelayMetrics;
 import dev.junction.relay.net.ConnectionLimiter;
 import dev.junction.relay.net.Transports;
-import dev.junction.relay.punch.PunchCoordinator;
 import dev.junction.relay.reservation.LocalReservationRegistry;
 import dev.junction.relay.reservation.Reservation;
 import dev.junction.relay.stun.StunResponder;
@@ -50,7 +49,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The relay: binds its listeners, wires the components together, drains and stops. The components
- * (registry, circuit table, coordinator) never open sockets; this class hands them channels.
+ * (registry, circuit table, forwarder) never open sockets; this class hands them channels.
  */
 public final class RelayServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("junction.relay");
@@ -170,8 +169,7 @@ public final class RelayServer implements AutoCloseable {
 
         RelayContext context = new RelayContext(identity, admission, reservations, circuits, forwarder, metrics, clock,
                 config.limits().reservationLifetime(), config.keepalive(), config.limits().unauthenticatedTimeout(), config.limits(), udpPort);
-        PunchCoordinator punch = new PunchCoordinator(circuits, metrics);
-        ControlChannelInitializer init = new ControlChannelInitializer(tls, context, punch);
+        ControlChannelInitializer init = new ControlChannelInitializer(tls, context);
         ConnectionLimiter controlLimiter = new ConnectionLimiter(config.limits().connectionsPerIp(), metrics);
         control = new ServerBootstrap().group(group).channel(Transports.serverChannel())
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,

@@ -3,17 +3,17 @@ package dev.junction.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.wire.Bytes;
-import dev.junction.wire.control.Candidate;
+import dev.junction.wire.control.AddressAttestation;
 import dev.junction.wire.control.CircuitFrames;
 import dev.junction.wire.control.CloseReason;
+import dev.junction.wire.control.ControlFrameType;
 import dev.junction.wire.control.ErrorCode;
 import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.control.LoginFrames;
-import dev.junction.wire.control.PunchFrames;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.udp.UdpFrame;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,27 +233,30 @@ class CircuitTest {
     }
 
     @Test
-    void candidatesAreForwardedWithTheRelayObservedAddressesAppended() throws Exception {
+    void reservedPunchFrameTypesOnAnOpenCircuitAreAnsweredMalformedAndClosed() throws Exception {
+        // 0x20 CANDIDATES, 0x21 PUNCH_SYNC, 0x22 PUNCH_RESULT: the relay's punch coordination is gone
+        // and its codes are reserved; a frame of one is an unknown type, never forwarded.
         relay = TestRelay.start(dir);
-        Peer a = peer();
         Peer b = peer();
-        UdpPeer ua = udp(a);
-        int id = circuit(a, b);
-        InetSocketAddress host = new InetSocketAddress(InetAddress.getByName("100.64.1.2"), 4000);
-        Candidate forged = new Candidate(Candidate.Kind.RELAY_OBSERVED, Candidate.Transport.UDP,
-                new InetSocketAddress(InetAddress.getByName("198.51.100.66"), 1));
-        a.control().send(new PunchFrames.Candidates(id, List.of(new Candidate(Candidate.Kind.HOST, Candidate.Transport.UDP, host), forged)));
-        PunchFrames.Candidates got = b.control().expect(PunchFrames.Candidates.class);
-        assertThat(got.candidates()).extracting(Candidate::address).contains(host, ua.address()).doesNotContain(forged.address());
-        assertThat(got.candidates()).filteredOn(k -> k.kind() == Candidate.Kind.RELAY_OBSERVED).hasSize(2);
-        a.control().send(new PunchFrames.PunchSync(id, 1));
-        assertThat(b.control().expect(PunchFrames.PunchSync.class)).isEqualTo(new PunchFrames.PunchSync(id, 1));
-        a.control().send(new PunchFrames.PunchResult(id, 1, PunchFrames.Outcome.DIRECT_UDP));
-        a.control().send(new LinkFrames.Ping(1));
-        a.control().expect(LinkFrames.Pong.class);
-        assertThat(relay.server.metrics().scrape())
-                .contains("junction_punch_syncs_total 1.0")
-                .contains("junction_punch_coordinations_total{outcome=\"direct_udp\"} 1.0");
+        for (int reserved : new int[] {0x20, 0x21, 0x22}) {
+            assertThat(ControlFrameType.RESERVED).contains(reserved);
+            Peer a = peer();
+            int id = circuit(a, b);
+            ByteBuf frame = Unpooled.buffer().writeByte(reserved).writeShort(5) // type, 5 payload bytes
+                    .writeInt(id)     // circuit, as the frame once carried
+                    .writeByte(0);    // no candidates / attempt 0
+            a.control().sendRaw(frame);
+            LinkFrames.Error error = a.control().expect(LinkFrames.Error.class);
+            assertThat(error.code()).isEqualTo(ErrorCode.MALFORMED);
+            assertThat(error.message()).contains("unknown control frame type 0x" + Integer.toHexString(reserved));
+            assertThat(a.control().closedWithin(5)).isTrue();
+            // B hears only that A went away, nothing of what A sent.
+            CircuitFrames.CircuitClose close = b.control().expect(CircuitFrames.CircuitClose.class);
+            assertThat(close.circuit()).isEqualTo(id);
+            assertThat(close.reason()).isEqualTo(CloseReason.PEER_GONE);
+        }
+        assertThat(relay.server.metrics().scrape()).contains("junction_drops_total{reason=\"malformed_frame\"} 3.0")
+                .doesNotContain("junction_punch_");
     }
 
     @Test

@@ -43,7 +43,7 @@ class LoginTest {
             assertThat(ok.observed().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
             // The relay's signed statement of that address, checkable by a peer knowing only the relay's PeerId.
             assertThat(ok.attestation().address()).isEqualTo(ok.observed());
-            assertThat(ok.attestation().transport()).isEqualTo(dev.junction.wire.control.Candidate.Transport.TCP);
+            assertThat(ok.attestation().transport()).isEqualTo(dev.junction.wire.control.AddressAttestation.Transport.TCP);
             assertThat(ok.attestation().validFor(alice.peerId(), java.util.Set.of(relay.server.identity().peerId()), Instant.now()))
                     .isTrue();
             assertThat(ok.udpPort()).isEqualTo(relay.server.stunAddress().getPort());

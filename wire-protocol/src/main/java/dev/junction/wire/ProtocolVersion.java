@@ -12,7 +12,10 @@ package dev.junction.wire;
  *       learnt the callee's address from CONNECT alone); LOGIN_OK and BIND_ACK end with the relay's
  *       signed address attestation; PROBE and PROBE_ACK carry a nonce (an ACK counts only from the
  *       address and socket its probe went to), so a replayed probe cannot move a path; REFRESH may
- *       carry a fresh admission token (a reservation never outlives its token).</li>
+ *       carry a fresh admission token (a reservation never outlives its token). Control frame types
+ *       0x20 CANDIDATES, 0x21 PUNCH_SYNC and 0x22 PUNCH_RESULT (relay-coordinated punching; peers
+ *       coordinate inside the session) are removed and reserved
+ *       ({@link dev.junction.wire.control.ControlFrameType#RESERVED}).</li>
  * </ul>
  */
 public final class ProtocolVersion {

@@ -1,13 +1,12 @@
 package dev.junction.wire;
 
-import dev.junction.wire.control.Candidate;
+import dev.junction.wire.control.AddressAttestation;
 import dev.junction.wire.control.CircuitFrames;
 import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.ControlFrame;
 import dev.junction.wire.control.ErrorCode;
 import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.control.LoginFrames;
-import dev.junction.wire.control.PunchFrames;
 import dev.junction.wire.identity.PeerId;
 import dev.junction.wire.stun.StunAttribute;
 import dev.junction.wire.stun.StunClass;
@@ -86,8 +85,6 @@ public final class WireArbitraries {
 
     public static Arbitrary<ControlFrame> controlFrames() {
         Arbitrary<Integer> u32 = Arbitraries.integers();
-        Arbitrary<Candidate> candidate = Combinators.combine(Arbitraries.of(Candidate.Kind.class),
-                Arbitraries.of(Candidate.Transport.class), addresses()).as(Candidate::new);
         return Arbitraries.oneOf(
                 Combinators.combine(Arbitraries.integers().between(0, 65535), Arbitraries.longs().between(0, 0xFFFF_FFFFL))
                         .as(LoginFrames.Hello::new),
@@ -104,10 +101,6 @@ public final class WireArbitraries {
                 Combinators.combine(u32, u32, peerIds()).as(CircuitFrames.CircuitOpen::new),
                 Combinators.combine(u32, Arbitraries.of(CloseReason.class), Arbitraries.longs()).as(CircuitFrames.CircuitClose::new),
                 Combinators.combine(u32, bytes(0, 1500)).as(CircuitFrames.Data::new),
-                Combinators.combine(u32, candidate.list().ofMaxSize(PunchFrames.MAX_CANDIDATES)).as(PunchFrames.Candidates::new),
-                Combinators.combine(u32, Arbitraries.integers().between(0, 255)).as(PunchFrames.PunchSync::new),
-                Combinators.combine(u32, Arbitraries.integers().between(0, 255), Arbitraries.of(PunchFrames.Outcome.class))
-                        .as(PunchFrames.PunchResult::new),
                 Arbitraries.longs().map(LinkFrames.Ping::new),
                 Arbitraries.longs().map(LinkFrames.Pong::new),
                 Combinators.combine(Arbitraries.of(CloseReason.class), Arbitraries.longs().between(0, 0xFFFF_FFFFL), text(80))
@@ -117,7 +110,7 @@ public final class WireArbitraries {
 
     /** Attestations with arbitrary (mostly invalid) signatures: the codec does not verify them. */
     public static Arbitrary<dev.junction.wire.control.AddressAttestation> attestations() {
-        return Combinators.combine(peerIds(), peerIds(), Arbitraries.of(Candidate.Transport.class), addresses(),
+        return Combinators.combine(peerIds(), peerIds(), Arbitraries.of(AddressAttestation.Transport.class), addresses(),
                 Arbitraries.longs().between(0, Long.MAX_VALUE), Arbitraries.longs().between(0, Long.MAX_VALUE), bytes(64, 64))
                 .as(dev.junction.wire.control.AddressAttestation::new);
     }

@@ -6,7 +6,6 @@ import dev.junction.relay.reservation.Reservation;
 import dev.junction.relay.reservation.ReservationRegistry;
 import dev.junction.wire.WireFormatException;
 import dev.junction.wire.control.AddressAttestation;
-import dev.junction.wire.control.Candidate;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.udp.UdpCodec;
 import dev.junction.wire.udp.UdpFrame;
@@ -94,7 +93,7 @@ public final class UdpRelayHandler extends SimpleChannelInboundHandler<DatagramP
             return;
         }
         // The statement costs one Ed25519 signature, paid only for a BIND that passed its HMAC and nonce checks.
-        AddressAttestation attested = AddressAttestation.sign(identity, r.peer(), Candidate.Transport.UDP, sender, clock.instant());
+        AddressAttestation attested = AddressAttestation.sign(identity, r.peer(), AddressAttestation.Transport.UDP, sender, clock.instant());
         reply(ctx, new UdpFrame.BindAck(bind.nonce(), sender, attested), sender);
     }
 

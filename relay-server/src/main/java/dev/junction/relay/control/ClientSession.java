@@ -5,21 +5,18 @@ import dev.junction.relay.admission.Admission;
 import dev.junction.relay.circuit.Circuit;
 import dev.junction.relay.metrics.DropReason;
 import dev.junction.relay.metrics.LogThrottle;
-import dev.junction.relay.punch.PunchCoordinator;
 import dev.junction.relay.reservation.ClientLink;
 import dev.junction.relay.reservation.Reservation;
 import dev.junction.relay.reservation.ReservationRegistry;
 import dev.junction.wire.Bytes;
 import dev.junction.wire.ProtocolVersion;
 import dev.junction.wire.control.AddressAttestation;
-import dev.junction.wire.control.Candidate;
 import dev.junction.wire.control.CircuitFrames;
 import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.ControlFrame;
 import dev.junction.wire.control.ErrorCode;
 import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.control.LoginFrames;
-import dev.junction.wire.control.PunchFrames;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
 import io.netty.buffer.ByteBuf;
@@ -57,7 +54,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     }
 
     private final RelayContext relay;
-    private final PunchCoordinator punch;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_HELLO;
     private Bytes nonce;
@@ -66,9 +62,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private ControlOutbox outbox;
     private RequestRate requests;
 
-    ClientSession(RelayContext relay, PunchCoordinator punch) {
+    ClientSession(RelayContext relay) {
         this.relay = relay;
-        this.punch = punch;
     }
 
     @Override
@@ -157,7 +152,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         state = State.LOGGED_IN;
         loginTimeout.cancel(false);
         relay.metrics().loginSucceeded();
-        AddressAttestation attested = AddressAttestation.sign(relay.identity(), auth.peer(), Candidate.Transport.TCP, observed,
+        AddressAttestation attested = AddressAttestation.sign(relay.identity(), auth.peer(), AddressAttestation.Transport.TCP, observed,
                 relay.clock().instant());
         send(new LoginFrames.LoginOk(reservation.id(), remainingSeconds(),
                 (int) relay.keepalive().toSeconds(), relay.udpPort(), reservation.udpBindKey(), observed, attested));
@@ -200,12 +195,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                         ? CloseReason.REJECTED : CloseReason.PEER_CLOSED;
                 relay.circuits().close(c, reason, reservation);
             }
-        } else if (frame instanceof PunchFrames.Candidates cand) {
-            punch.candidates(reservation, cand);
-        } else if (frame instanceof PunchFrames.PunchSync sync) {
-            punch.sync(reservation, sync);
-        } else if (frame instanceof PunchFrames.PunchResult result) {
-            punch.result(reservation, result);
         } else if (frame instanceof LinkFrames.Ping ping) {
             send(new LinkFrames.Pong(ping.nonce()));
         } else if (!(frame instanceof LinkFrames.Pong)) {

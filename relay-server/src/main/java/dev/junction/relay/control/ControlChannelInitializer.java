@@ -1,7 +1,6 @@
 package dev.junction.relay.control;
 
 import dev.junction.relay.RelayContext;
-import dev.junction.relay.punch.PunchCoordinator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
@@ -13,12 +12,10 @@ import io.netty.handler.ssl.SslContext;
 public final class ControlChannelInitializer extends ChannelInitializer<Channel> {
     private final SslContext tls;
     private final RelayContext relay;
-    private final PunchCoordinator punch;
 
-    public ControlChannelInitializer(SslContext tls, RelayContext relay, PunchCoordinator punch) {
+    public ControlChannelInitializer(SslContext tls, RelayContext relay) {
         this.tls = tls;
         this.relay = relay;
-        this.punch = punch;
     }
 
     @Override
@@ -26,6 +23,6 @@ public final class ControlChannelInitializer extends ChannelInitializer<Channel>
         ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
         ch.pipeline().addLast("encoder", ControlFrameEncoder.INSTANCE);
         ch.pipeline().addLast("decoder", new ControlFrameDecoder(relay.metrics()));
-        ch.pipeline().addLast("session", new ClientSession(relay, punch));
+        ch.pipeline().addLast("session", new ClientSession(relay));
     }
 }

@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one bounded send queue of a control connection: every frame the relay writes to a client
- * (answers, INCOMING, CIRCUIT_CLOSE, forwarded CANDIDATES and PUNCH_SYNC, relayed DATA) goes
- * through {@link #offer}. It holds at most {@code maxFrames} frames that the kernel has not yet
- * taken, and at most the channel's high water mark in bytes ({@code limits.send-queue-bytes});
- * beyond either, the frame is dropped (reason {@code queue_full}) instead of queued, so what a
- * client sends or fails to read can never grow the relay's memory past these bounds.
+ * (answers, INCOMING, CIRCUIT_OPEN, CIRCUIT_CLOSE, relayed DATA) goes through {@link #offer}. It
+ * holds at most {@code maxFrames} frames that the kernel has not yet taken, and at most the
+ * channel's high water mark in bytes ({@code limits.send-queue-bytes}); beyond either, the frame
+ * is dropped (reason {@code queue_full}) instead of queued, so what a client sends or fails to
+ * read can never grow the relay's memory past these bounds.
  *
  * <p>Relayed DATA may fill the queue only up to those bounds; control frames have
  * {@link #CONTROL_RESERVE} more frames on top (and ignore the byte mark), so a busy relayed session

@@ -2,7 +2,6 @@ package dev.junction.relay.metrics;
 
 import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.ErrorCode;
-import dev.junction.wire.control.PunchFrames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -52,8 +51,6 @@ public final class RelayMetrics implements AutoCloseable {
     private final Map<ErrorCode, Counter> loginsRefused = new EnumMap<>(ErrorCode.class);
     private final Counter circuitsOpened;
     private final Map<CloseReason, Counter> circuitsClosed = new EnumMap<>(CloseReason.class);
-    private final Map<PunchFrames.Outcome, Counter> punches = new EnumMap<>(PunchFrames.Outcome.class);
-    private final Counter punchSyncs;
     private final Map<ConnectionCloseReason, Counter> connectionsClosed = new EnumMap<>(ConnectionCloseReason.class);
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -87,12 +84,6 @@ public final class RelayMetrics implements AutoCloseable {
         for (CloseReason r : CloseReason.values()) {
             circuitsClosed.put(r, Counter.builder("junction.circuits.closed").description("Circuits closed, by reason")
                     .tag("reason", r.label()).register(registry));
-        }
-        punchSyncs = Counter.builder("junction.punch.syncs").description("Hole-punch attempts coordinated (PUNCH_SYNC relayed)")
-                .register(registry);
-        for (PunchFrames.Outcome o : PunchFrames.Outcome.values()) {
-            punches.put(o, Counter.builder("junction.punch.coordinations").description("Hole-punch attempts, by reported outcome")
-                    .tag("outcome", label(o)).register(registry));
         }
         for (ConnectionCloseReason r : ConnectionCloseReason.values()) {
             connectionsClosed.put(r, Counter.builder("junction.connections.closed")
@@ -168,14 +159,6 @@ public final class RelayMetrics implements AutoCloseable {
 
     public void connectionClosed(ConnectionCloseReason reason) {
         connectionsClosed.get(reason).increment();
-    }
-
-    public void punchSync() {
-        punchSyncs.increment();
-    }
-
-    public void punchResult(PunchFrames.Outcome outcome) {
-        punches.get(outcome).increment();
     }
 
     /** The Prometheus text exposition of every meter. */

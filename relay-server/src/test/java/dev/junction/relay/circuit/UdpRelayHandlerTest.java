@@ -18,7 +18,7 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import dev.junction.wire.control.Candidate;
+import dev.junction.wire.control.AddressAttestation;
 import dev.junction.wire.identity.PeerId;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +47,7 @@ class UdpRelayHandlerTest {
         assertThat(ack.observed()).isEqualTo(CLIENT);
         // The relay's signed statement of the client's UDP address, checkable with the relay's PeerId alone.
         assertThat(ack.attestation().address()).isEqualTo(CLIENT);
-        assertThat(ack.attestation().transport()).isEqualTo(Candidate.Transport.UDP);
+        assertThat(ack.attestation().transport()).isEqualTo(AddressAttestation.Transport.UDP);
         assertThat(ack.attestation().validFor(client, Set.of(RELAY.peerId()), java.time.Instant.now())).isTrue();
         assertThat(registry.byUdp(CLIENT)).isSameAs(r);
         inbound(new UdpFrame.Ping(5));

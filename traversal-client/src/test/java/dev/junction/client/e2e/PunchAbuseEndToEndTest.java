@@ -9,7 +9,6 @@ import dev.junction.client.TraversalClient;
 import dev.junction.client.internal.punch.Candidates;
 import dev.junction.client.internal.session.SessionImpl;
 import dev.junction.wire.control.AddressAttestation;
-import dev.junction.wire.control.Candidate;
 import dev.junction.wire.identity.Identity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -65,7 +64,7 @@ class PunchAbuseEndToEndTest {
                 SessionImpl session = (SessionImpl) attacker.connect(listener.peerId()).get(10, TimeUnit.SECONDS);
                 // The statement the relay really gives the attacker (it is on loopback too), so the
                 // listener's loopback rule lets plain probes through: only the limits bound them.
-                AddressAttestation own = AddressAttestation.sign(relay.server.identity(), attackerId.peerId(), Candidate.Transport.UDP,
+                AddressAttestation own = AddressAttestation.sign(relay.server.identity(), attackerId.peerId(), AddressAttestation.Transport.UDP,
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), attacker.localAddress().getPort()), Instant.now());
                 InetSocketAddress udpTarget = (InetSocketAddress) udpVictim.getLocalSocketAddress();
                 InetSocketAddress tcpTarget = (InetSocketAddress) tcpVictim.getLocalSocketAddress();

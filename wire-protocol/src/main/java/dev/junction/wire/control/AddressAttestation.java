@@ -27,8 +27,31 @@ import java.util.Set;
  * signature   = Ed25519_relay("junction/observed/v1" ‖ every byte before the signature)
  * </pre>
  */
-public record AddressAttestation(PeerId relay, PeerId subject, Candidate.Transport transport, InetSocketAddress address,
+public record AddressAttestation(PeerId relay, PeerId subject, Transport transport, InetSocketAddress address,
                                  long issuedSeconds, long expiresSeconds, Bytes signature) {
+    /** What the relay saw the address on: the transport:u8 field. */
+    public enum Transport {
+        /** The bound UDP source (BIND_ACK). */
+        UDP(1),
+        /** The control connection's source (LOGIN_OK). */
+        TCP(2);
+
+        final int wire;
+
+        Transport(int wire) {
+            this.wire = wire;
+        }
+
+        static Transport valueOf(int wire) {
+            for (Transport t : values()) {
+                if (t.wire == wire) {
+                    return t;
+                }
+            }
+            throw new WireFormatException("unknown attestation transport " + wire);
+        }
+    }
+
     /**
      * How long a statement holds: a day covers a long-lived session without a new login, and a
      * statement about an address the client has left (a café's Wi-Fi) ages out the same day.
@@ -48,7 +71,7 @@ public record AddressAttestation(PeerId relay, PeerId subject, Candidate.Transpo
     }
 
     /** {@code relay}'s statement that it saw {@code subject}'s {@code transport} traffic come from {@code address}. */
-    public static AddressAttestation sign(Identity relay, PeerId subject, Candidate.Transport transport,
+    public static AddressAttestation sign(Identity relay, PeerId subject, Transport transport,
                                           InetSocketAddress address, Instant now) {
         long issued = now.getEpochSecond();
         long expires = issued + VALIDITY.toSeconds();
@@ -82,7 +105,7 @@ public record AddressAttestation(PeerId relay, PeerId subject, Candidate.Transpo
     public static AddressAttestation decode(ByteBuf in) {
         PeerId relay = Fields.readPeerId(in);
         PeerId subject = Fields.readPeerId(in);
-        Candidate.Transport transport = Candidate.Transport.valueOf(Fields.readU8(in, "transport"));
+        Transport transport = Transport.valueOf(Fields.readU8(in, "transport"));
         InetSocketAddress address = Fields.readAddress(in);
         long issued = Fields.readU64(in, "issued");
         long expires = Fields.readU64(in, "expires");
@@ -91,7 +114,7 @@ public record AddressAttestation(PeerId relay, PeerId subject, Candidate.Transpo
                 Fields.readFixed(in, Identity.SIGNATURE_LENGTH, "signature"));
     }
 
-    private static void writeStatement(ByteBuf out, PeerId relay, PeerId subject, Candidate.Transport transport,
+    private static void writeStatement(ByteBuf out, PeerId relay, PeerId subject, Transport transport,
                                        InetSocketAddress address, long issued, long expires) {
         Fields.writePeerId(out, relay);
         Fields.writePeerId(out, subject);
@@ -101,7 +124,7 @@ public record AddressAttestation(PeerId relay, PeerId subject, Candidate.Transpo
     }
 
     /** What the signature covers: the context string, then the statement's bytes as encoded. */
-    static byte[] signedBytes(PeerId relay, PeerId subject, Candidate.Transport transport, InetSocketAddress address,
+    static byte[] signedBytes(PeerId relay, PeerId subject, Transport transport, InetSocketAddress address,
                               long issued, long expires) {
         ByteBuf b = Unpooled.buffer(160);
         try {

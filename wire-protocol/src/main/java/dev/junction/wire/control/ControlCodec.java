@@ -54,9 +54,6 @@ public final class ControlCodec {
                 case CIRCUIT_OPEN -> CircuitFrames.CircuitOpen.decode(in);
                 case CIRCUIT_CLOSE -> CircuitFrames.CircuitClose.decode(in);
                 case DATA -> CircuitFrames.Data.decode(in);
-                case CANDIDATES -> PunchFrames.Candidates.decode(in);
-                case PUNCH_SYNC -> PunchFrames.PunchSync.decode(in);
-                case PUNCH_RESULT -> PunchFrames.PunchResult.decode(in);
                 case PING -> LinkFrames.Ping.decode(in);
                 case PONG -> LinkFrames.Pong.decode(in);
                 case GOING_AWAY -> LinkFrames.GoingAway.decode(in);

@@ -19,7 +19,6 @@ public sealed interface ControlFrame permits
         LoginFrames.Refresh, LoginFrames.RefreshOk,
         CircuitFrames.Connect, CircuitFrames.Incoming, CircuitFrames.Accept, CircuitFrames.CircuitOpen,
         CircuitFrames.CircuitClose, CircuitFrames.Data,
-        PunchFrames.Candidates, PunchFrames.PunchSync, PunchFrames.PunchResult,
         LinkFrames.Ping, LinkFrames.Pong, LinkFrames.GoingAway, LinkFrames.Error {
 
     ControlFrameType type();

@@ -1,10 +1,12 @@
 package dev.junction.wire.control;
 
 import dev.junction.wire.WireFormatException;
+import java.util.Set;
 
 /**
  * The type byte of a control frame. The payload of each is documented on its record and in
- * docs/PROTOCOL.md; C = client, R = relay, P = the peer at the other end of a circuit.
+ * docs/PROTOCOL.md; C = client, R = relay, P = the peer at the other end of a circuit. A type that
+ * is not listed here, {@link #RESERVED} ones included, is a protocol error.
  */
 public enum ControlFrameType {
     /** C→R: version:u16 | capabilities:u32. First frame on a new TLS connection. */
@@ -21,22 +23,16 @@ public enum ControlFrameType {
     REFRESH_OK(0x06),
     /** C→R: request:u32 | target:PeerId. Ask for a circuit to a reserved peer. */
     CONNECT(0x10),
-    /** R→P: circuit:u32 | from:PeerId | count:u8 | count × Address (what the relay observed of the caller). */
+    /** R→P: circuit:u32 | from:PeerId. No address of the caller (since version 2). */
     INCOMING(0x11),
     /** P→R: circuit:u32. The callee takes the circuit. */
     ACCEPT(0x12),
-    /** R→C and R→P: circuit:u32 | request:u32 | peer:PeerId | count:u8 | count × Address. */
+    /** R→C and R→P: circuit:u32 | request:u32 (0 to the callee) | peer:PeerId. No address of either side. */
     CIRCUIT_OPEN(0x13),
     /** any direction: circuit:u32 | reason:u16 (CloseReason) | bytes:u64 relayed so far. */
     CIRCUIT_CLOSE(0x14),
     /** any direction: circuit:u32 | payload (rest of frame). A relayed session datagram. */
     DATA(0x15),
-    /** C→R→P: circuit:u32 | count:u8 | count × Candidate. The relay appends what it observed. */
-    CANDIDATES(0x20),
-    /** C→R→P: circuit:u32 | attempt:u8. "Start punching now" (DCUtR's SYNC). */
-    PUNCH_SYNC(0x21),
-    /** C→R: circuit:u32 | attempt:u8 | outcome:u8. How a punch attempt ended, for relay metrics. */
-    PUNCH_RESULT(0x22),
     /** either side: nonce:u64. Liveness and RTT. */
     PING(0x30),
     /** either side: nonce:u64, echoing a PING. */
@@ -45,6 +41,14 @@ public enum ControlFrameType {
     GOING_AWAY(0x32),
     /** R→C: request:u32 | code:u16 (ErrorCode) | message:String. */
     ERROR(0x3F);
+
+    /**
+     * Codes once used and never to be given to another frame: 0x20 CANDIDATES, 0x21 PUNCH_SYNC and
+     * 0x22 PUNCH_RESULT, the relay's hole-punch coordination (peers coordinate inside their session
+     * instead, PROTOCOL.md section 6.5). {@link #valueOf} rejects them like any unknown type, so the
+     * relay answers ERROR MALFORMED and closes.
+     */
+    public static final Set<Integer> RESERVED = Set.of(0x20, 0x21, 0x22);
 
     private final int wire;
 
@@ -62,6 +66,7 @@ public enum ControlFrameType {
                 return t;
             }
         }
-        throw new WireFormatException("unknown control frame type 0x" + Integer.toHexString(b & 0xFF));
+        String reserved = RESERVED.contains(b & 0xFF) ? " (reserved, no longer used)" : "";
+        throw new WireFormatException("unknown control frame type 0x" + Integer.toHexString(b & 0xFF) + reserved);
     }
 }

@@ -25,7 +25,7 @@ class AddressAttestationTest {
 
     @Test
     void aPeerVerifiesItKnowingOnlyTheRelaysPeerId() throws Exception {
-        AddressAttestation a = AddressAttestation.sign(RELAY, CLIENT, Candidate.Transport.UDP, addr("203.0.113.7", 40000), NOW);
+        AddressAttestation a = AddressAttestation.sign(RELAY, CLIENT, AddressAttestation.Transport.UDP, addr("203.0.113.7", 40000), NOW);
         ByteBuf b = Unpooled.buffer();
         a.encode(b);
         // relay PeerId (39) | subject PeerId (39) | transport (1) | IPv4 address (7) | issued (8) | expires (8) | signature (64)
@@ -38,7 +38,7 @@ class AddressAttestationTest {
 
     @Test
     void refusesAnotherSubjectAnUntrustedRelayAStaleStatementAndAnyTampering() throws Exception {
-        AddressAttestation a = AddressAttestation.sign(RELAY, CLIENT, Candidate.Transport.TCP, addr("2001:db8::7", 443), NOW);
+        AddressAttestation a = AddressAttestation.sign(RELAY, CLIENT, AddressAttestation.Transport.TCP, addr("2001:db8::7", 443), NOW);
         Set<PeerId> trusted = Set.of(RELAY.peerId());
         assertThat(a.validFor(Identity.generate().peerId(), trusted, NOW)).as("about someone else").isFalse();
         assertThat(a.validFor(CLIENT, Set.of(Identity.generate().peerId()), NOW)).as("untrusted relay").isFalse();
@@ -47,7 +47,7 @@ class AddressAttestationTest {
         AddressAttestation moved = new AddressAttestation(a.relay(), a.subject(), a.transport(), addr("2001:db8::8", 443),
                 a.issuedSeconds(), a.expiresSeconds(), a.signature());
         assertThat(moved.validFor(CLIENT, trusted, NOW)).as("another address").isFalse();
-        AddressAttestation udp = new AddressAttestation(a.relay(), a.subject(), Candidate.Transport.UDP, a.address(),
+        AddressAttestation udp = new AddressAttestation(a.relay(), a.subject(), AddressAttestation.Transport.UDP, a.address(),
                 a.issuedSeconds(), a.expiresSeconds(), a.signature());
         assertThat(udp.validFor(CLIENT, trusted, NOW)).as("another transport").isFalse();
         AddressAttestation longer = new AddressAttestation(a.relay(), a.subject(), a.transport(), a.address(),
@@ -62,7 +62,7 @@ class AddressAttestationTest {
 
     @Test
     void theSignatureCoversAContextString() throws Exception {
-        byte[] covered = AddressAttestation.signedBytes(RELAY.peerId(), CLIENT, Candidate.Transport.UDP, addr("198.51.100.1", 1), 1, 2);
+        byte[] covered = AddressAttestation.signedBytes(RELAY.peerId(), CLIENT, AddressAttestation.Transport.UDP, addr("198.51.100.1", 1), 1, 2);
         assertThat(new String(covered, 0, 20, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("junction/observed/v1");
     }
 }

@@ -9,9 +9,6 @@ import dev.junction.wire.WireFormatException;
 import dev.junction.wire.identity.PeerId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ControlCodecTest {
@@ -72,6 +69,22 @@ class ControlCodecTest {
     }
 
     @Test
+    void rejectsReservedTypesAsUnknown() {
+        // 0x20 CANDIDATES, 0x21 PUNCH_SYNC, 0x22 PUNCH_RESULT: removed, never to be reused.
+        assertThat(ControlFrameType.RESERVED).containsExactlyInAnyOrder(0x20, 0x21, 0x22);
+        assertRejected("20" + "0005" + "00000001" + "00", "unknown control frame type 0x20 (reserved"); // was CANDIDATES, none
+        assertRejected("21" + "0005" + "00000001" + "01", "unknown control frame type 0x21 (reserved"); // was PUNCH_SYNC, attempt 1
+        assertRejected("22" + "0006" + "00000001" + "01" + "01", "unknown control frame type 0x22 (reserved"); // was PUNCH_RESULT
+    }
+
+    @Test
+    void noFrameTypeUsesAReservedCode() {
+        for (ControlFrameType t : ControlFrameType.values()) {
+            assertThat(ControlFrameType.RESERVED).as(t.name()).doesNotContain(t.byteValue() & 0xFF);
+        }
+    }
+
+    @Test
     void rejectsShortHeader() {
         assertRejected("0100", "shorter than its header");
     }
@@ -98,7 +111,9 @@ class ControlCodecTest {
 
     @Test
     void rejectsBadAddressFamily() {
-        assertRejected("20" + "000a" + "00000001" + "01" + "01" + "01" + "05" + "0000", "family"); // CANDIDATES, one of family 5
+        assertRejected("04" + "0023" // LOGIN_OK, 8 + 4 + 2 + 2 + 16 + 3 bytes
+                + "0000000000000001" + "0000003c" + "0014" + "0d96" + "00".repeat(16) // reservation, lifetime, keepalive, udp port, bind key
+                + "05" + "0000", "family"); // observed: family 5
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.junction.client.internal.punch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.wire.control.AddressAttestation;
-import dev.junction.wire.control.Candidate;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
 import java.net.InetAddress;
@@ -36,7 +35,7 @@ class CandidatePolicyTest {
 
     static CandidatePolicy.Attested attested(CandidatePolicy policy, String... ips) {
         List<AddressAttestation> st = java.util.Arrays.stream(ips)
-                .map(i -> AddressAttestation.sign(RELAY, PEER, Candidate.Transport.UDP, at(i, 40000), Instant.now())).toList();
+                .map(i -> AddressAttestation.sign(RELAY, PEER, AddressAttestation.Transport.UDP, at(i, 40000), Instant.now())).toList();
         return policy.verify(st, Instant.now());
     }
 
@@ -92,8 +91,8 @@ class CandidatePolicyTest {
     void statementsCountOnlyFromATrustedRelayAboutThePeer() {
         CandidatePolicy p = new CandidatePolicy(PEER, Set.of(RELAY.peerId()), LAN, false);
         Identity other = Identity.generate();
-        AddressAttestation untrusted = AddressAttestation.sign(other, PEER, Candidate.Transport.UDP, at("198.51.100.1", 1), Instant.now());
-        AddressAttestation aboutSomeoneElse = AddressAttestation.sign(RELAY, other.peerId(), Candidate.Transport.UDP,
+        AddressAttestation untrusted = AddressAttestation.sign(other, PEER, AddressAttestation.Transport.UDP, at("198.51.100.1", 1), Instant.now());
+        AddressAttestation aboutSomeoneElse = AddressAttestation.sign(RELAY, other.peerId(), AddressAttestation.Transport.UDP,
                 at("198.51.100.2", 1), Instant.now());
         CandidatePolicy.Attested a = p.verify(List.of(untrusted, aboutSomeoneElse), Instant.now());
         assertThat(a.statements()).isEmpty();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.junction.wire.WireFormatException;
 import dev.junction.wire.control.AddressAttestation;
-import dev.junction.wire.control.Candidate;
 import dev.junction.wire.identity.Identity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -21,7 +20,7 @@ class PunchMessageTest {
     static final Identity ME = Identity.generate();
 
     static AddressAttestation statement(String ip) {
-        return AddressAttestation.sign(RELAY, ME.peerId(), Candidate.Transport.UDP, CandidatePolicyTest.at(ip, 4000), Instant.now());
+        return AddressAttestation.sign(RELAY, ME.peerId(), AddressAttestation.Transport.UDP, CandidatePolicyTest.at(ip, 4000), Instant.now());
     }
 
     @Test

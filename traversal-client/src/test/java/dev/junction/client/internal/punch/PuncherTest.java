@@ -6,7 +6,6 @@ import dev.junction.client.PortPrediction;
 import dev.junction.client.internal.net.TcpPath;
 import dev.junction.client.internal.net.UdpPort;
 import dev.junction.wire.control.AddressAttestation;
-import dev.junction.wire.control.Candidate;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
 import dev.junction.wire.udp.UdpFrame;
@@ -73,7 +72,7 @@ class PuncherTest {
     }
 
     static AddressAttestation attest(InetSocketAddress a) {
-        return AddressAttestation.sign(RELAY, PEER, Candidate.Transport.UDP, a, Instant.now());
+        return AddressAttestation.sign(RELAY, PEER, AddressAttestation.Transport.UDP, a, Instant.now());
     }
 
     /** The peer's OFFER body (after the type byte). */
