@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * DESIGN.md's lab network: an "internet" namespace whose bridge joins 203.0.113.0/24, a relay host
+ * The lab network: an "internet" namespace whose bridge joins 203.0.113.0/24, a relay host
  * with two addresses there (203.0.113.10 and .11), and sites: a router namespace with a public
  * address and a host namespace on 100.64.N.0/24 behind it, NATed as the site's {@link Kind} says.
  * Routers add {@value #DELAY_MS} ms each way (tc netem) so round trips look like the real world.

@@ -3,8 +3,8 @@ package dev.junction.wire;
 /**
  * What a datagram on a Junction UDP socket is, told from its first byte alone.
  *
- * <p>One socket carries STUN, Junction's own UDP frames and QUIC session packets (DESIGN.md, "one
- * UDP socket per client"). The ranges follow RFC 9443 section 3: STUN owns 0–3; QUIC always sets the
+ * <p>One socket carries STUN, Junction's own UDP frames and QUIC session packets (PROTOCOL.md
+ * section 1). The ranges follow RFC 9443 section 3: STUN owns 0–3; QUIC always sets the
  * fixed bit 0x40 (short headers 64–127, long headers 192–255); Junction takes 128–191 with the fixed
  * bit clear, which no QUIC version 1 packet and no STUN message can start with. RFC 9443 gives
  * 128–191 to RTP/RTCP, which never shares a Junction socket.

@@ -10,8 +10,7 @@ import java.util.List;
 
 /**
  * Who holds a reservation on this relay. An interface so that a fleet of relays can later keep
- * presence in a shared store (DESIGN.md, "Scaling past one machine"); {@link LocalReservationRegistry}
- * is the single-relay implementation.
+ * presence in a shared store; {@link LocalReservationRegistry} is the single-relay implementation.
  */
 public interface ReservationRegistry {
 

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * of the pipeline takes every datagram the codec writes and hands it to the path mux, and the mux
  * injects received datagrams above the tap. Anything that arrives on the socket itself is dropped.
  *
- * <p>This is the "path-switch handler below the QUIC codec" of DESIGN.md: QUIC sees one stable peer
+ * <p>This is how path changes happen below QUIC (PROTOCOL.md section 6.1): QUIC sees one stable peer
  * address per session while the mux moves the session between relayed and direct paths.
  */
 public final class QuicAnchor {

@@ -12,7 +12,7 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 
 /**
- * The client's one UDP socket (DESIGN.md): STUN discovery, Junction frames to the relay and peers,
+ * The client's one UDP socket (PROTOCOL.md section 1): STUN discovery, Junction frames to the relay and peers,
  * and direct QUIC packets all share it, so the mapping discovery measures is the one punching and
  * data use. Received datagrams are sorted by first byte (RFC 9443 ranges) to the three consumers.
  */
