@@ -4,18 +4,25 @@ import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.freeze.FreezingArchRule;
 import dev.junction.client.TraversalClient;
 import dev.junction.client.internal.ClientCore;
 import dev.junction.relay.RelayContext;
 import dev.junction.relay.RelayServer;
+import java.util.stream.Stream;
 
 /**
  * The arrows between Junction's modules and layers, checked on the compiled classes so that a wrong
@@ -84,6 +91,28 @@ class ArchitectureTest {
             .that().resideOutsideOfPackage("dev.junction.client..")
             .should().dependOnClassesThat().resideInAPackage("dev.junction.client.internal..")
             .because("only the client library itself may use dev.junction.client.internal");
+
+    /**
+     * Why: the other half of the same door. A public method of the API that took or returned an
+     * internal type would force its callers into client.internal (raw types of parameters and
+     * return values of public constructors and methods of public classes in dev.junction.client).
+     */
+    @ArchTest
+    static final ArchRule publicApiExposesNoInternalType = codeUnits()
+            .that().arePublic()
+            .and().areDeclaredInClassesThat().resideInAPackage("dev.junction.client")
+            .and().areDeclaredInClassesThat().arePublic()
+            .should(new ArchCondition<JavaCodeUnit>("take and return only public API types") {
+                @Override
+                public void check(JavaCodeUnit unit, ConditionEvents events) {
+                    Stream.concat(Stream.of(unit.getRawReturnType()), unit.getRawParameterTypes().stream())
+                            .map(JavaClass::getPackageName)
+                            .filter(p -> p.startsWith("dev.junction.client.internal"))
+                            .forEach(p -> events.add(SimpleConditionEvent.violated(unit,
+                                    unit.getFullName() + " exposes a type of " + p)));
+                }
+            })
+            .because("apps reach the library through dev.junction.client only");
 
     /**
      * Why: ClientCore owns each client's state and its one close path; the layers below it (punch,
