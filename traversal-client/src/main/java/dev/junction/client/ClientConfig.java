@@ -30,7 +30,18 @@ public final class ClientConfig {
     private ClientConfig() {
     }
 
-    /** A builder set up from {@code file} (or from the defaults alone when empty); add listeners and start it. */
+    /**
+     * A builder set up from {@code file}: relays, identity file, token file, bind address and
+     * {@link ClientOptions}. Add a listener and a session handler if needed, then start it. When
+     * {@code token-file} is set, the file is read again at every login, so a renewed token is used
+     * without a restart.
+     *
+     * @param file a HOCON file with a {@code junction.client} block; empty: the defaults alone,
+     *     which have no relay and so fail
+     * @return a builder; nothing has been bound or contacted yet
+     * @throws JunctionException if the file cannot be read or parsed, a key is unknown, a value is
+     *     out of range, or no relay is given; the message names the key and the reason
+     */
     public static TraversalClient.Builder load(Optional<Path> file) {
         Config c;
         try {

@@ -2,29 +2,53 @@ package dev.junction.client;
 
 /**
  * Hooks for what happens inside the client, for logging or metrics in the app (the library has no
- * metrics dependency). Called on the client's I/O thread: return quickly, never block.
+ * metrics dependency). Every method has an empty default; override the ones you need. Called on the
+ * client's I/O thread, one call at a time: return quickly, never block, and do not throw.
  */
 public interface ClientListener {
-    /** The client holds a reservation on the relay (after start, and after every reconnect). */
+    /**
+     * The client holds a reservation on the relay (after start, and after every reconnect).
+     *
+     * @param relayAddress the relay's address, as {@link TraversalClient#relay()} gives it
+     */
     default void relayConnected(String relayAddress) {
     }
 
-    /** The relay connection ended; the client reconnects by itself with backoff. */
+    /**
+     * The relay connection ended; the client reconnects by itself with backoff, and sessions on a
+     * direct path carry on meanwhile.
+     *
+     * @param reason why, in words
+     */
     default void relayDisconnected(String reason) {
     }
 
-    /** A session's active path changed (also once when it first gets one). */
+    /**
+     * A session's active path changed (also once when it first gets one).
+     *
+     * @param session the session
+     * @param path the path its datagrams take now
+     */
     default void pathChanged(Session session, PathInfo path) {
     }
 
     /**
-     * Hole punching for a session ended: {@code direct} tells whether it found a direct path,
-     * after {@code probes} PROBEs sent and {@code millis} since the session began connecting.
+     * Hole punching for a session ended.
+     *
+     * @param session the session
+     * @param direct whether it found a direct path (the session moves to it)
+     * @param probes how many PROBEs this side sent
+     * @param millis milliseconds since the session began connecting
      */
     default void punchFinished(Session session, boolean direct, int probes, long millis) {
     }
 
-    /** A session ended. */
+    /**
+     * A session ended.
+     *
+     * @param session the session
+     * @param reason why, in words
+     */
     default void sessionClosed(Session session, String reason) {
     }
 }

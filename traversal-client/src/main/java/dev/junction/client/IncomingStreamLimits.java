@@ -31,6 +31,15 @@ public record IncomingStreamLimits(int perSession, int perPeer, int handlerThrea
     /** Upper bound of each setting: far above any sane need, far below QUIC's 2^60. */
     static final int MAX = 10_000;
 
+    /**
+     * Checks the limits.
+     *
+     * @param perSession see {@link #perSession()}
+     * @param perPeer see {@link #perPeer()}
+     * @param handlerThreads see {@link #handlerThreads()}
+     * @throws IllegalArgumentException if a setting is out of its range (the message names it), or
+     *     {@code handlerThreads} is not above {@code perPeer}
+     */
     public IncomingStreamLimits {
         if (perSession < 1 || perSession > MAX) {
             throw new IllegalArgumentException("incoming-streams.per-session must be 1-" + MAX + ": " + perSession);

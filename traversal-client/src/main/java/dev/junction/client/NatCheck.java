@@ -45,7 +45,17 @@ public final class NatCheck {
     private NatCheck() {
     }
 
-    /** Runs a check from a new UDP socket bound to {@code bind} (port 0: any free port). */
+    /**
+     * Runs a check from a new UDP socket, then closes it. Blocks the calling thread for up to
+     * {@value #BUDGET_MILLIS} ms. Thread-safe: each call has its own socket and threads. A running
+     * client checks its own session socket with {@link TraversalClient#checkNat()} instead.
+     *
+     * @param stunServer the relay's STUN endpoint (its UDP port, and the same port on TCP)
+     * @param bind the local address to bind (port 0: any free port)
+     * @return what the check found; a blocked network is a report with {@code udp} false, not an error
+     * @throws JunctionException if the socket cannot be bound, the check does not finish in time,
+     *     or the calling thread is interrupted (the interrupt flag is set again)
+     */
     public static NatReport run(InetSocketAddress stunServer, InetSocketAddress bind) {
         long t0 = System.nanoTime();
         ClientTransport transport = new ClientTransport();

@@ -27,6 +27,25 @@ public record NatReport(InetSocketAddress relay, boolean udp, InetSocketAddress 
                         InetSocketAddress tcpMapped, boolean behindNat, Behaviour mapping, Behaviour filtering,
                         boolean portPreserved, Boolean hairpinning, boolean rfc5780, long rttMillis,
                         List<InetAddress> interfaces, long elapsedMillis) {
+    /**
+     * Copies {@code interfaces}, so the report is immutable.
+     *
+     * @param relay see {@link #relay()}
+     * @param udp see {@link #udp()}
+     * @param local see {@link #local()}
+     * @param mapped see {@link #mapped()}
+     * @param tcpMapped see {@link #tcpMapped()}
+     * @param behindNat see {@link #behindNat()}
+     * @param mapping see {@link #mapping()}
+     * @param filtering see {@link #filtering()}
+     * @param portPreserved see {@link #portPreserved()}
+     * @param hairpinning see {@link #hairpinning()}
+     * @param rfc5780 see {@link #rfc5780()}
+     * @param rttMillis see {@link #rttMillis()}
+     * @param interfaces see {@link #interfaces()}
+     * @param elapsedMillis see {@link #elapsedMillis()}
+     * @throws NullPointerException if {@code interfaces} is null or holds null
+     */
     public NatReport {
         interfaces = List.copyOf(interfaces);
     }
@@ -44,13 +63,24 @@ public record NatReport(InetSocketAddress relay, boolean udp, InetSocketAddress 
         /** Not testable: UDP blocked, or the relay has no second address (run it with --alt-ip). */
         UNKNOWN;
 
-        /** Lower-case with dashes, as in reports: {@code endpoint-independent}. */
+        /**
+         * The behaviour's name as reports print it.
+         *
+         * @return lower case with dashes: {@code endpoint-independent}
+         */
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
     }
 
-    /** A one-word verdict on how hard this NAT is to punch through. */
+    /**
+     * A one-word verdict on how hard this NAT is to punch through.
+     *
+     * @return {@code udp-blocked} (relay over TLS only), {@code open} (no NAT, no filtering seen),
+     *     {@code firewalled} (no NAT but filtered), {@code easy} (endpoint-independent mapping),
+     *     {@code hard} (address- or port-dependent mapping: only port prediction may help) or
+     *     {@code unknown} (the mapping could not be tested)
+     */
     public String verdict() {
         if (!udp) {
             return "udp-blocked";

@@ -13,11 +13,20 @@ public enum PathKind {
     /** Straight to the peer over TCP. */
     DIRECT_TCP;
 
-    /** The name used in events and on the command line: {@code relay-udp}, {@code direct-udp}, … */
+    /**
+     * The name used in events and on the command line.
+     *
+     * @return lower case with dashes: {@code relay-udp}, {@code direct-udp}, …
+     */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * Whether the path goes through the relay.
+     *
+     * @return true for {@link #RELAY_UDP} and {@link #RELAY_TCP}
+     */
     public boolean relayed() {
         return this == RELAY_UDP || this == RELAY_TCP;
     }

@@ -14,9 +14,19 @@ package dev.junction.client;
  * @param rate probes per second the easy side sends at most (1 to 10000)
  */
 public record PortPrediction(int sockets, int probes, int rate) {
+    /** 256 sockets and 1024 probes at 1000 per second: about a 98 % chance to meet, in about a second. */
     public static final PortPrediction DEFAULTS = new PortPrediction(256, 1024, 1000);
+    /** No port prediction: punching tries only the addresses the peers observed. */
     public static final PortPrediction OFF = new PortPrediction(0, 0, 1);
 
+    /**
+     * Checks the limits.
+     *
+     * @param sockets see {@link #sockets()}
+     * @param probes see {@link #probes()}
+     * @param rate see {@link #rate()}
+     * @throws IllegalArgumentException if a setting is out of its range; the message names it
+     */
     public PortPrediction {
         if (sockets < 0 || sockets > 1024) {
             throw new IllegalArgumentException("port-prediction sockets must be 0-1024: " + sockets);
@@ -29,6 +39,11 @@ public record PortPrediction(int sockets, int probes, int rate) {
         }
     }
 
+    /**
+     * Whether port prediction runs at all.
+     *
+     * @return true when both {@code sockets} and {@code probes} are above 0
+     */
     public boolean enabled() {
         return sockets > 0 && probes > 0;
     }

@@ -26,6 +26,17 @@ public record PunchLimits(int startsPerSession, int startsPerPeer, Duration star
      */
     public static final PunchLimits DEFAULTS = new PunchLimits(6, 16, Duration.ofSeconds(20), 8192, 100);
 
+    /**
+     * Checks the limits.
+     *
+     * @param startsPerSession see {@link #startsPerSession()}
+     * @param startsPerPeer see {@link #startsPerPeer()}
+     * @param startInterval see {@link #startInterval()}
+     * @param probes see {@link #probes()}
+     * @param probesPerSecond see {@link #probesPerSecond()}
+     * @throws IllegalArgumentException if a setting is out of its range; the message names it
+     * @throws NullPointerException if {@code startInterval} is null
+     */
     public PunchLimits {
         check(startsPerSession, 1, 100, "starts-per-session");
         check(startsPerPeer, 1, 1000, "starts-per-peer");

@@ -9,19 +9,44 @@ import java.util.concurrent.CompletableFuture;
  * One reliable, ordered, flow-controlled byte stream of a {@link Session} (a QUIC bidirectional
  * stream). Use the blocking {@link #input()}/{@link #output()} views or the asynchronous
  * {@link #write}/{@link #read}; both apply backpressure, so memory stays bounded however fast the
- * other side writes or however slowly it reads.
+ * other side writes or however slowly it reads. Thread-safe: one thread may read while another
+ * writes; several readers (or writers) at once get the bytes in an unspecified split. When the peer
+ * resets the stream or the session ends, reads and writes fail with an {@link java.io.IOException}
+ * saying why (for example "refused" when the peer's per-peer limit was reached).
  */
 public interface Stream extends AutoCloseable {
-    /** Reads block until bytes arrive; -1 once the peer has finished its side. */
+    /**
+     * The blocking read side.
+     *
+     * @return an input stream whose reads block until bytes arrive and return -1 once the peer has
+     *     finished its side; the same object at every call
+     */
     InputStream input();
 
-    /** Writes block while the stream's send window is full; {@code close()} finishes this side. */
+    /**
+     * The blocking write side.
+     *
+     * @return an output stream whose writes block while the stream's send window is full and whose
+     *     {@code close()} finishes this side; the same object at every call
+     */
     OutputStream output();
 
-    /** Queues {@code data} (copied) and completes once it has been handed to the transport. */
+    /**
+     * Writes without blocking.
+     *
+     * @param data the bytes from its position to its limit (copied; its position moves to its limit)
+     * @return completes once the bytes have been handed to the transport, or exceptionally with a
+     *     {@link JunctionException} when the stream has been closed or reset
+     */
     CompletableFuture<Void> write(ByteBuffer data);
 
-    /** The next chunk received, or an empty buffer once the peer has finished its side. */
+    /**
+     * Reads without blocking.
+     *
+     * @return completes with the next chunk received, with an empty buffer once the peer has
+     *     finished its side, or exceptionally with an {@link java.io.IOException} when the stream
+     *     has been reset
+     */
     CompletableFuture<ByteBuffer> read();
 
     /** Finishes this side (the peer reads end-of-stream after everything written); reading goes on. */
