@@ -155,7 +155,7 @@ class ArchitectureTest {
     static final ArchRule relayComponentsNeverPointUp = noClasses()
             .that().resideInAnyPackage("dev.junction.relay.reservation..", "dev.junction.relay.circuit..",
                     "dev.junction.relay.stun..", "dev.junction.relay.admission..", "dev.junction.relay.metrics..",
-                    "dev.junction.relay.config..", "dev.junction.relay.net..", "dev.junction.relay.punch..",
+                    "dev.junction.relay.config..", "dev.junction.relay.net..",
                     "dev.junction.relay.tls..", "dev.junction.relay.admin..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.junction.relay.control..", "dev.junction.relay")
             .because("relay components are handed their collaborators; they never reach up to control or the server");
@@ -172,7 +172,6 @@ class ArchitectureTest {
             .layer("Context").definedBy(belongToAnyOf(RelayContext.class))
             .layer("Control").definedBy("dev.junction.relay.control..")
             .layer("Admin").definedBy("dev.junction.relay.admin..")
-            .layer("Punch").definedBy("dev.junction.relay.punch..")
             .layer("Circuit").definedBy("dev.junction.relay.circuit..")
             .layer("Reservation").definedBy("dev.junction.relay.reservation..")
             .layer("Stun").definedBy("dev.junction.relay.stun..")
@@ -182,11 +181,10 @@ class ArchitectureTest {
             .layer("Metrics").definedBy("dev.junction.relay.metrics..")
             .layer("Config").definedBy("dev.junction.relay.config..")
             .whereLayer("Server").mayNotBeAccessedByAnyLayer()
-            .whereLayer("Control").mayOnlyAccessLayers("Context", "Punch", "Circuit", "Reservation", "Admission",
+            .whereLayer("Control").mayOnlyAccessLayers("Context", "Circuit", "Reservation", "Admission",
                     "Net", "Metrics", "Config")
             .whereLayer("Context").mayOnlyAccessLayers("Circuit", "Reservation", "Admission", "Metrics", "Config")
             .whereLayer("Admin").mayOnlyAccessLayers("Net", "Metrics", "Config")
-            .whereLayer("Punch").mayOnlyAccessLayers("Circuit", "Reservation", "Net", "Metrics", "Config")
             .whereLayer("Circuit").mayOnlyAccessLayers("Reservation", "Net", "Metrics", "Config")
             .whereLayer("Reservation").mayOnlyAccessLayers("Net", "Metrics", "Config")
             .whereLayer("Stun").mayOnlyAccessLayers("Net", "Metrics", "Config")
