@@ -1,5 +1,9 @@
 package dev.junction.bench.harness;
 
+import dev.junction.wire.control.ControlFrameType;
+import dev.junction.wire.control.DataHeader;
+import dev.junction.wire.udp.RelayDataHeader;
+import dev.junction.wire.udp.UdpFrameType;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -10,9 +14,9 @@ enum Framing {
     /** Raw UDP between two sockets: the loopback limit, no header. */
     RAW(0),
     /** Junction RELAY_DATA datagram (docs/PROTOCOL.md section 4): 0x82 | circuit:u32 | payload. */
-    JUNCTION_UDP(5),
+    JUNCTION_UDP(RelayDataHeader.LENGTH),
     /** Junction DATA frame on the TLS control connection (section 3.2): 0x15 | length:u16 | circuit:u32 | payload. */
-    JUNCTION_TLS(7),
+    JUNCTION_TLS(DataHeader.LENGTH),
     /** TURN ChannelData over UDP (RFC 8656 section 12.4): channel:u16 | length:u16 | payload. */
     TURN_UDP(4),
     /** TURN ChannelData over TCP: the same header, the message padded to a multiple of 4 bytes (section 12.5). */
@@ -32,8 +36,8 @@ enum Framing {
         int first = frame.getUnsignedByte(frame.readerIndex());
         return switch (this) {
             case RAW -> true;
-            case JUNCTION_UDP -> first == 0x82;
-            case JUNCTION_TLS -> first == 0x15;
+            case JUNCTION_UDP -> first == (UdpFrameType.RELAY_DATA.byteValue() & 0xFF);
+            case JUNCTION_TLS -> first == (ControlFrameType.DATA.byteValue() & 0xFF);
             case TURN_UDP, TURN_TCP -> (first & 0xC0) == 0x40; // ChannelData numbers are 0x4000-0x7FFF
         };
     }
@@ -55,8 +59,8 @@ enum Framing {
     void writeHeader(ByteBuf out, int id, int n) {
         switch (this) {
             case RAW -> { }
-            case JUNCTION_UDP -> out.writeByte(0x82).writeInt(id);
-            case JUNCTION_TLS -> out.writeByte(0x15).writeShort(4 + n).writeInt(id);
+            case JUNCTION_UDP -> RelayDataHeader.write(out, id);
+            case JUNCTION_TLS -> DataHeader.write(out, id, n);
             case TURN_UDP, TURN_TCP -> out.writeShort(id).writeShort(n);
         }
     }

@@ -4,9 +4,8 @@ import dev.junction.relay.metrics.DropReason;
 import dev.junction.relay.metrics.RelayMetrics;
 import dev.junction.relay.reservation.Reservation;
 import dev.junction.wire.control.CloseReason;
-import dev.junction.wire.control.ControlCodec;
-import dev.junction.wire.control.ControlFrameType;
-import dev.junction.wire.udp.UdpFrameType;
+import dev.junction.wire.control.DataHeader;
+import dev.junction.wire.udp.RelayDataHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
@@ -22,9 +21,9 @@ import java.net.InetSocketAddress;
  */
 public final class Forwarder {
     /** RELAY_DATA header: type:u8 | circuit:u32 (docs/PROTOCOL.md section 4). */
-    static final int UDP_HEADER = 5;
+    static final int UDP_HEADER = RelayDataHeader.LENGTH;
     /** DATA header: type:u8 | length:u16 | circuit:u32 (docs/PROTOCOL.md section 3.2). */
-    static final int TCP_HEADER = 7;
+    static final int TCP_HEADER = DataHeader.LENGTH;
 
     private final CircuitTable circuits;
     private final RelayMetrics metrics;
@@ -93,8 +92,8 @@ public final class Forwarder {
             return;
         }
         ByteBuf h = toUdp
-                ? out.alloc().ioBuffer(UDP_HEADER).writeByte(UdpFrameType.RELAY_DATA.byteValue()).writeInt(id)
-                : out.alloc().ioBuffer(TCP_HEADER).writeByte(ControlFrameType.DATA.byteValue()).writeShort(4 + length).writeInt(id);
+                ? RelayDataHeader.write(out.alloc().ioBuffer(UDP_HEADER), id)
+                : DataHeader.write(out.alloc().ioBuffer(TCP_HEADER), id, length);
         ByteBuf reframed = out.alloc().compositeDirectBuffer(2).addComponents(true, h, slice);
         if (toUdp) {
             sendUdp(to, reframed, length, false, batchOn);
@@ -137,7 +136,7 @@ public final class Forwarder {
 
     /** A DATA frame through the receiver's bounded control send queue, which counts a drop itself. */
     private void sendTcp(Reservation to, ByteBuf frame, int length, boolean viaUdp) {
-        if (length > ControlCodec.MAX_PAYLOAD - 4) {
+        if (length > DataHeader.MAX_PAYLOAD) {
             frame.release();
             metrics.drop(DropReason.QUEUE_FULL);
             return;

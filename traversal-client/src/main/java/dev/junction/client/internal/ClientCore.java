@@ -30,7 +30,7 @@ import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
-import dev.junction.wire.udp.UdpFrameType;
+import dev.junction.wire.udp.RelayDataHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -353,7 +353,7 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
             link.sendData(circuit, payload);
             return;
         }
-        ByteBuf header = socket.channel().alloc().ioBuffer(5).writeByte(UdpFrameType.RELAY_DATA.byteValue()).writeInt(circuit);
+        ByteBuf header = RelayDataHeader.write(socket.channel().alloc().ioBuffer(RelayDataHeader.LENGTH), circuit);
         socket.send(socket.channel().alloc().compositeBuffer(2).addComponents(true, header, payload), to);
     }
 

@@ -3,6 +3,7 @@ package dev.junction.client.internal;
 import dev.junction.client.internal.net.SessionSocket;
 import dev.junction.client.internal.punch.Puncher;
 import dev.junction.wire.WireFormatException;
+import dev.junction.wire.udp.RelayDataHeader;
 import dev.junction.wire.udp.UdpCodec;
 import dev.junction.wire.udp.UdpFrame;
 import io.netty.buffer.ByteBuf;
@@ -74,7 +75,7 @@ final class Datagrams implements SessionSocket.Inbound {
             long circuit = UdpCodec.relayDataCircuit(c);
             if (circuit >= 0) {
                 if (main && packet.sender().equals(core.udp().relay())) {
-                    core.mux().relayData((int) circuit, c.retainedSlice(c.readerIndex() + 5, c.readableBytes() - 5));
+                    core.mux().relayData((int) circuit, c.retainedSlice(c.readerIndex() + RelayDataHeader.LENGTH, c.readableBytes() - RelayDataHeader.LENGTH));
                 }
                 return;
             }

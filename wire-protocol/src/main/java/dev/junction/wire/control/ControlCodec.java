@@ -68,11 +68,11 @@ public final class ControlCodec {
 
     /**
      * The circuit ID of a DATA frame without decoding it, for the relay's forwarding path; -1 when
-     * the frame is not a well-formed DATA frame. The payload starts at reader index + 7.
+     * the frame is not a well-formed DATA frame. The payload starts at reader index + {@value DataHeader#LENGTH}.
      */
     public static long dataCircuit(ByteBuf frame) {
         int i = frame.readerIndex();
-        if (frame.readableBytes() < HEADER_LENGTH + 4 || frame.getByte(i) != ControlFrameType.DATA.byteValue()
+        if (frame.readableBytes() < DataHeader.LENGTH || frame.getByte(i) != ControlFrameType.DATA.byteValue()
                 || frame.getUnsignedShort(i + 1) != frame.readableBytes() - HEADER_LENGTH) {
             return -1;
         }

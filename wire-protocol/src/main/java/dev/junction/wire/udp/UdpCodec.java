@@ -36,10 +36,10 @@ public final class UdpCodec {
         return frame;
     }
 
-    /** The circuit of a RELAY_DATA datagram without decoding it; -1 when it is not one. Payload at +5. */
+    /** The circuit of a RELAY_DATA datagram without decoding it; -1 when it is not one. Payload at +{@value RelayDataHeader#LENGTH}. */
     public static long relayDataCircuit(ByteBuf datagram) {
         int i = datagram.readerIndex();
-        if (datagram.readableBytes() < 5 || datagram.getByte(i) != UdpFrameType.RELAY_DATA.byteValue()) {
+        if (datagram.readableBytes() < RelayDataHeader.LENGTH || datagram.getByte(i) != UdpFrameType.RELAY_DATA.byteValue()) {
             return -1;
         }
         return datagram.getUnsignedInt(i + 1);

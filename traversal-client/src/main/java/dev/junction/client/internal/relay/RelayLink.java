@@ -11,7 +11,7 @@ import dev.junction.wire.control.CircuitFrames;
 import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.ControlCodec;
 import dev.junction.wire.control.ControlFrame;
-import dev.junction.wire.control.ControlFrameType;
+import dev.junction.wire.control.DataHeader;
 import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.identity.Identity;
@@ -218,7 +218,7 @@ public final class RelayLink {
             lastHeardNanos = System.nanoTime();
             long circuit = ControlCodec.dataCircuit(frame);
             if (circuit >= 0 && state == State.LOGGED_IN) {
-                events.data((int) circuit, frame.retainedSlice(frame.readerIndex() + 7, frame.readableBytes() - 7));
+                events.data((int) circuit, frame.retainedSlice(frame.readerIndex() + DataHeader.LENGTH, frame.readableBytes() - DataHeader.LENGTH));
                 return;
             }
             ControlFrame f;
@@ -378,8 +378,7 @@ public final class RelayLink {
             payload.release();
             return;
         }
-        ByteBuf header = ch.alloc().ioBuffer(7).writeByte(ControlFrameType.DATA.byteValue())
-                .writeShort(4 + payload.readableBytes()).writeInt(circuit);
+        ByteBuf header = DataHeader.write(ch.alloc().ioBuffer(DataHeader.LENGTH), circuit, payload.readableBytes());
         ch.writeAndFlush(ch.alloc().compositeBuffer(2).addComponents(true, header, payload), ch.voidPromise());
     }
 
