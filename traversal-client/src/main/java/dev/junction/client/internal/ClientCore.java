@@ -14,7 +14,6 @@ import dev.junction.client.internal.net.SessionSocket;
 import dev.junction.client.internal.path.PathMux;
 import dev.junction.client.internal.path.RelayPaths;
 import dev.junction.client.internal.path.Route;
-import dev.junction.client.internal.punch.NatHint;
 import dev.junction.client.internal.relay.RelayEvents;
 import dev.junction.client.internal.relay.RelayLink;
 import dev.junction.client.internal.relay.UdpBinding;
@@ -30,6 +29,9 @@ import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
+import dev.junction.wire.session.NatHint;
+import dev.junction.wire.session.SessionCodec;
+import dev.junction.wire.session.SessionMessage;
 import dev.junction.wire.udp.RelayDataHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
@@ -459,12 +461,13 @@ public final class ClientCore implements RelayEvents, RelayPaths, UdpBinding.Lis
                 closeReason(q, "ended");
             }
         });
-        s.onControl((type, buf) -> {
+        s.onControl(datagram -> {
             try {
-                if (type == Resumer.TOKEN || type == Resumer.TOKEN_ACK) {
-                    resumer.onControl(s, r, type, buf);
+                SessionMessage m = SessionCodec.decode(datagram);
+                if (m instanceof SessionMessage.Token || m instanceof SessionMessage.TokenAck) {
+                    resumer.onControl(s, r, m);
                 } else {
-                    punching.onControl(r, type, buf);
+                    punching.onControl(r, m);
                 }
             } catch (WireFormatException e) {
                 LOG.log(System.Logger.Level.DEBUG, "malformed session control datagram from {0}: {1}", r.peer(), e.getMessage());

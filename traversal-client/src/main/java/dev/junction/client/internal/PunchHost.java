@@ -6,8 +6,10 @@ import dev.junction.client.internal.net.UdpPort;
 import dev.junction.client.internal.path.Route;
 import dev.junction.client.internal.punch.Puncher;
 import dev.junction.client.internal.session.SessionImpl;
-import dev.junction.wire.udp.UdpCodec;
 import dev.junction.wire.WireFormatException;
+import dev.junction.wire.session.SessionCodec;
+import dev.junction.wire.session.SessionMessage;
+import dev.junction.wire.udp.UdpCodec;
 import dev.junction.wire.udp.UdpFrame;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
@@ -88,8 +90,8 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
     }
 
     @Override
-    public void sendInSession(ByteBuf datagram) {
-        session.sendControl(datagram);
+    public void sendInSession(SessionMessage message) {
+        session.sendControl(SessionCodec.toBuffer(message));
     }
 
     @Override

@@ -4,14 +4,14 @@ import dev.junction.client.PunchLimits;
 import dev.junction.client.internal.path.Route;
 import dev.junction.client.internal.punch.CandidatePolicy;
 import dev.junction.client.internal.punch.Candidates;
-import dev.junction.client.internal.punch.NatHint;
 import dev.junction.client.internal.punch.Puncher;
 import dev.junction.client.internal.punch.TokenBucket;
 import dev.junction.client.internal.session.SessionImpl;
 import dev.junction.wire.control.AddressAttestation;
 import dev.junction.wire.identity.PeerId;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import dev.junction.wire.session.NatHint;
+import dev.junction.wire.session.SessionCodec;
+import dev.junction.wire.session.SessionMessage;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -202,33 +202,33 @@ final class Punching {
         }
         restart(s, r);
         if (askPeer && !r.clientRole()) {
-            s.sendControl(Unpooled.buffer(1).writeByte(Puncher.REPUNCH));
+            s.sendControl(SessionCodec.toBuffer(new SessionMessage.Repunch()));
         }
     }
 
-    /** A punching datagram of {@code r}'s session (type byte already read; buffer borrowed). */
-    void onControl(Route r, byte type, ByteBuf in) {
-        if (type == Puncher.REPUNCH) {
+    /** A punching datagram of {@code r}'s session. */
+    void onControl(Route r, SessionMessage m) {
+        if (m instanceof SessionMessage.Repunch) {
             if (r.clientRole()) {
                 repunch(r, false);
             }
             return;
         }
         Puncher p = byRoute.get(r);
-        if (type == Puncher.OFFER && p != null && !r.clientRole() && p.newKey(in)) {
+        if (m instanceof SessionMessage.Offer offer && p != null && !r.clientRole() && p.newKey(offer)) {
             // The peer starts punching afresh: that costs a start from this side's budgets too, so a
             // peer offering new keys without end cannot make this side probe without end. Without a
             // token the OFFER is ignored; the peer's own budget makes it wait as long.
             if (!takeStart(r)) {
                 return;
             }
-            if (p.staleFor(in)) {
+            if (p.staleFor(offer)) {
                 repunch(r, false); // the client punches afresh (its network changed, or a path died)
                 p = byRoute.get(r);
             }
         }
         if (p != null) {
-            p.onSessionDatagram(type, in);
+            p.onSessionDatagram(m);
         }
     }
 }

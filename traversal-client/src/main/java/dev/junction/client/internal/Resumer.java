@@ -1,10 +1,12 @@
 package dev.junction.client.internal;
 
-import dev.junction.client.internal.path.PathMux;
 import dev.junction.client.internal.path.Route;
 import dev.junction.client.internal.session.SessionImpl;
+import dev.junction.wire.Bytes;
+import dev.junction.wire.WireFormatException;
+import dev.junction.wire.session.SessionCodec;
+import dev.junction.wire.session.SessionMessage;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -22,11 +24,7 @@ import java.util.concurrent.TimeUnit;
  * thread only.
  */
 final class Resumer {
-    /** Session control datagram: the caller's resume token. */
-    static final byte TOKEN = 5;
-    /** Session control datagram: the callee has the token. */
-    static final byte TOKEN_ACK = 6;
-    static final int TOKEN_LENGTH = 16;
+    static final int TOKEN_LENGTH = SessionMessage.TOKEN_LENGTH;
     static final long TOKEN_RETRY_MS = 500;
     static final int TOKEN_TRIES = 10;
     static final long RETRY_MIN_MS = 100;
@@ -61,26 +59,22 @@ final class Resumer {
         if (r.resumable() || n > TOKEN_TRIES || s.quic().closeFuture().isDone()) {
             return;
         }
-        s.sendControl(Unpooled.buffer(1 + TOKEN_LENGTH).writeByte(TOKEN).writeBytes(r.resumeToken()));
+        s.sendControl(SessionCodec.toBuffer(new SessionMessage.Token(Bytes.of(r.resumeToken()))));
         core.loop().schedule(() -> sendToken(s, r, n + 1), TOKEN_RETRY_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** TOKEN or TOKEN_ACK arrived in session {@code s} (type byte already read). */
-    void onControl(SessionImpl s, Route r, byte type, ByteBuf in) {
-        if (in.readableBytes() < TOKEN_LENGTH) {
-            return;
-        }
-        byte[] token = new byte[TOKEN_LENGTH];
-        in.readBytes(token);
-        if (type == TOKEN && !r.clientRole()) {
+    /** TOKEN or TOKEN_ACK arrived in session {@code s}. */
+    void onControl(SessionImpl s, Route r, SessionMessage m) {
+        if (m instanceof SessionMessage.Token t && !r.clientRole()) {
+            byte[] token = t.token().toArray();
             if (r.resumeToken() != null) {
                 byToken.remove(ByteBuffer.wrap(r.resumeToken()), r);
             }
             r.resumeToken(token);
             r.resumable(true);
             byToken.put(ByteBuffer.wrap(token), r);
-            s.sendControl(Unpooled.buffer(1 + TOKEN_LENGTH).writeByte(TOKEN_ACK).writeBytes(token));
-        } else if (type == TOKEN_ACK && r.clientRole() && java.util.Arrays.equals(token, r.resumeToken())) {
+            s.sendControl(SessionCodec.toBuffer(new SessionMessage.TokenAck(t.token())));
+        } else if (m instanceof SessionMessage.TokenAck ack && r.clientRole() && java.util.Arrays.equals(ack.token().toArray(), r.resumeToken())) {
             r.resumable(true);
         }
     }
@@ -126,7 +120,7 @@ final class Resumer {
         if (r.circuit() != circuit || r.relayGone() || n > RESUME_SENDS) {
             return;
         }
-        ByteBuf b = Unpooled.buffer(1 + TOKEN_LENGTH).writeByte(PathMux.CIRCUIT_RESUME).writeBytes(r.resumeToken());
+        ByteBuf b = SessionCodec.toBuffer(new SessionMessage.Resume(Bytes.of(r.resumeToken())));
         if (core.relayKind() == dev.junction.client.PathKind.RELAY_UDP) {
             core.sendUdp(circuit, b);
         } else {
@@ -137,12 +131,16 @@ final class Resumer {
 
     /** The callee: RESUME arrived on the circuit that opened {@code fresh}; move the session it names there. */
     void onCircuitResume(Route fresh, ByteBuf payload) {
-        if (payload.readableBytes() < 1 + TOKEN_LENGTH) {
+        SessionMessage m;
+        try {
+            m = SessionCodec.decode(payload);
+        } catch (WireFormatException e) {
+            return; // a short token: ignored like an unknown one
+        }
+        if (!(m instanceof SessionMessage.Resume resume)) {
             return;
         }
-        byte[] token = new byte[TOKEN_LENGTH];
-        payload.getBytes(payload.readerIndex() + 1, token);
-        Route r = byToken.get(ByteBuffer.wrap(token));
+        Route r = byToken.get(ByteBuffer.wrap(resume.token().toArray()));
         SessionImpl s = r == null ? null : core.sessionOf(r);
         if (s == null || r == fresh || !r.peer().equals(fresh.peer())) {
             return; // unknown or stale token, or a repeated RESUME on a circuit already taken

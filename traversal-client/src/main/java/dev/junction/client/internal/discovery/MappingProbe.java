@@ -1,6 +1,6 @@
 package dev.junction.client.internal.discovery;
 
-import dev.junction.client.internal.punch.NatHint;
+import dev.junction.wire.session.NatHint;
 import dev.junction.wire.stun.StunAttribute;
 import dev.junction.wire.stun.StunMessage;
 import java.net.InetSocketAddress;

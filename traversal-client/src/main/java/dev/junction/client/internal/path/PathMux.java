@@ -5,6 +5,7 @@ import dev.junction.client.internal.net.QuicAnchor;
 import dev.junction.client.internal.net.TcpPath;
 import dev.junction.client.internal.net.UdpPort;
 import dev.junction.wire.identity.PeerId;
+import dev.junction.wire.session.SessionMessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
@@ -32,9 +33,6 @@ public final class PathMux {
     private QuicAnchor serverAnchor;
     private int nextVirtual = 1;
     private java.util.function.BiConsumer<Route, ByteBuf> resumes;
-
-    /** First byte of a circuit datagram that asks to resume a session on this circuit (PROTOCOL.md 6.6). */
-    public static final byte CIRCUIT_RESUME = (byte) 0xB0;
 
     public PathMux(RelayPaths relay) {
         this.relay = relay;
@@ -183,7 +181,7 @@ public final class PathMux {
             payload.release();
             return;
         }
-        if (payload.isReadable() && payload.getByte(payload.readerIndex()) == CIRCUIT_RESUME) {
+        if (payload.isReadable() && payload.getByte(payload.readerIndex()) == SessionMessageType.RESUME.byteValue()) {
             try {
                 if (!r.clientRole() && resumes != null) {
                     resumes.accept(r, payload);

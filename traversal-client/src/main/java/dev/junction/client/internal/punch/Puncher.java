@@ -3,16 +3,18 @@ package dev.junction.client.internal.punch;
 import dev.junction.client.PortPrediction;
 import dev.junction.client.internal.net.TcpPath;
 import dev.junction.client.internal.net.UdpPort;
-import dev.junction.wire.udp.UdpFrame;
+import dev.junction.wire.Bytes;
 import dev.junction.wire.control.AddressAttestation;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import dev.junction.wire.session.NatHint;
+import dev.junction.wire.session.PunchBody;
+import dev.junction.wire.session.SessionMessage;
+import dev.junction.wire.udp.UdpFrame;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -55,8 +57,8 @@ public final class Puncher {
         /** Sends a Junction UDP frame from {@code via}. */
         void send(UdpFrame frame, InetSocketAddress to, UdpPort via);
 
-        /** Sends a control datagram inside the session (type byte first); takes ownership. */
-        void sendInSession(ByteBuf datagram);
+        /** Sends a control datagram inside the session. */
+        void sendInSession(SessionMessage message);
 
         /** {@code peer} proved it holds the punch key: QUIC packets from it belong to this session. */
         void authorize(InetSocketAddress peer);
@@ -96,17 +98,9 @@ public final class Puncher {
         void keyed(long punchId);
     }
 
-    /** Session datagram: the QUIC client's offer (key and candidates). */
-    public static final byte OFFER = 2;
-    /** Session datagram: the QUIC server's answer (candidates). */
-    public static final byte ANSWER = 3;
-    /** Session datagram: the QUIC client's go (no body); the server starts probing on it. */
-    public static final byte SYNC = 4;
-    /** Session datagram: the QUIC server asks the client to punch again (no body): its network changed. */
-    public static final byte REPUNCH = 7;
     /** Punch attempts per session. */
     static final int ATTEMPTS = 3;
-    static final int KEY_LENGTH = 32;
+    static final int KEY_LENGTH = SessionMessage.Offer.KEY_LENGTH;
     static final long PROBE_INTERVAL_MS = 100;
     /** Probe rounds per attempt: 3 s of probing. */
     static final int PROBE_ROUNDS = 30;
@@ -198,17 +192,13 @@ public final class Puncher {
     }
 
     /** Takes in the peer's OFFER or ANSWER, keeping only the candidates the rules allow. */
-    private void learn(PunchMessage m) {
+    private void learn(PunchBody m) {
         attested = policy.verify(m.statements(), Instant.now());
         theirs = m.candidates().stream().filter(a -> policy.probeable(a, attested)).toList();
         theirHint = m.hint();
         theirsTcp = m.tcp().stream().filter(a -> policy.aimable(a, attested)).toList();
     }
 
-    /** This side's OFFER or ANSWER body. */
-    private void writeMine(ByteBuf b) {
-        new PunchMessage(mine, myHint.get(), mineTcp, myStatements.get()).write(b);
-    }
 
     /** The first of the peer's candidates that port prediction may aim at, or null. */
     private InetSocketAddress aimTarget() {
@@ -251,34 +241,26 @@ public final class Puncher {
             return;
         }
         offeredNanos = System.nanoTime();
-        ByteBuf b = Unpooled.buffer(PunchMessage.CONTROL_MAX).writeByte(OFFER).writeBytes(key);
-        writeMine(b);
-        host.sendInSession(b);
+        host.sendInSession(SessionMessage.Offer.fitting(Bytes.of(key), mine, myHint.get(), mineTcp, myStatements.get()));
         timer = loop.schedule(() -> offer(n + 1), OFFER_RETRY_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * True when {@code offer} (an OFFER's body) carries a new key while this server-side puncher
-     * is past answering: the client started punching afresh, so must this side.
+     * True when {@code offer} carries a new key while this server-side puncher is past answering:
+     * the client started punching afresh, so must this side.
      */
-    public boolean staleFor(ByteBuf offer) {
-        if (client || key == null || state == State.IDLE || state == State.ANSWERED || offer.readableBytes() < KEY_LENGTH) {
+    public boolean staleFor(SessionMessage.Offer offer) {
+        if (client || key == null || state == State.IDLE || state == State.ANSWERED) {
             return false;
         }
-        byte[] k = new byte[KEY_LENGTH];
-        offer.getBytes(offer.readerIndex(), k);
-        return !java.util.Arrays.equals(k, key);
+        return !java.util.Arrays.equals(offer.key().toArray(), key);
     }
 
-    /** A control datagram of this session arrived (type byte already read from {@code in}). */
-    public void onSessionDatagram(byte type, ByteBuf in) {
-        if (type == OFFER && !client) {
-            if (in.readableBytes() < KEY_LENGTH) {
-                return;
-            }
-            byte[] k = new byte[KEY_LENGTH];
-            in.readBytes(k);
-            PunchMessage m = PunchMessage.read(in);
+    /** A punching datagram of this session arrived: OFFER, ANSWER or SYNC (anything else is ignored). */
+    public void onSessionDatagram(SessionMessage message) {
+        if (message instanceof SessionMessage.Offer offer && !client) {
+            byte[] k = offer.key().toArray();
+            PunchBody m = offer.body();
             if (state == State.IDLE || state == State.ANSWERED) {
                 boolean fresh = key == null || !java.util.Arrays.equals(key, k);
                 key = k;
@@ -289,16 +271,14 @@ public final class Puncher {
                 state = State.ANSWERED;
             }
             // Answer every offer: an earlier answer may have been lost, or this is a new attempt.
-            ByteBuf b = Unpooled.buffer(PunchMessage.CONTROL_MAX).writeByte(ANSWER);
-            writeMine(b);
-            host.sendInSession(b);
-        } else if (type == SYNC && !client && state == State.ANSWERED) {
+            host.sendInSession(SessionMessage.Answer.fitting(mine, myHint.get(), mineTcp, myStatements.get()));
+        } else if (message instanceof SessionMessage.Sync && !client && state == State.ANSWERED) {
             startProbing();
-        } else if (type == ANSWER && client && state == State.OFFERED) {
-            learn(PunchMessage.read(in));
+        } else if (message instanceof SessionMessage.Answer answer && client && state == State.OFFERED) {
+            learn(answer.body());
             cancelTimer();
             long rtt = System.nanoTime() - offeredNanos;
-            host.sendInSession(Unpooled.buffer(1).writeByte(SYNC));
+            host.sendInSession(new SessionMessage.Sync());
             state = State.ANSWERED;
             timer = loop.schedule(this::startProbing, rtt / 2, TimeUnit.NANOSECONDS);
         }
@@ -519,14 +499,9 @@ public final class Puncher {
         return probesRefused;
     }
 
-    /** True when {@code offer} (an OFFER's body) carries a key other than this puncher's (a new start). */
-    public boolean newKey(ByteBuf offer) {
-        if (offer.readableBytes() < KEY_LENGTH) {
-            return false;
-        }
-        byte[] k = new byte[KEY_LENGTH];
-        offer.getBytes(offer.readerIndex(), k);
-        return key == null || !java.util.Arrays.equals(k, key);
+    /** True when {@code offer} carries a key other than this puncher's (a new start). */
+    public boolean newKey(SessionMessage.Offer offer) {
+        return key == null || !java.util.Arrays.equals(offer.key().toArray(), key);
     }
 
     private void finish() {

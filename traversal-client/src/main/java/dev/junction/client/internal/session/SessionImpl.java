@@ -5,11 +5,12 @@ import dev.junction.client.PathInfo;
 import dev.junction.client.Session;
 import dev.junction.client.Stream;
 import dev.junction.wire.identity.PeerId;
+import dev.junction.wire.session.SessionMessageType;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
-import io.netty.buffer.ByteBuf;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -48,11 +49,11 @@ public final class SessionImpl implements Session {
     private Consumer<Stream> streamHandler;
     private volatile PathInfo path;
     private volatile Consumer<ByteBuffer> datagramHandler;
-    private volatile java.util.function.BiConsumer<Byte, ByteBuf> controlHandler;
+    private volatile Consumer<ByteBuf> controlHandler;
     /** First byte of a keepalive datagram (ignored on receipt). */
-    static final byte DATAGRAM_KEEPALIVE = 0;
+    static final byte DATAGRAM_KEEPALIVE = SessionMessageType.KEEPALIVE.byteValue();
     /** First byte of an application datagram; the rest is the application's. */
-    static final byte DATAGRAM_APP = 1;
+    static final byte DATAGRAM_APP = SessionMessageType.APP_DATA.byteValue();
 
     private record Waiting(StreamImpl stream, PeerStreams.Place place) {
     }
@@ -110,9 +111,9 @@ public final class SessionImpl implements Session {
         try {
             Consumer<ByteBuffer> h = s.datagramHandler;
             byte type = b.isReadable() ? b.getByte(b.readerIndex()) : DATAGRAM_KEEPALIVE;
-            java.util.function.BiConsumer<Byte, ByteBuf> control = s.controlHandler;
-            if (type > DATAGRAM_APP && control != null) {
-                control.accept(type, b.slice(b.readerIndex() + 1, b.readableBytes() - 1));
+            Consumer<ByteBuf> control = s.controlHandler;
+            if (type != DATAGRAM_KEEPALIVE && type != DATAGRAM_APP && control != null) {
+                control.accept(b);
             } else if (type == DATAGRAM_APP && h != null) {
                 ByteBuffer copy = ByteBuffer.allocate(b.readableBytes() - 1);
                 b.getBytes(b.readerIndex() + 1, copy);
@@ -133,8 +134,11 @@ public final class SessionImpl implements Session {
         return true;
     }
 
-    /** Control datagrams (type above 1: hole punching) go to {@code handler}, on the I/O thread, buffer borrowed. */
-    public void onControl(java.util.function.BiConsumer<Byte, ByteBuf> handler) {
+    /**
+     * Control datagrams (neither keepalive nor application data: hole punching, resume tokens) go
+     * whole, type byte first, to {@code handler}, on the I/O thread, buffer borrowed.
+     */
+    public void onControl(Consumer<ByteBuf> handler) {
         this.controlHandler = handler;
     }
 

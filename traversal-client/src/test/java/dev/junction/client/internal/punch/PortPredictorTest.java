@@ -2,6 +2,7 @@ package dev.junction.client.internal.punch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.junction.wire.session.NatHint;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -8,6 +8,10 @@ import dev.junction.client.internal.net.UdpPort;
 import dev.junction.wire.control.AddressAttestation;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
+import dev.junction.wire.session.Candidates;
+import dev.junction.wire.session.NatHint;
+import dev.junction.wire.session.SessionCodec;
+import dev.junction.wire.session.SessionMessage;
 import dev.junction.wire.udp.UdpFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -75,22 +79,23 @@ class PuncherTest {
         return AddressAttestation.sign(RELAY, PEER, AddressAttestation.Transport.UDP, a, Instant.now());
     }
 
-    /** The peer's OFFER body (after the type byte). */
-    ByteBuf offer(List<InetSocketAddress> cands, NatHint.Mapping mapping, List<InetSocketAddress> tcp, List<AddressAttestation> statements) {
-        ByteBuf b = Unpooled.buffer().writeBytes(key);
+    /** The peer's OFFER, as the session decodes it from these bytes. */
+    SessionMessage.Offer offer(List<InetSocketAddress> cands, NatHint.Mapping mapping, List<InetSocketAddress> tcp,
+                               List<AddressAttestation> statements) {
+        ByteBuf b = Unpooled.buffer().writeByte(0x02).writeBytes(key); // OFFER | punch key
         Candidates.encode(cands, b);
         b.writeByte(mapping.ordinal()).writeShort(0);
         Candidates.encode(tcp, b);
         b.writeByte(statements.size());
         statements.forEach(s -> s.encode(b));
-        return b;
+        return (SessionMessage.Offer) SessionCodec.decode(b);
     }
 
     /** Offers, then SYNC: the puncher probes from now on. */
-    void startProbing(Puncher p, ByteBuf offer) throws Exception {
+    void startProbing(Puncher p, SessionMessage.Offer offer) throws Exception {
         onLoop(() -> {
-            p.onSessionDatagram(Puncher.OFFER, offer);
-            p.onSessionDatagram(Puncher.SYNC, Unpooled.EMPTY_BUFFER);
+            p.onSessionDatagram(offer);
+            p.onSessionDatagram(new SessionMessage.Sync());
         });
     }
 
@@ -247,8 +252,7 @@ class PuncherTest {
             sent.add(new Sent(frame, to, via));
         }
 
-        public void sendInSession(ByteBuf datagram) {
-            datagram.release();
+        public void sendInSession(SessionMessage message) {
         }
 
         public void authorize(InetSocketAddress peer) {
