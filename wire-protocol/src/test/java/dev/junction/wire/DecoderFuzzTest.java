@@ -5,6 +5,7 @@ import dev.junction.wire.address.RelayAddress;
 import dev.junction.wire.admission.AdmissionToken;
 import dev.junction.wire.control.ControlCodec;
 import dev.junction.wire.identity.PeerId;
+import dev.junction.wire.session.SessionCodec;
 import dev.junction.wire.stun.StunDecoder;
 import dev.junction.wire.stun.StunIntegrity;
 import dev.junction.wire.udp.UdpCodec;
@@ -48,6 +49,15 @@ class DecoderFuzzTest {
             // dropped and counted
         }
         UdpCodec.relayDataCircuit(Unpooled.wrappedBuffer(data));
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void session(byte[] data) {
+        try {
+            SessionCodec.decode(Unpooled.wrappedBuffer(data));
+        } catch (WireFormatException expected) {
+            // the session ignores it
+        }
     }
 
     @FuzzTest(maxDuration = "60s")

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.junction.wire.control.ControlCodec;
 import dev.junction.wire.control.ControlFrame;
 import dev.junction.wire.identity.PeerId;
+import dev.junction.wire.session.SessionCodec;
+import dev.junction.wire.session.SessionMessage;
 import dev.junction.wire.stun.StunDecoder;
 import dev.junction.wire.stun.StunEncoder;
 import dev.junction.wire.stun.StunIntegrity;
@@ -52,6 +54,13 @@ class RoundTripPropertiesTest {
         assertThat(UdpCodec.decode(out)).isEqualTo(f);
     }
 
+    @Property(tries = 500)
+    void sessionMessagesRoundTrip(@ForAll("session") SessionMessage m) {
+        ByteBuf out = Unpooled.buffer();
+        SessionCodec.encode(m, out);
+        assertThat(SessionCodec.decode(out)).isEqualTo(m);
+    }
+
     @Property(tries = 200)
     void peerIdsRoundTripThroughTextAndBytes(@ForAll("peers") PeerId id) {
         assertThat(PeerId.parse(id.toString())).isEqualTo(id);
@@ -72,6 +81,11 @@ class RoundTripPropertiesTest {
     @Provide
     Arbitrary<UdpFrame> udp() {
         return WireArbitraries.udpFrames();
+    }
+
+    @Provide
+    Arbitrary<SessionMessage> session() {
+        return WireArbitraries.sessionMessages();
     }
 
     @Provide

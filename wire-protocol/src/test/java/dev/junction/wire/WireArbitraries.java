@@ -8,6 +8,10 @@ import dev.junction.wire.control.ErrorCode;
 import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.identity.PeerId;
+import dev.junction.wire.session.Candidates;
+import dev.junction.wire.session.NatHint;
+import dev.junction.wire.session.PunchBody;
+import dev.junction.wire.session.SessionMessage;
 import dev.junction.wire.stun.StunAttribute;
 import dev.junction.wire.stun.StunClass;
 import dev.junction.wire.stun.StunMessage;
@@ -124,6 +128,37 @@ public final class WireArbitraries {
                 Arbitraries.longs().map(UdpFrame.Pong::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(), bytes(16, 16)).as(UdpFrame.Probe::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(), addresses(), bytes(16, 16)).as(UdpFrame.ProbeAck::new));
+    }
+
+    /**
+     * Candidate addresses as a candidate list can carry them: port 1–65535, and no IPv4-mapped IPv6
+     * address (it decodes as the IPv4 address it maps, on purpose).
+     */
+    public static Arbitrary<InetSocketAddress> candidates() {
+        return addresses().filter(a -> a.getPort() != 0 && ip(a.getAddress().getAddress()).getClass() == a.getAddress().getClass());
+    }
+
+    public static Arbitrary<PunchBody> punchBodies() {
+        return Combinators.combine(candidates().list().ofMaxSize(Candidates.MAX),
+                Combinators.combine(Arbitraries.of(NatHint.Mapping.class), Arbitraries.integers().between(-NatHint.MAX_STEP, NatHint.MAX_STEP))
+                        .as(NatHint::new),
+                candidates().list().ofMaxSize(Candidates.MAX), attestations().list().ofMaxSize(PunchBody.STATEMENTS_MAX))
+                .as(PunchBody::new);
+    }
+
+    public static Arbitrary<SessionMessage> sessionMessages() {
+        Arbitrary<Bytes> token = bytes(SessionMessage.TOKEN_LENGTH, SessionMessage.TOKEN_LENGTH);
+        return Arbitraries.oneOf(
+                Arbitraries.just(new SessionMessage.Keepalive()),
+                bytes(0, 1200).map(SessionMessage.AppData::new),
+                Combinators.combine(bytes(SessionMessage.Offer.KEY_LENGTH, SessionMessage.Offer.KEY_LENGTH), punchBodies())
+                        .as(SessionMessage.Offer::new),
+                punchBodies().map(SessionMessage.Answer::new),
+                Arbitraries.just(new SessionMessage.Sync()),
+                token.map(SessionMessage.Token::new),
+                token.map(SessionMessage.TokenAck::new),
+                Arbitraries.just(new SessionMessage.Repunch()),
+                token.map(SessionMessage.Resume::new));
     }
 
     private static InetAddress ip(byte[] raw) {
