@@ -50,11 +50,11 @@ class ConfigExamplesTest {
         Files.writeString(bad, "junction.client { relays = [\"/ip4/127.0.0.1/tcp/1/tls/p2p/z12D3KooWDJc88rLCgEdFA3T129Fhpq91vNxyQCLdJWCWye3bR1Nj\"], keep-alive = 5s }");
         assertThatThrownBy(() -> ClientConfig.load(Optional.of(bad))).hasMessageContaining("junction.client.keep-alive: unknown setting");
         Files.writeString(bad, "junction.client { relays = [\"/ip4/127.0.0.1/tcp/1/tls/p2p/z12D3KooWDJc88rLCgEdFA3T129Fhpq91vNxyQCLdJWCWye3bR1Nj\"], port-prediction.sockets = 5000 }");
-        assertThatThrownBy(() -> ClientConfig.load(Optional.of(bad))).hasMessageContaining("port-prediction sockets must be 0-1024");
+        assertThatThrownBy(() -> ClientConfig.load(Optional.of(bad))).hasMessageContaining("junction.client.port-prediction.sockets: must be 0-1024, was 5000");
         Files.writeString(bad, "junction.client { relays = [\"/ip4/127.0.0.1/tcp/1/tls/p2p/z12D3KooWDJc88rLCgEdFA3T129Fhpq91vNxyQCLdJWCWye3bR1Nj\"], port-prediction.burst = 5 }");
         assertThatThrownBy(() -> ClientConfig.load(Optional.of(bad))).hasMessageContaining("junction.client.port-prediction.burst: unknown setting");
         Files.writeString(bad, "junction.client { relays = [\"/ip4/127.0.0.1/tcp/1/tls/p2p/z12D3KooWDJc88rLCgEdFA3T129Fhpq91vNxyQCLdJWCWye3bR1Nj\"], punch-limits.probes = 10 }");
-        assertThatThrownBy(() -> ClientConfig.load(Optional.of(bad))).hasMessageContaining("junction.client.punch-limits.probes must be 64-65536: 10");
+        assertThatThrownBy(() -> ClientConfig.load(Optional.of(bad))).hasMessageContaining("junction.client.punch-limits.probes: must be 64-65536, was 10");
         Files.writeString(bad, "junction.client { relays = [\"/ip4/127.0.0.1/tcp/1/tls/p2p/z12D3KooWDJc88rLCgEdFA3T129Fhpq91vNxyQCLdJWCWye3bR1Nj\"], punch-limits.start-interval = 1ms }");
         assertThatThrownBy(() -> ClientConfig.load(Optional.of(bad))).hasMessageContaining("junction.client.punch-limits.start-interval");
         Files.writeString(bad, "junction.client { relays = [\"/ip4/127.0.0.1/tcp/1/tls/p2p/z12D3KooWDJc88rLCgEdFA3T129Fhpq91vNxyQCLdJWCWye3bR1Nj\"], punch-limits.starts = 5 }");

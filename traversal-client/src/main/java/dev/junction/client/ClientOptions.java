@@ -4,7 +4,18 @@ import java.time.Duration;
 
 /**
  * Tuning of a {@link TraversalClient}. The defaults ({@link #DEFAULTS}) suit almost everyone; change
- * one setting with the {@code with...} methods. Immutable and thread-safe.
+ * settings by name with a {@link Builder}:
+ *
+ * <pre>{@code
+ * ClientOptions options = ClientOptions.builder().keepalive(Duration.ofSeconds(10)).punch(false).build();
+ * }</pre>
+ *
+ * <p>or one setting with the {@code with...} methods. Each setting is also a config key under
+ * {@code junction.client} ({@link ClientConfig}). Every setting is checked when the options are
+ * built; a value out of range fails with an {@link IllegalArgumentException} whose message names
+ * the setting and its config key:
+ * {@code ClientOptions.keepalive (junction.client.keepalive): must be above 0 and at most 60s, was 300s}.
+ * Immutable and thread-safe.
  *
  * @param keepalive how often the client proves liveness to the relay and refreshes NAT mappings;
  *     below 30 s because many NATs drop idle UDP mappings after 30 s (the relay may ask for less)
@@ -19,13 +30,21 @@ import java.time.Duration;
 public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
                             boolean punch, PortPrediction prediction, IncomingStreamLimits streams,
                             PunchLimits punchLimits) {
+    /** The relay's own upper bound of its keepalive: longer and idle NAT mappings would close. */
+    static final Duration MAX_KEEPALIVE = Duration.ofSeconds(60);
+    /**
+     * A session sends a keepalive datagram every third of its idle timeout but not more often than
+     * every 500 ms; from 2 s on, at least three fit into the timeout, so one lost does not end it.
+     */
+    static final Duration MIN_SESSION_IDLE_TIMEOUT = Duration.ofSeconds(2);
+
     /**
      * keepalive 20 s, connect timeout 15 s, relay over UDP on, sessions idle out after 60 s, hole
      * punching on, {@link PortPrediction#DEFAULTS}, {@link IncomingStreamLimits#DEFAULTS} and
      * {@link PunchLimits#DEFAULTS} (the same values as the library's reference.conf).
      */
-    public static final ClientOptions DEFAULTS =
-            new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true, Duration.ofSeconds(60), true);
+    public static final ClientOptions DEFAULTS = new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true,
+            Duration.ofSeconds(60), true, PortPrediction.DEFAULTS, IncomingStreamLimits.DEFAULTS, PunchLimits.DEFAULTS);
 
     /**
      * Options with the default punch limits.
@@ -38,7 +57,10 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @param prediction see {@link #prediction()}
      * @param streams see {@link #streams()}
      * @throws IllegalArgumentException as the canonical constructor
+     * @deprecated positional booleans are easy to swap; use {@link #builder()}, e.g.
+     *     {@code ClientOptions.builder().keepalive(k).connectTimeout(t).punch(false).build()}
      */
+    @Deprecated
     public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
                          boolean punch, PortPrediction prediction, IncomingStreamLimits streams) {
         this(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, streams, PunchLimits.DEFAULTS);
@@ -54,7 +76,10 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @param punch see {@link #punch()}
      * @param prediction see {@link #prediction()}
      * @throws IllegalArgumentException as the canonical constructor
+     * @deprecated positional booleans are easy to swap; use {@link #builder()}, e.g.
+     *     {@code ClientOptions.builder().keepalive(k).connectTimeout(t).punch(false).build()}
      */
+    @Deprecated
     public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
                          boolean punch, PortPrediction prediction) {
         this(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, IncomingStreamLimits.DEFAULTS);
@@ -69,7 +94,10 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @param sessionIdleTimeout see {@link #sessionIdleTimeout()}
      * @param punch see {@link #punch()}
      * @throws IllegalArgumentException as the canonical constructor
+     * @deprecated positional booleans are easy to swap; use {@link #builder()}, e.g.
+     *     {@code ClientOptions.builder().keepalive(k).connectTimeout(t).punch(false).build()}
      */
+    @Deprecated
     public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout, boolean punch) {
         this(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, PortPrediction.DEFAULTS);
     }
@@ -82,13 +110,17 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @param relayUdp see {@link #relayUdp()}
      * @param sessionIdleTimeout see {@link #sessionIdleTimeout()}
      * @throws IllegalArgumentException as the canonical constructor
+     * @deprecated a positional boolean is easy to get wrong; use {@link #builder()}, e.g.
+     *     {@code ClientOptions.builder().keepalive(k).connectTimeout(t).relayUdp(false).build()}
      */
+    @Deprecated
     public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout) {
         this(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, true);
     }
 
     /**
-     * Checks every setting.
+     * Checks every setting; the one place where they are checked ({@link Builder#build()} and the
+     * {@code with...} methods come here).
      *
      * @param keepalive see {@link #keepalive()}
      * @param connectTimeout see {@link #connectTimeout()}
@@ -99,23 +131,59 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @param streams see {@link #streams()}
      * @param punchLimits see {@link #punchLimits()}
      * @throws IllegalArgumentException if {@code keepalive} is not above 0 and at most 60 s,
-     *     {@code connectTimeout} is not positive, or {@code sessionIdleTimeout} is under 2 s
+     *     {@code connectTimeout} is not positive, or {@code sessionIdleTimeout} is under 2 s; the
+     *     message names the setting and its config key
      * @throws NullPointerException if a duration, {@code prediction}, {@code streams} or
-     *     {@code punchLimits} is null
+     *     {@code punchLimits} is null; the message names it
+     * @deprecated eight positional settings, two of them booleans, are easy to swap; use
+     *     {@link #builder()} or {@link #toBuilder()}
      */
+    @Deprecated
     public ClientOptions {
-        if (keepalive.isNegative() || keepalive.isZero() || keepalive.compareTo(Duration.ofSeconds(60)) > 0) {
-            throw new IllegalArgumentException("keepalive must be between 0 and 60 s: " + keepalive);
+        requireNonNull(keepalive, "keepalive");
+        requireNonNull(connectTimeout, "connectTimeout");
+        requireNonNull(sessionIdleTimeout, "sessionIdleTimeout");
+        requireNonNull(prediction, "prediction");
+        requireNonNull(streams, "streams");
+        requireNonNull(punchLimits, "punchLimits");
+        if (keepalive.isNegative() || keepalive.isZero() || keepalive.compareTo(MAX_KEEPALIVE) > 0) {
+            throw InvalidSettingException.of("ClientOptions.keepalive", "keepalive",
+                    "must be above 0 and at most " + InvalidSettingException.format(MAX_KEEPALIVE)
+                            + ", was " + InvalidSettingException.format(keepalive));
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-            throw new IllegalArgumentException("connectTimeout must be positive");
+            throw InvalidSettingException.of("ClientOptions.connectTimeout", "connect-timeout",
+                    "must be above 0, was " + InvalidSettingException.format(connectTimeout));
         }
-        if (sessionIdleTimeout.compareTo(Duration.ofSeconds(2)) < 0) {
-            throw new IllegalArgumentException("sessionIdleTimeout must be at least 2 s");
+        if (sessionIdleTimeout.compareTo(MIN_SESSION_IDLE_TIMEOUT) < 0) {
+            throw InvalidSettingException.of("ClientOptions.sessionIdleTimeout", "session-idle-timeout",
+                    "must be at least " + InvalidSettingException.format(MIN_SESSION_IDLE_TIMEOUT)
+                            + ", was " + InvalidSettingException.format(sessionIdleTimeout));
         }
-        java.util.Objects.requireNonNull(prediction, "prediction");
-        java.util.Objects.requireNonNull(streams, "streams");
-        java.util.Objects.requireNonNull(punchLimits, "punchLimits");
+    }
+
+    private static void requireNonNull(Object value, String option) {
+        if (value == null) {
+            throw new NullPointerException("ClientOptions." + option + " must not be null");
+        }
+    }
+
+    /**
+     * A builder starting from {@link #DEFAULTS}.
+     *
+     * @return a new builder; set what differs from the defaults, then {@link Builder#build()}
+     */
+    public static Builder builder() {
+        return DEFAULTS.toBuilder();
+    }
+
+    /**
+     * A builder starting from these options, to change some of them.
+     *
+     * @return a new builder holding every setting of these options; this one is unchanged
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
@@ -125,7 +193,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @return new options; this one is unchanged
      */
     public ClientOptions withRelayUdp(boolean udp) {
-        return new ClientOptions(keepalive, connectTimeout, udp, sessionIdleTimeout, punch, prediction, streams, punchLimits);
+        return toBuilder().relayUdp(udp).build();
     }
 
     /**
@@ -136,7 +204,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @throws IllegalArgumentException if {@code d} is out of range
      */
     public ClientOptions withKeepalive(Duration d) {
-        return new ClientOptions(d, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, streams, punchLimits);
+        return toBuilder().keepalive(d).build();
     }
 
     /**
@@ -146,7 +214,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @return new options; this one is unchanged
      */
     public ClientOptions withPunch(boolean p) {
-        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, p, prediction, streams, punchLimits);
+        return toBuilder().punch(p).build();
     }
 
     /**
@@ -157,7 +225,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @throws NullPointerException if {@code p} is null
      */
     public ClientOptions withPrediction(PortPrediction p) {
-        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, p, streams, punchLimits);
+        return toBuilder().prediction(p).build();
     }
 
     /**
@@ -168,7 +236,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @throws NullPointerException if {@code limits} is null
      */
     public ClientOptions withStreams(IncomingStreamLimits limits) {
-        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, limits, punchLimits);
+        return toBuilder().streams(limits).build();
     }
 
     /**
@@ -179,6 +247,143 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @throws NullPointerException if {@code l} is null
      */
     public ClientOptions withPunchLimits(PunchLimits l) {
-        return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, streams, l);
+        return toBuilder().punchLimits(l).build();
+    }
+
+    /**
+     * Client options by name; every setting starts from the options the builder was made from
+     * ({@link ClientOptions#DEFAULTS} for {@link ClientOptions#builder()}). Nothing is checked
+     * until {@link #build()}. Not thread-safe; the options it builds are.
+     */
+    public static final class Builder {
+        private Duration keepalive;
+        private Duration connectTimeout;
+        private boolean relayUdp;
+        private Duration sessionIdleTimeout;
+        private boolean punch;
+        private PortPrediction prediction;
+        private IncomingStreamLimits streams;
+        private PunchLimits punchLimits;
+
+        private Builder(ClientOptions from) {
+            keepalive = from.keepalive;
+            connectTimeout = from.connectTimeout;
+            relayUdp = from.relayUdp;
+            sessionIdleTimeout = from.sessionIdleTimeout;
+            punch = from.punch;
+            prediction = from.prediction;
+            streams = from.streams;
+            punchLimits = from.punchLimits;
+        }
+
+        /**
+         * How often the client proves liveness to the relay and refreshes NAT mappings (config key
+         * {@code junction.client.keepalive}; default 20 s).
+         *
+         * @param interval above 0 and at most 60 s; below 30 s suits most NATs
+         * @return this builder
+         */
+        public Builder keepalive(Duration interval) {
+            this.keepalive = interval;
+            return this;
+        }
+
+        /**
+         * How long start (login) and each {@code connect} may take before they fail (config key
+         * {@code junction.client.connect-timeout}; default 15 s).
+         *
+         * @param timeout above 0
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Whether to relay over UDP when it works (config key {@code junction.client.relay-udp};
+         * default true).
+         *
+         * @param udp false forces the TLS relay path even when UDP reaches the relay
+         * @return this builder
+         */
+        public Builder relayUdp(boolean udp) {
+            this.relayUdp = udp;
+            return this;
+        }
+
+        /**
+         * How long a session's peer may be silent before the session ends (config key
+         * {@code junction.client.session-idle-timeout}; default 60 s).
+         *
+         * @param timeout at least 2 s
+         * @return this builder
+         */
+        public Builder sessionIdleTimeout(Duration timeout) {
+            this.sessionIdleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Whether sessions look for a direct path by UDP hole punching while they run on the relay
+         * (config key {@code junction.client.punch}; default true).
+         *
+         * @param punch false keeps every session on the relay
+         * @return this builder
+         */
+        public Builder punch(boolean punch) {
+            this.punch = punch;
+            return this;
+        }
+
+        /**
+         * Port prediction against "symmetric" NATs while punching (config block
+         * {@code junction.client.port-prediction}; default {@link PortPrediction#DEFAULTS}).
+         *
+         * @param prediction the limits; {@link PortPrediction#OFF} turns prediction off
+         * @return this builder
+         */
+        public Builder prediction(PortPrediction prediction) {
+            this.prediction = prediction;
+            return this;
+        }
+
+        /**
+         * Limits on the streams peers open toward this client (config block
+         * {@code junction.client.incoming-streams}; default {@link IncomingStreamLimits#DEFAULTS}).
+         *
+         * @param limits the limits
+         * @return this builder
+         */
+        public Builder streams(IncomingStreamLimits limits) {
+            this.streams = limits;
+            return this;
+        }
+
+        /**
+         * How much punching a peer can make this client do (config block
+         * {@code junction.client.punch-limits}; default {@link PunchLimits#DEFAULTS}).
+         *
+         * @param limits the limits
+         * @return this builder
+         */
+        public Builder punchLimits(PunchLimits limits) {
+            this.punchLimits = limits;
+            return this;
+        }
+
+        /**
+         * Checks every setting and makes the options; the builder may be used again.
+         *
+         * @return the options
+         * @throws IllegalArgumentException if a setting is out of its range; the message names the
+         *     setting and its config key, e.g.
+         *     {@code ClientOptions.sessionIdleTimeout (junction.client.session-idle-timeout): must be at least 2s, was 1s}
+         * @throws NullPointerException if a setting was set to null; the message names it
+         */
+        public ClientOptions build() {
+            return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, streams,
+                    punchLimits);
+        }
     }
 }

@@ -37,19 +37,16 @@ public record IncomingStreamLimits(int perSession, int perPeer, int handlerThrea
      * @param perSession see {@link #perSession()}
      * @param perPeer see {@link #perPeer()}
      * @param handlerThreads see {@link #handlerThreads()}
-     * @throws IllegalArgumentException if a setting is out of its range (the message names it), or
-     *     {@code handlerThreads} is not above {@code perPeer}
+     * @throws IllegalArgumentException if a setting is out of its range, or {@code handlerThreads} is
+     *     not above {@code perPeer}; the message names the setting and its config key
      */
     public IncomingStreamLimits {
-        if (perSession < 1 || perSession > MAX) {
-            throw new IllegalArgumentException("incoming-streams.per-session must be 1-" + MAX + ": " + perSession);
-        }
-        if (perPeer < 1 || perPeer > MAX) {
-            throw new IllegalArgumentException("incoming-streams.per-peer must be 1-" + MAX + ": " + perPeer);
-        }
+        InvalidSettingException.checkRange(perSession, 1, MAX, "IncomingStreamLimits.perSession", "incoming-streams.per-session");
+        InvalidSettingException.checkRange(perPeer, 1, MAX, "IncomingStreamLimits.perPeer", "incoming-streams.per-peer");
         if (handlerThreads <= perPeer || handlerThreads > MAX) {
-            throw new IllegalArgumentException("incoming-streams.handler-threads must be above per-peer (" + perPeer
-                    + ", so one peer cannot hold every handler thread) and at most " + MAX + ": " + handlerThreads);
+            throw InvalidSettingException.of("IncomingStreamLimits.handlerThreads", "incoming-streams.handler-threads",
+                    "must be above per-peer (" + perPeer + ", so one peer cannot hold every handler thread) and at most "
+                            + MAX + ", was " + handlerThreads);
         }
     }
 }

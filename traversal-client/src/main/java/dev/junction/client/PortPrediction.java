@@ -25,18 +25,14 @@ public record PortPrediction(int sockets, int probes, int rate) {
      * @param sockets see {@link #sockets()}
      * @param probes see {@link #probes()}
      * @param rate see {@link #rate()}
-     * @throws IllegalArgumentException if a setting is out of its range; the message names it
+     * @throws IllegalArgumentException if a setting is out of its range; the message names it and its
+     *     config key: {@code PortPrediction.sockets (junction.client.port-prediction.sockets): must be
+     *     0-1024, was 5000}
      */
     public PortPrediction {
-        if (sockets < 0 || sockets > 1024) {
-            throw new IllegalArgumentException("port-prediction sockets must be 0-1024: " + sockets);
-        }
-        if (probes < 0 || probes > 8192) {
-            throw new IllegalArgumentException("port-prediction probes must be 0-8192: " + probes);
-        }
-        if (rate < 1 || rate > 10000) {
-            throw new IllegalArgumentException("port-prediction rate must be 1-10000 per second: " + rate);
-        }
+        InvalidSettingException.checkRange(sockets, 0, 1024, "PortPrediction.sockets", "port-prediction.sockets");
+        InvalidSettingException.checkRange(probes, 0, 8192, "PortPrediction.probes", "port-prediction.probes");
+        InvalidSettingException.checkRange(rate, 1, 10000, "PortPrediction.rate", "port-prediction.rate");
     }
 
     /**

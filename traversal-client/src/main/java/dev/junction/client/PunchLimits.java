@@ -34,22 +34,20 @@ public record PunchLimits(int startsPerSession, int startsPerPeer, Duration star
      * @param startInterval see {@link #startInterval()}
      * @param probes see {@link #probes()}
      * @param probesPerSecond see {@link #probesPerSecond()}
-     * @throws IllegalArgumentException if a setting is out of its range; the message names it
+     * @throws IllegalArgumentException if a setting is out of its range; the message names it and its
+     *     config key: {@code PunchLimits.probes (junction.client.punch-limits.probes): must be
+     *     64-65536, was 3}
      * @throws NullPointerException if {@code startInterval} is null
      */
     public PunchLimits {
-        check(startsPerSession, 1, 100, "starts-per-session");
-        check(startsPerPeer, 1, 1000, "starts-per-peer");
-        if (startInterval.compareTo(Duration.ofMillis(100)) < 0 || startInterval.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("punch-limits start-interval must be 100ms to 1h: " + startInterval);
+        InvalidSettingException.checkRange(startsPerSession, 1, 100, "PunchLimits.startsPerSession", "punch-limits.starts-per-session");
+        InvalidSettingException.checkRange(startsPerPeer, 1, 1000, "PunchLimits.startsPerPeer", "punch-limits.starts-per-peer");
+        if (startInterval == null) {
+            throw new NullPointerException("PunchLimits.startInterval");
         }
-        check(probes, 64, 65536, "probes");
-        check(probesPerSecond, 1, 10000, "probes-per-second");
-    }
-
-    private static void check(int v, int min, int max, String key) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException("punch-limits " + key + " must be " + min + "-" + max + ": " + v);
-        }
+        InvalidSettingException.checkRange(startInterval, Duration.ofMillis(100), Duration.ofHours(1),
+                "PunchLimits.startInterval", "punch-limits.start-interval");
+        InvalidSettingException.checkRange(probes, 64, 65536, "PunchLimits.probes", "punch-limits.probes");
+        InvalidSettingException.checkRange(probesPerSecond, 1, 10000, "PunchLimits.probesPerSecond", "punch-limits.probes-per-second");
     }
 }

@@ -36,7 +36,8 @@ class PathSwitchTest {
 
     @Test
     void aTransferSurvivesUdpDisappearingAndComingBack() throws Exception {
-        ClientOptions fastKeepalive = new ClientOptions(Duration.ofSeconds(1), Duration.ofSeconds(10), true, Duration.ofSeconds(30), false);
+        ClientOptions fastKeepalive = ClientOptions.builder().keepalive(Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(10))
+                .sessionIdleTimeout(Duration.ofSeconds(30)).punch(false).build();
         try (LoopbackRelay relay = LoopbackRelay.start(dir, Map.of());
              WireTap tap = new WireTap(InetAddress.getByName("127.0.0.4"), relay.server.controlAddress(), relay.server.stunAddress())) {
             RelayAddress viaTap = new RelayAddress("127.0.0.4", relay.server.controlAddress().getPort(), relay.server.identity().peerId());

@@ -130,7 +130,7 @@ class SecurityEndToEndTest {
         RelayAddress nobody = new RelayAddress("127.0.0.1", 9, Identity.generate().peerId());
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> TraversalClient.builder().identity(me).relay(nobody)
-                .options(new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(5), true, Duration.ofSeconds(30))).start())
+                .options(ClientOptions.builder().connectTimeout(Duration.ofSeconds(5)).sessionIdleTimeout(Duration.ofSeconds(30)).build()).start())
                 .isInstanceOf(JunctionException.class).hasMessageContaining("127.0.0.1:9");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
     }

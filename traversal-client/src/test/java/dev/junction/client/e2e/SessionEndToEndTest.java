@@ -164,7 +164,8 @@ class SessionEndToEndTest {
     @Test
     void anIdleSessionOutlivesTheIdleTimeoutAndCarriesDatagrams() throws Exception {
         LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
-        ClientOptions shortIdle = new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(10), true, Duration.ofSeconds(2));
+        ClientOptions shortIdle = ClientOptions.builder().connectTimeout(Duration.ofSeconds(10))
+                .sessionIdleTimeout(Duration.ofSeconds(2)).build();
         CompletableFuture<Session> accepted = new CompletableFuture<>();
         TraversalClient bob = keep(relay.client(shortIdle, s -> {
             echoEveryStream(s);
