@@ -11,11 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * instead of the request's source. Only to an IP:port that itself sent the relay a request within
  * the window (so the relay never sends to a port that did not ask, and the RFC 5780 mapping-lifetime
  * test, which asks for an answer to an earlier mapping, still works), never to port 0 or a
- * privileged port, and at most {@code perSourcePerSecond} such answers per source per second.
+ * privileged port, and at a rate of at most {@code perSourcePerSecond} such answers per source: a
+ * token bucket per source that holds {@code perSourcePerSecond} answers and refills at that rate, so
+ * over any interval of t seconds one source gets at most {@code perSourcePerSecond × (1 + t)}.
  *
  * <p>Memory is bounded: requesters are remembered in two generations of at most
- * {@link #MAX_REMEMBERED} entries each, the older dropped every window; the rate counters are
- * forgotten every second. Thread-safe (the relay's UDP sockets may run on several event loops).
+ * {@link #MAX_REMEMBERED} entries each, the older dropped every window; rate buckets likewise in two
+ * generations rotated every second (a bucket idle for a second is full again, so forgetting it loses
+ * nothing). Thread-safe (the relay's UDP sockets may run on several event loops).
  */
 final class ResponsePortGuard {
     /** Requesters remembered per generation: past this, new ones are not remembered (and cannot be targets). */
@@ -36,14 +39,15 @@ final class ResponsePortGuard {
     private volatile Map<InetSocketAddress, Long> current = new ConcurrentHashMap<>();
     private volatile Map<InetSocketAddress, Long> previous = new ConcurrentHashMap<>();
     private volatile long generationStart;
-    private volatile Map<SourceKey, Integer> answersThisSecond = new ConcurrentHashMap<>();
-    private volatile long second;
+    private volatile Map<SourceKey, Bucket> buckets = new ConcurrentHashMap<>();
+    private volatile Map<SourceKey, Bucket> oldBuckets = new ConcurrentHashMap<>();
+    private volatile long bucketGenerationStart;
 
     ResponsePortGuard(Duration window, int perSourcePerSecond, long nowNanos) {
         this.windowNanos = window.toNanos();
         this.perSourcePerSecond = perSourcePerSecond;
         this.generationStart = nowNanos;
-        this.second = nowNanos / 1_000_000_000L;
+        this.bucketGenerationStart = nowNanos;
     }
 
     /** Remembers that {@code source} sent a well-formed request now. */
@@ -75,17 +79,55 @@ final class ResponsePortGuard {
         if (seen == null || nowNanos - seen > windowNanos) {
             return Verdict.NOT_A_REQUESTER;
         }
-        long s = nowNanos / 1_000_000_000L;
-        if (s != second) {
-            answersThisSecond = new ConcurrentHashMap<>();
-            second = s;
+        Bucket bucket = bucket(SourceKey.of(source.getAddress()), nowNanos);
+        return bucket != null && bucket.take(nowNanos) ? Verdict.ALLOWED : Verdict.RATE_LIMITED;
+    }
+
+    /** The source's bucket, carried over from the last generation or new and full; null when too many sources are tracked. */
+    private Bucket bucket(SourceKey key, long nowNanos) {
+        if (nowNanos - bucketGenerationStart >= ONE_SECOND) {
+            synchronized (this) {
+                if (nowNanos - bucketGenerationStart >= ONE_SECOND) {
+                    oldBuckets = buckets;
+                    buckets = new ConcurrentHashMap<>();
+                    bucketGenerationStart = nowNanos;
+                }
+            }
         }
-        Map<SourceKey, Integer> counts = answersThisSecond;
-        SourceKey key = SourceKey.of(source.getAddress());
-        if (counts.size() >= MAX_REMEMBERED && !counts.containsKey(key)) {
-            return Verdict.RATE_LIMITED;
+        Map<SourceKey, Bucket> c = buckets;
+        Bucket b = c.get(key);
+        if (b != null) {
+            return b;
         }
-        int n = counts.merge(key, 1, Integer::sum);
-        return n > perSourcePerSecond ? Verdict.RATE_LIMITED : Verdict.ALLOWED;
+        if (c.size() >= MAX_REMEMBERED) {
+            return null;
+        }
+        Bucket carried = oldBuckets.get(key);
+        return c.computeIfAbsent(key, k -> carried != null ? carried : new Bucket(perSourcePerSecond, nowNanos));
+    }
+
+    private static final long ONE_SECOND = 1_000_000_000L;
+
+    /** Tokens for one source: holds {@code capacity}, refills {@code capacity} per second. */
+    private static final class Bucket {
+        private final double capacity;
+        private double tokens;
+        private long last;
+
+        Bucket(int capacity, long nowNanos) {
+            this.capacity = capacity;
+            this.tokens = capacity;
+            this.last = nowNanos;
+        }
+
+        synchronized boolean take(long nowNanos) {
+            tokens = Math.min(capacity, tokens + Math.max(0, nowNanos - last) * capacity / ONE_SECOND);
+            last = Math.max(last, nowNanos);
+            if (tokens < 1) {
+                return false;
+            }
+            tokens -= 1;
+            return true;
+        }
     }
 }

@@ -131,6 +131,8 @@ class StunAbuseTest {
             byte[] own = encode(StunMessage.bindingRequest(), StunEncoder.FINGERPRINT);
             send(victim, own);
             int allowed = 0;
+            long t0 = System.nanoTime();
+            long lastAnswer = t0;
             for (int i = 0; i < 15; i++) {
                 byte[] request = encode(StunMessage.bindingRequest(new StunAttribute.ResponsePort(victim.getLocalPort())), StunEncoder.FINGERPRINT);
                 attacker.send(new DatagramPacket(request, request.length, new InetSocketAddress("127.0.0.1", PORT)));
@@ -139,12 +141,16 @@ class StunAbuseTest {
                 while (true) {
                     DatagramPacket p = new DatagramPacket(new byte[200], 200);
                     victim.receive(p);
+                    lastAnswer = System.nanoTime();
                     allowed++;
                 }
             } catch (SocketTimeoutException done) {
                 // counted them all
             }
-            assertThat(allowed).as("RESPONSE-PORT answers per source and second").isBetween(1, 10);
+            // A bucket of 10 that refills 10 per second: at most 10, plus what refilled while the burst was answered.
+            int refilled = (int) ((lastAnswer - t0) * 10 / 1_000_000_000L);
+            assertThat(allowed).as("RESPONSE-PORT answers to a 15-request burst answered within %d ms", (lastAnswer - t0) / 1_000_000)
+                    .isBetween(1, 10 + refilled);
         }
     }
 }
