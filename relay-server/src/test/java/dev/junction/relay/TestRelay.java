@@ -38,9 +38,14 @@ public final class TestRelay implements AutoCloseable {
     }
 
     /** A valid token for {@code peer}, minted with this relay's secret. */
+    /**
+     * A token valid for two hours: longer than the reservation lifetime (one hour), so the lifetime
+     * LOGIN_OK grants is the configured one, not the token's remaining seconds (a token that ends at
+     * now + 3600, in whole seconds, would cap it at 3599 whenever a second boundary passed).
+     */
     public String token(PeerId peer) throws IOException {
         return AdmissionToken.mint(AdmissionSecret.read(server.config().admission().secretFile()), peer,
-                Instant.now().plusSeconds(3600));
+                Instant.now().plusSeconds(2 * 3600));
     }
 
     public TestClient client() throws Exception {
