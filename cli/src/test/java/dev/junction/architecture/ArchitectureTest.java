@@ -17,7 +17,6 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
-import com.tngtech.archunit.library.freeze.FreezingArchRule;
 import dev.junction.client.TraversalClient;
 import dev.junction.client.internal.ClientCore;
 import dev.junction.relay.RelayContext;
@@ -31,10 +30,10 @@ import java.util.stream.Stream;
  * traversal-client together; every rule sees the production classes of all of them (test classes
  * are left out: tests may reach into internals).
  *
- * <p>A rule that cannot hold yet is wrapped in {@link FreezingArchRule}: the violations known when
- * it was written are recorded under {@code src/test/resources/archunit_store} (committed), new ones
- * fail, and fixed ones drop out of the store. Every rule fails when its {@code that()} matches no
- * class (ArchUnit's default), so a renamed package cannot turn a rule into a silent pass.
+ * <p>Every rule fails when its {@code that()} matches no class (ArchUnit's default), so a renamed
+ * package cannot turn a rule into a silent pass. A rule that cannot hold yet may be wrapped in
+ * ArchUnit's {@code FreezingArchRule} (known violations recorded under
+ * {@code src/test/resources/archunit_store}); none is frozen today.
  */
 @AnalyzeClasses(packages = "dev.junction", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -115,10 +114,10 @@ class ArchitectureTest {
             .because("apps reach the library through dev.junction.client only");
 
     /**
-     * Why: ClientCore owns each client's state and its one close path; the layers below it (punch,
-     * net, path, relay, session, discovery, tls) get the part they need handed to them as an
-     * interface (RelayEvents, RelayPaths, UdpBinding.Listener, SessionSocket.Inbound), never a
-     * reference back to the hub (STYLE.md: "Data moves downward ... without climbing back up").
+     * Why: ClientCore only wires the client; the layers below it (conn, punch, net, path, relay,
+     * session, discovery, tls) get the parts they need handed to them (ConnectionContext, RelayEvents,
+     * PathTransport, DatagramSorter's consumers), never a reference back to the hub (STYLE.md: "Data
+     * moves downward ... without climbing back up").
      */
     @ArchTest
     static final ArchRule clientSubPackagesNeverReachTheCore = noClasses()
@@ -127,21 +126,31 @@ class ArchitectureTest {
             .because("anything below the session owner gets its part handed to it, not the core");
 
     /**
-     * Why: the same arrow, for everything below the session owner, including the helpers that sit
-     * beside ClientCore in client.internal. Only ClientCore itself and its public face
-     * TraversalClient (which owns it) may hold it.
-     *
-     * <p>Frozen: Datagrams, Punching, PunchHost and Resumer each take a ClientCore and call back
-     * into it (core.mux(), core.link(), core.announce(...)); issue #15's reshaping, which hands each
-     * of them only what it uses, has not been done. Their violations are recorded in the store; a new
-     * class that takes ClientCore fails now, and the store shrinks as the four are reshaped.
+     * Why: the same arrow for every class of the client, including any that would sit beside
+     * ClientCore in client.internal: only ClientCore itself and its public face TraversalClient
+     * (which owns it) may hold it. Was frozen with 82 violations (Datagrams, Punching, PunchHost,
+     * Resumer) until issue #15 gave each session one owner (conn.Connection).
      */
     @ArchTest
-    static final ArchRule nothingBelowTheSessionOwnerReachesTheCore = FreezingArchRule.freeze(noClasses()
+    static final ArchRule nothingBelowTheSessionOwnerReachesTheCore = noClasses()
             .that().resideInAPackage("dev.junction.client..")
             .and(not(belongToAnyOf(ClientCore.class, TraversalClient.class)))
             .should().dependOnClassesThat(belongToAnyOf(ClientCore.class))
-            .because("anything below the session owner gets its part handed to it, not the core"));
+            .because("anything below the session owner gets its part handed to it, not the core");
+
+    /**
+     * Why: a session's state lives in its Connection and the client's sessions in Connections; the
+     * layers a connection uses (punch, path, net, relay, session) never reach back up to them, so a
+     * transport or a puncher cannot grow a second home for session state.
+     */
+    @ArchTest
+    static final ArchRule layersBelowTheConnectionNeverReachIt = noClasses()
+            .that().resideInAnyPackage("dev.junction.client.internal.punch..", "dev.junction.client.internal.path..",
+                    "dev.junction.client.internal.net..", "dev.junction.client.internal.relay..",
+                    "dev.junction.client.internal.session..", "dev.junction.client.internal.discovery..",
+                    "dev.junction.client.internal.tls..")
+            .should().dependOnClassesThat().resideInAPackage("dev.junction.client.internal.conn..")
+            .because("each session has one owner, above the layers it uses");
 
     // ---- relay layers never point up ----
 

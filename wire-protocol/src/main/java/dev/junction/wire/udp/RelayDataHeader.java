@@ -23,4 +23,12 @@ public final class RelayDataHeader {
     public static ByteBuf write(ByteBuf out, int circuit) {
         return out.writeByte(UdpFrameType.RELAY_DATA.byteValue()).writeInt(circuit);
     }
+
+    /**
+     * The payload of a RELAY_DATA datagram whose circuit {@link UdpCodec#relayDataCircuit} read, as
+     * a retained slice after the header (the datagram's indices do not move; release both).
+     */
+    public static ByteBuf payload(ByteBuf datagram) {
+        return datagram.retainedSlice(datagram.readerIndex() + LENGTH, datagram.readableBytes() - LENGTH);
+    }
 }

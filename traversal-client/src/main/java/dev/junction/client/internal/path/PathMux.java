@@ -16,10 +16,11 @@ import java.util.Map;
 
 /**
  * Maps between QUIC's view (one stable virtual peer address per session) and the real paths (the
- * relay over UDP or TLS, or a punched direct UDP path from the session socket or a port-prediction
- * socket). Outbound datagrams from the anchors
- * are sent on their route's active path; inbound relayed datagrams are injected into the right
- * anchor as if from the route's virtual address. I/O thread only.
+ * relay over UDP or TLS, or a punched direct path). It holds one {@link PathTransport} per
+ * {@link PathKind}: outbound datagrams from the anchors go to their route's active kind's
+ * transport, which frames and sends them; inbound datagrams (relayed by circuit, direct by the
+ * sender's address) are injected into the right anchor as if from the route's virtual address.
+ * I/O thread only.
  */
 public final class PathMux {
     /** Virtual peer addresses live in 127.77.0.0/16: loopback, so nothing could ever leave the host. */
@@ -28,14 +29,20 @@ public final class PathMux {
     private final Map<Integer, Route> byCircuit = new HashMap<>();
     private final Map<InetSocketAddress, Route> byVirtual = new HashMap<>();
     private final Map<InetSocketAddress, Route> byDirect = new HashMap<>();
-    private final RelayPaths relay;
+    private final Map<PathKind, PathTransport> transports = new java.util.EnumMap<>(PathKind.class);
     private QuicAnchor clientAnchor;
     private QuicAnchor serverAnchor;
     private int nextVirtual = 1;
     private java.util.function.BiConsumer<Route, ByteBuf> resumes;
 
-    public PathMux(RelayPaths relay) {
-        this.relay = relay;
+    public PathMux() {
+        transports.put(PathKind.DIRECT_UDP, new DirectTransport());
+        transports.put(PathKind.DIRECT_TCP, transports.get(PathKind.DIRECT_UDP));
+    }
+
+    /** Datagrams of routes on {@code kind} go to {@code t} from now on. */
+    public void transport(PathKind kind, PathTransport t) {
+        transports.put(kind, t);
     }
 
     /** Who hears RESUME datagrams arriving on a callee's new circuit (with the route the circuit opened; buffer borrowed). */
@@ -139,11 +146,8 @@ public final class PathMux {
 
     /** Where the route's datagrams go now, for path reports. */
     public InetSocketAddress remoteOf(Route r) {
-        return switch (r.kind()) {
-            case RELAY_UDP -> relay.relayUdp();
-            case RELAY_TCP -> relay.relayTcp();
-            default -> r.direct();
-        };
+        PathTransport t = transports.get(r.kind());
+        return t == null ? null : t.remote(r);
     }
 
     /** A datagram QUIC wrote (from either anchor); takes ownership. */
@@ -158,12 +162,25 @@ public final class PathMux {
             payload.release(); // no circuit until the session resumes; QUIC retransmits
             return;
         }
-        switch (r.kind()) {
-            case RELAY_UDP -> relay.sendUdp(r.circuit(), payload);
-            case RELAY_TCP -> relay.sendTcp(r.circuit(), payload);
-            case DIRECT_UDP, DIRECT_TCP -> r.directPort().send(payload, r.direct());
-            default -> payload.release();
+        PathTransport t = transports.get(r.kind());
+        if (t == null) {
+            payload.release();
+            return;
         }
+        t.send(r, payload);
+    }
+
+    /**
+     * Sends a datagram on {@code r}'s circuit whatever path the route is on now (RESUME after a
+     * new circuit): over relayed UDP while the binding holds, else over TLS; takes ownership.
+     */
+    public void sendRelayed(Route r, ByteBuf payload) {
+        PathTransport t = transports.getOrDefault(PathKind.RELAY_UDP, transports.get(PathKind.RELAY_TCP));
+        if (t == null) {
+            payload.release();
+            return;
+        }
+        t.send(r, payload);
     }
 
     /** Ends a read burst: each anchor flushes once for everything injected since the last call. */

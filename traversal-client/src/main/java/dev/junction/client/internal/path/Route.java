@@ -19,8 +19,6 @@ public final class Route {
     private InetSocketAddress direct;
     private UdpPort directPort;
     private boolean relayGone;
-    private byte[] resumeToken;
-    private boolean resumable;
 
     Route(int circuit, PeerId peer, InetSocketAddress virtual, boolean clientRole, PathKind kind) {
         this.circuit = circuit;
@@ -88,23 +86,5 @@ public final class Route {
 
     public void relayGone(boolean gone) {
         this.relayGone = gone;
-    }
-
-    /** The token that resumes this session on a new circuit (PROTOCOL.md 6.6), or null. */
-    public byte[] resumeToken() {
-        return resumeToken;
-    }
-
-    public void resumeToken(byte[] token) {
-        this.resumeToken = token;
-    }
-
-    /** True once both sides know the resume token: a lost circuit no longer ends the session. */
-    public boolean resumable() {
-        return resumable;
-    }
-
-    public void resumable(boolean r) {
-        this.resumable = r;
     }
 }

@@ -1,11 +1,10 @@
-package dev.junction.client.internal;
+package dev.junction.client.internal.conn;
 
 import dev.junction.client.internal.net.SessionSocket;
 import dev.junction.client.internal.net.TcpPath;
 import dev.junction.client.internal.net.UdpPort;
 import dev.junction.client.internal.path.Route;
 import dev.junction.client.internal.punch.Puncher;
-import dev.junction.client.internal.session.SessionImpl;
 import dev.junction.wire.WireFormatException;
 import dev.junction.wire.session.SessionCodec;
 import dev.junction.wire.session.SessionMessage;
@@ -20,21 +19,20 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * What a session's {@link Puncher} does to the client: send probes, open and close the extra
+ * What one punch attempt of a {@link Connection} does: send probes, open and close its extra
  * sockets and TCP paths, move the session between paths, tell the listener how punching went.
+ * Made afresh for each attempt (its sockets and paths go with it). I/O thread only.
  */
 final class PunchHost implements Puncher.Host, TcpPath.Inbound {
     /** TCP simultaneous open keeps trying this long. */
     static final long TCP_WINDOW_MS = 8000;
     /** Each connect attempt waits this long for the peer's SYN or SYN-ACK before a fresh SYN. */
     static final int TCP_CONNECT_TIMEOUT_MS = 500;
-    /** A lost direct path is looked for again this long after the session went back to the relay. */
-    static final long REPUNCH_AFTER_MS = 1000;
     /** Pause after a refused attempt (the peer's socket was not connecting yet). */
     static final long TCP_RETRY_MS = 100;
 
-    private final ClientCore core;
-    private final SessionImpl session;
+    private final ConnectionContext ctx;
+    private final Connection connection;
     private final Route route;
     private final List<SessionSocket> extra = new ArrayList<>();
     private final List<TcpPath> tcpPaths = new ArrayList<>();
@@ -43,10 +41,10 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
     private TcpPath tcpAuthed;
     private Puncher puncher;
 
-    PunchHost(ClientCore core, SessionImpl session, Route route) {
-        this.core = core;
-        this.session = session;
-        this.route = route;
+    PunchHost(ConnectionContext ctx, Connection connection) {
+        this.ctx = ctx;
+        this.connection = connection;
+        this.route = connection.route();
     }
 
     /** The puncher this host serves (set once it exists). */
@@ -56,12 +54,12 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
 
     @Override
     public UdpPort main() {
-        return core.socket();
+        return ctx.socket();
     }
 
     @Override
     public void send(UdpFrame frame, InetSocketAddress to, UdpPort via) {
-        ByteBuf b = core.socket().channel().alloc().ioBuffer(96);
+        ByteBuf b = ctx.socket().channel().alloc().ioBuffer(96);
         UdpCodec.encode(frame, b);
         via.send(b, to);
     }
@@ -69,9 +67,9 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
     @Override
     public void openExtraSockets(int n, Consumer<UdpPort> ready) {
         // Beside the session socket, on its address: the same interface, another port each.
-        InetSocketAddress local = new InetSocketAddress(core.socket().localAddress().getAddress(), 0);
+        InetSocketAddress local = new InetSocketAddress(ctx.socket().localAddress().getAddress(), 0);
         for (int i = 0; i < n; i++) {
-            Datagrams.openExtra(core, local, s -> {
+            ctx.extraSockets().open(local, s -> {
                 extra.add(s);
                 ready.accept(s);
             });
@@ -91,7 +89,7 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
 
     @Override
     public void sendInSession(SessionMessage message) {
-        session.sendControl(SessionCodec.toBuffer(message));
+        connection.session().sendControl(SessionCodec.toBuffer(message));
     }
 
     @Override
@@ -107,11 +105,11 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
             return;
         }
         long started = System.nanoTime();
-        TcpPath.connect(core.transport(), core.tcpLocal(), target, TCP_CONNECT_TIMEOUT_MS, this, path -> {
+        TcpPath.connect(ctx.transport(), ctx.tcpLocal(), target, TCP_CONNECT_TIMEOUT_MS, this, path -> {
             if (path == null) {
                 // Timed out (the SYN was dropped) or refused (the peer was not connecting yet): a fresh SYN soon.
                 long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-                core.loop().schedule(() -> tryTcp(target, hello, deadline), Math.max(0, TCP_RETRY_MS - waited), TimeUnit.MILLISECONDS);
+                ctx.loop().schedule(() -> tryTcp(target, hello, deadline), Math.max(0, TCP_RETRY_MS - waited), TimeUnit.MILLISECONDS);
                 return;
             }
             if (tcpClosed || tcpAuthed != null) {
@@ -126,7 +124,7 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
     @Override
     public void datagram(TcpPath path, ByteBuf datagram) {
         if (path == tcpAuthed) {
-            core.mux().tcpData(route, datagram);
+            ctx.mux().tcpData(route, datagram);
             return;
         }
         try {
@@ -150,7 +148,7 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
 
     @Override
     public void readComplete(TcpPath path) {
-        core.mux().readComplete();
+        ctx.mux().readComplete();
     }
 
     @Override
@@ -166,14 +164,14 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
 
     @Override
     public void directTcp(TcpPath path) {
-        core.mux().directTcp(route, path);
-        core.announce(session, route);
-        core.listener().punchFinished(session, true, puncher == null ? 0 : puncher.probesSent(), session.elapsedMillis());
+        ctx.mux().directTcp(route, path);
+        connection.announce();
+        finished(true);
     }
 
     @Override
     public void keyed(long punchId) {
-        core.punching().keyed(punchId, puncher);
+        connection.keyed(punchId, puncher);
     }
 
     @Override
@@ -186,43 +184,34 @@ final class PunchHost implements Puncher.Host, TcpPath.Inbound {
 
     @Override
     public void authorize(InetSocketAddress peer) {
-        core.mux().authorize(route, peer);
+        ctx.mux().authorize(route, peer);
     }
 
     @Override
     public void direct(InetSocketAddress peer, UdpPort via) {
-        core.mux().direct(route, peer, via);
-        core.announce(session, route);
-        core.listener().punchFinished(session, true, puncher == null ? 0 : puncher.probesSent(), session.elapsedMillis());
+        ctx.mux().direct(route, peer, via);
+        connection.announce();
+        finished(true);
     }
 
     @Override
     public void moveDirect(InetSocketAddress peer, UdpPort via) {
-        core.mux().direct(route, peer, via);
-        core.announce(session, route);
+        ctx.mux().direct(route, peer, via);
+        connection.announce();
     }
 
     @Override
     public void lost() {
-        if (route.relayGone() && !route.resumable()) {
-            core.closeReason(session.quic(), "the direct path stopped answering and the relay circuit is gone");
-            session.close();
-            return;
-        }
-        core.mux().switchTo(route, core.relayKind());
-        core.announce(session, route);
-        core.rebindUdp(); // what broke the direct path (a NAT that lost its mappings) may have broken ours to the relay
-        if (route.relayGone()) {
-            core.resumer().resume(session, route); // no circuit either: get one
-        }
-        if (route.clientRole()) {
-            // The peer may have moved (new address, new mapping): look for a direct path again.
-            core.loop().schedule(() -> core.punching().repunch(route, false), REPUNCH_AFTER_MS, TimeUnit.MILLISECONDS);
-        }
+        connection.directLost();
     }
 
     @Override
     public void failed() {
-        core.listener().punchFinished(session, false, puncher == null ? 0 : puncher.probesSent(), session.elapsedMillis());
+        finished(false);
+    }
+
+    private void finished(boolean direct) {
+        ctx.listener().punchFinished(connection.session(), direct, puncher == null ? 0 : puncher.probesSent(),
+                connection.session().elapsedMillis());
     }
 }

@@ -1,0 +1,76 @@
+package dev.junction.client.internal.conn;
+
+import dev.junction.client.internal.punch.Candidates;
+import dev.junction.wire.control.AddressAttestation;
+import dev.junction.wire.session.NatHint;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What this host knows of itself that every session's punching uses: the session socket's address
+ * as the relay sees it over UDP, the control connection's public address, the relay's signed
+ * statements of both (sent to peers), and the session socket's mapping behaviour. Written by the
+ * relay events, read by the punchers. I/O thread only (the hint is read from any thread).
+ */
+public final class HostFacts {
+    private volatile NatHint hint = NatHint.UNKNOWN;
+    private InetSocketAddress udpMapped;
+    private InetSocketAddress tcpObserved;
+    private AddressAttestation tcpStatement;
+    private AddressAttestation udpStatement;
+
+    /** The session socket's mapping behaviour, measured after each UDP bind (for port prediction). */
+    public NatHint hint() {
+        return hint;
+    }
+
+    public void hint(NatHint h) {
+        this.hint = h;
+    }
+
+    /** The control connection's source as the relay saw it (LOGIN_OK) and the relay's statement of it. */
+    public void tcpObserved(InetSocketAddress a, AddressAttestation statement) {
+        this.tcpObserved = a;
+        this.tcpStatement = statement;
+    }
+
+    /** The UDP binding holds: the session socket as the relay sees it, and the relay's statement of it. */
+    public void udpBound(InetSocketAddress mapped, AddressAttestation statement) {
+        this.udpMapped = mapped;
+        this.udpStatement = statement;
+    }
+
+    /** The UDP binding is gone. */
+    public void udpUnbound() {
+        this.udpMapped = null;
+        this.udpStatement = null;
+    }
+
+    /** The session socket's address as the relay sees it over UDP, or null when UDP is not bound. */
+    public InetSocketAddress udpMapped() {
+        return udpMapped;
+    }
+
+    /** The relay's signed statements of this host's addresses, UDP first. */
+    public List<AddressAttestation> statements() {
+        List<AddressAttestation> out = new ArrayList<>(2);
+        if (udpStatement != null) {
+            out.add(udpStatement);
+        }
+        if (tcpStatement != null) {
+            out.add(tcpStatement);
+        }
+        return out;
+    }
+
+    /** UDP candidates of the session socket bound at {@code local}. */
+    List<InetSocketAddress> udpCandidates(InetSocketAddress local) {
+        return Candidates.gather(local, udpMapped);
+    }
+
+    /** TCP candidates of the session's TCP port {@code local}: the public IP for TCP is the control connection's. */
+    List<InetSocketAddress> tcpCandidates(InetSocketAddress local) {
+        return Candidates.gather(local, tcpObserved == null ? null : new InetSocketAddress(tcpObserved.getAddress(), local.getPort()));
+    }
+}
