@@ -21,8 +21,12 @@ final class Repo {
         return root().resolve(relative);
     }
 
-    /** True under CI, where a missing prerequisite must fail a test instead of skipping it. */
+    /**
+     * True under CI, where a missing prerequisite must fail a test instead of skipping it: {@code CI}
+     * set to a usual truthy spelling ({@code true}, {@code 1}, {@code yes}, any case).
+     */
     static boolean ci() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
+        String v = System.getenv("CI");
+        return v != null && java.util.Set.of("true", "1", "yes").contains(v.strip().toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -262,7 +262,7 @@ public final class RelayServer implements AutoCloseable {
         reservations.startDraining();
         circuits.startDraining();
         LOG.log(System.Logger.Level.INFO, "draining: {0} reservations, {1} circuits, grace {2} s",
-                reservations.size(), circuits.size(), grace.toSeconds());
+                String.valueOf(reservations.size()), String.valueOf(circuits.size()), String.valueOf(grace.toSeconds()));
         LinkFrames.GoingAway away = new LinkFrames.GoingAway(CloseReason.RELAY_DRAINING, grace.toMillis(), config.reconnectHint());
         for (Reservation r : reservations.all()) {
             r.link().send(away);

@@ -89,6 +89,41 @@ class CircuitTest {
                 .contains("junction_relayed_packets_total{direction=\"out\",transport=\"tcp\"} 2.0");
     }
 
+    /** Identifiers are logged as digits only: an operator greps for "circuit 250159627", never "250,159,627". */
+    @Test
+    void circuitIdsAreLoggedWithoutDigitGrouping() throws Exception {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("junction.relay.circuit");
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try {
+            relay = TestRelay.start(dir);
+            Peer a = peer();
+            Peer b = peer();
+            int id = circuit(a, b);
+            assertThat(id).as("circuit IDs are random and large").isGreaterThan(999);
+            a.control().send(new CircuitFrames.CircuitClose(id, dev.junction.wire.control.CloseReason.NORMAL, 0));
+            b.control().expect(CircuitFrames.CircuitClose.class);
+            assertThat(lines).as("the circuit's log lines").anyMatch(l -> l.startsWith("circuit " + id + " open: "))
+                    .anyMatch(l -> l.startsWith("circuit " + id + " closed: "));
+        } finally {
+            log.removeHandler(capture);
+        }
+    }
+
     @Test
     void relaysBothWaysOverUdp() throws Exception {
         relay = TestRelay.start(dir);

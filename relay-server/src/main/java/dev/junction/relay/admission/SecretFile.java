@@ -50,7 +50,7 @@ final class SecretFile {
             List<byte[]> fresh = AdmissionSecret.readAll(path);
             secrets = List.copyOf(fresh);
             modified = m;
-            LOG.log(System.Logger.Level.INFO, "admission secrets reloaded from {0}: {1} in force", path, fresh.size());
+            LOG.log(System.Logger.Level.INFO, "admission secrets reloaded from {0}: {1} in force", path, String.valueOf(fresh.size()));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "admission secret file {0} changed but cannot be used ({1}); the secrets held before stay in force",
                     path, e.getMessage());

@@ -114,7 +114,7 @@ public final class CircuitTable {
         metrics.circuitOpened();
         c.caller().link().send(new CircuitFrames.CircuitOpen(id, c.request(), callee.peer()));
         callee.link().send(new CircuitFrames.CircuitOpen(id, 0, c.caller().peer()));
-        LOG.log(System.Logger.Level.INFO, "circuit {0} open: {1} -> {2}", id, c.caller().peer(), callee.peer());
+        LOG.log(System.Logger.Level.INFO, "circuit {0} open: {1} -> {2}", String.valueOf(id), c.caller().peer(), callee.peer());
         return true;
     }
 
@@ -148,8 +148,8 @@ public final class CircuitTable {
                 side.link().send(frame);
             }
         }
-        LOG.log(System.Logger.Level.INFO, "circuit {0} closed: {1}, {2} bytes relayed in {3} ms", c.id(), reason.label(),
-                c.bytes(), Duration.between(c.created(), clock.instant()).toMillis());
+        LOG.log(System.Logger.Level.INFO, "circuit {0} closed: {1}, {2} bytes relayed in {3} ms", String.valueOf(c.id()), reason.label(),
+                String.valueOf(c.bytes()), String.valueOf(Duration.between(c.created(), clock.instant()).toMillis()));
     }
 
     /** Closes every circuit of {@code r} (it left, expired or was replaced); the other sides are told. */

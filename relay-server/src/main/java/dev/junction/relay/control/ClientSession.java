@@ -156,7 +156,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                 relay.clock().instant());
         send(new LoginFrames.LoginOk(reservation.id(), remainingSeconds(),
                 (int) relay.keepalive().toSeconds(), relay.udpPort(), reservation.udpBindKey(), observed, attested));
-        LOG.log(System.Logger.Level.INFO, "login {0} from {1}: reservation {2}", auth.peer(), observed, reservation.id());
+        LOG.log(System.Logger.Level.INFO, "login {0} from {1}: reservation {2}", auth.peer(), observed, String.valueOf(reservation.id()));
     }
 
     private void onRequest(ControlFrame frame) {
@@ -241,7 +241,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
         if (reservation != null && relay.reservations().remove(reservation)) {
             relay.circuits().closeAll(reservation, CloseReason.PEER_GONE);
-            LOG.log(System.Logger.Level.INFO, "logout {0}: reservation {1} released", reservation.peer(), reservation.id());
+            LOG.log(System.Logger.Level.INFO, "logout {0}: reservation {1} released", reservation.peer(), String.valueOf(reservation.id()));
         } else if (reservation != null) {
             relay.circuits().closeAll(reservation, CloseReason.REPLACED);
         }

@@ -263,6 +263,11 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
 
     /** Opens a session to {@code peer} through the relay. */
     public CompletableFuture<Session> connect(PeerId peer) {
+        if (peer.equals(identity.peerId())) {
+            return CompletableFuture.failedFuture(new JunctionException("cannot connect to " + peer.shortString()
+                    + ": it is this client's own PeerId. The peer must run with another identity"
+                    + " (junction: --identity OTHER.key; a new one is made if the file does not exist)"));
+        }
         return connections.connect(peer, quic::connect);
     }
 

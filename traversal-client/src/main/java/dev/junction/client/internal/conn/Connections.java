@@ -169,7 +169,7 @@ public final class Connections implements DatagramSorter.Probes {
         try {
             QuicEndpoint.verifiedPeer(q, r.peer());
         } catch (CertificateException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing session on circuit {0}: {1}", r.circuit(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "closing session on circuit {0}: {1}", String.valueOf(r.circuit()), e.getMessage());
             q.close();
             ctx.mux().remove(r);
             ctx.link().closeCircuit(r.circuit());

@@ -60,6 +60,16 @@ public final class RelayLink {
     static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
     /** ± share of each delay randomized so clients of a restarted relay do not return in lockstep. */
     static final double JITTER = 0.2;
+    /**
+     * After the relay gave this client's reservation to another login with the same identity, the
+     * first wait before taking it back; it doubles with each replacement in a row, up to
+     * {@link #REPLACED_BACKOFF_MAX}, so two processes sharing one identity do not take the reservation
+     * from each other back and forth without end.
+     */
+    static final Duration REPLACED_BACKOFF_MIN = Duration.ofSeconds(5);
+    static final Duration REPLACED_BACKOFF_MAX = Duration.ofMinutes(5);
+    /** A login that held this long without being replaced ends a run of replacements. */
+    static final Duration REPLACED_FORGOTTEN = Duration.ofMinutes(10);
     /** TCP connect and TLS handshake together. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -96,6 +106,11 @@ public final class RelayLink {
     /** When the last frame from the relay arrived (System.nanoTime). */
     private long lastHeardNanos;
     private String goingAwayHint = "";
+    /** Replacements in a row (another login with this identity took the reservation), and when the last one came. */
+    private int replacements;
+    private long lastReplacedNanos;
+    /** The relay said REPLACED on the connection now ending. */
+    private boolean replaced;
     private ScheduledFuture<?> ticker;
     private long lastRefreshNanos;
     /** Seconds the reservation has left as the relay last said (LOGIN_OK, REFRESH_OK); I/O thread. */
@@ -322,7 +337,7 @@ public final class RelayLink {
         } else if (f instanceof LinkFrames.Error e && e.request() == 0) {
             // A REFRESH whose token the relay refused: the reservation ends when its token does.
             LOG.log(System.Logger.Level.WARNING, "relay refused the renewed admission token: {0}; the reservation ends in {1} s",
-                    e.code().hint(), reservationSeconds);
+                    e.code().hint(), String.valueOf(reservationSeconds));
         } else if (f instanceof LinkFrames.Error e) {
             CompletableFuture<CircuitFrames.CircuitOpen> waiting = connects.remove(e.request());
             if (waiting != null) {
@@ -330,10 +345,33 @@ public final class RelayLink {
             }
         } else if (f instanceof LinkFrames.Ping p) {
             ch.writeAndFlush(new LinkFrames.Pong(p.nonce()));
+        } else if (f instanceof LinkFrames.GoingAway away && away.reason() == CloseReason.REPLACED) {
+            replaced();
         } else if (f instanceof LinkFrames.GoingAway away) {
             goingAwayHint = away.reconnectHint();
             LOG.log(System.Logger.Level.INFO, "relay going away ({0}); will reconnect", away.reason().label());
         }
+    }
+
+    /** Another login with this client's identity took the reservation: say so plainly, and wait longer each time before taking it back. */
+    private void replaced() {
+        long now = System.nanoTime();
+        if (replacements > 0 && now - lastReplacedNanos > REPLACED_FORGOTTEN.toNanos()) {
+            replacements = 0;
+        }
+        replacements++;
+        lastReplacedNanos = now;
+        replaced = true;
+        LOG.log(System.Logger.Level.WARNING, "another client logged in to the relay with this identity ({0}) and took its reservation"
+                + " ({1} time(s) in a row); taking it back in {2} s. Two running clients must not share an identity:"
+                + " give each its own identity file (junction: --identity FILE)", identity.peerId().shortString(),
+                String.valueOf(replacements), String.valueOf(replacedBackoff().toSeconds()));
+    }
+
+    /** How long to wait before logging in again after the latest replacement. */
+    private Duration replacedBackoff() {
+        long ms = REPLACED_BACKOFF_MIN.toMillis() << Math.min(replacements - 1, 16);
+        return Duration.ofMillis(Math.min(REPLACED_BACKOFF_MAX.toMillis(), ms));
     }
 
     /** Opens a circuit to {@code peer}: completes with CIRCUIT_OPEN or fails with the relay's reason. */
@@ -401,7 +439,7 @@ public final class RelayLink {
         // relay, a long pause): close it and reconnect instead of waiting for TCP to give up.
         loop.schedule(() -> {
             if (channel == ch && state == State.LOGGED_IN && lastHeardNanos - sent < 0) {
-                LOG.log(System.Logger.Level.INFO, "relay silent for {0} ms after a PING; reconnecting", PONG_TIMEOUT_MILLIS);
+                LOG.log(System.Logger.Level.INFO, "relay silent for {0} ms after a PING; reconnecting", String.valueOf(PONG_TIMEOUT_MILLIS));
                 ch.close();
             }
         }, PONG_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -444,7 +482,7 @@ public final class RelayLink {
         connects.values().forEach(f -> f.completeExceptionally(new JunctionException("relay connection lost: " + reason)));
         connects.clear();
         if (wasLoggedIn) {
-            events.disconnected(reason);
+            events.disconnected(replaced ? "another client logged in to the relay with this identity and took its reservation" : reason);
         }
         if (!firstLogin.isDone() && failures >= 2 * relays.size() - 1) {
             firstLogin.completeExceptionally(new JunctionException(reason));
@@ -460,7 +498,8 @@ public final class RelayLink {
             }
             goingAwayHint = "";
         }
-        long base = Math.min(BACKOFF_MAX.toMillis(), BACKOFF_MIN.toMillis() << Math.min(failures, 16));
+        long base = replaced ? replacedBackoff().toMillis() : Math.min(BACKOFF_MAX.toMillis(), BACKOFF_MIN.toMillis() << Math.min(failures, 16));
+        replaced = false;
         long delay = (long) (base * (1 - JITTER + 2 * JITTER * ThreadLocalRandom.current().nextDouble()));
         failures++;
         loop.schedule(this::open, delay, TimeUnit.MILLISECONDS);

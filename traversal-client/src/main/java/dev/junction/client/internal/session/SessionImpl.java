@@ -81,7 +81,7 @@ public final class SessionImpl implements Session {
             left.forEach(w -> w.place().handled()); // nobody will take them now
             long n = refused.get();
             if (n > 1) {
-                LOG.log(System.Logger.Level.WARNING, "refused {0} streams in all from {1} on this session", n, peer);
+                LOG.log(System.Logger.Level.WARNING, "refused {0} streams in all from {1} on this session", String.valueOf(n), peer);
             }
             closed.complete(null);
         });
@@ -210,7 +210,7 @@ public final class SessionImpl implements Session {
             stream.refuse(StreamError.STREAM_REFUSED);
             if (refused.incrementAndGet() == 1) {
                 LOG.log(System.Logger.Level.WARNING, "refusing streams from {0}: it holds {1} streams toward this client"
-                        + " (junction.client.incoming-streams.per-peer)", peer, peerStreams.held(peer));
+                        + " (junction.client.incoming-streams.per-peer)", peer, String.valueOf(peerStreams.held(peer)));
             }
             return;
         }
