@@ -24,6 +24,8 @@ public final class Lab implements AutoCloseable {
 
     private final String run;
     private final List<String> namespaces = new ArrayList<>();
+    /** Helper processes (delay lines) the lab stops, by PID, before it deletes the namespaces. */
+    private final List<Process> processes = new ArrayList<>();
 
     private Lab() {
         this.run = PREFIX + Integer.toHexString(new SecureRandom().nextInt(0x10000) | 0x10000).substring(1);
@@ -37,14 +39,21 @@ public final class Lab implements AutoCloseable {
         String missing = missingPrerequisite();
         if (missing != null) {
             String message = "NAT lab unavailable: " + missing
-                    + ". Run as root with iproute2, nftables and conntrack installed (apt-get install iproute2 nftables conntrack).";
-            if ("true".equals(System.getenv("CI"))) {
+                    + ". Run as root with iproute2, nftables, conntrack, iptables, gcc and libnetfilter-queue-dev installed"
+                    + " (apt-get install iproute2 nftables conntrack iptables gcc libc6-dev libnetfilter-queue-dev libnfnetlink-dev).";
+            if (ci()) {
                 throw new AssertionError(message + " CI=true, so this is a failure, not a skip.");
             }
             Assumptions.abort(message);
         }
         sweepStale();
         return new Lab();
+    }
+
+    /** Whether this runs in CI: {@code CI} set to a usual truthy spelling ({@code true}, {@code 1}, {@code yes}, any case). */
+    static boolean ci() {
+        String v = System.getenv("CI");
+        return v != null && java.util.Set.of("true", "1", "yes").contains(v.strip().toLowerCase(java.util.Locale.ROOT));
     }
 
     static String missingPrerequisite() throws InterruptedException {
@@ -60,7 +69,7 @@ public final class Lab implements AutoCloseable {
         } catch (IOException e) {
             return e.getMessage();
         }
-        return null;
+        return DelayLine.delayMs() > 0 || DelayLine.lossPercent() > 0 ? DelayLine.missingPrerequisite() : null;
     }
 
     /** Deletes namespaces an earlier run left behind (runs killed before their cleanup). */
@@ -149,8 +158,23 @@ public final class Lab implements AutoCloseable {
         return out;
     }
 
+    /** {@code p} runs in one of this lab's namespaces; the lab stops it when it closes. */
+    void owns(Process p) {
+        processes.add(p);
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        processes.clear();
         for (String ns : namespaces) {
             exec(List.of("ip", "netns", "delete", ns));
         }
@@ -185,14 +209,16 @@ public final class Lab implements AutoCloseable {
      * Prints a measured table ({@code header} is its first two lines) and, when the system property
      * {@code property} names a file, writes the document {@code doc} makes around it there.
      */
-    static String publish(String header, java.util.List<String> rows, String property,
+    static String publish(String header, java.util.List<String> rows, String property, String docName,
                           java.util.function.UnaryOperator<String> doc) throws IOException {
         String table = header + String.join("\n", rows) + "\n";
         System.out.println(table);
+        String text = doc.apply(table);
         String out = System.getProperty(property);
         if (out != null) {
-            java.nio.file.Files.writeString(java.nio.file.Path.of(out), doc.apply(table));
+            java.nio.file.Files.writeString(java.nio.file.Path.of(out), text);
         }
+        DocCheck.write(docName, text);
         return table;
     }
 }

@@ -7,20 +7,24 @@ final class NatMatrixDoc {
     private NatMatrixDoc() {
     }
 
-    static String render(String table, boolean delayed) {
+    static String render(String table, Topology net) {
         return "# NAT traversal matrix\n\n"
                 + "Measured by the NAT lab on " + LocalDate.now() + ": real Linux NATs (nftables in network namespaces),\n"
                 + "a relay with two public addresses, the real CLI (`junction listen --echo` and `junction connect --json`)\n"
-                + "in each site's host. " + (delayed ? "Each router adds 10 ms each way (tc netem)."
-                        : "This machine's kernel has no sch_netem, so links add no delay: times are for sub-millisecond RTTs.")
+                + "in each site's host. Links: " + net.linkSummary() + "."
                 + "\n\nRegenerate:\n\n"
                 + "    mvn -q -pl nat-lab -am -DskipTests install && \\\n"
                 + "    mvn -q -pl nat-lab test -Dtest=PunchingMatrixTest -Djunction.matrix.out=$PWD/docs/NAT-MATRIX.md\n\n"
+                + "(`-Djunction.lab.delay-ms=N` sets the one-way delay per site, default " + DelayLine.DEFAULT_DELAY_MS
+                + "; `-Djunction.lab.loss-percent=P` adds loss.)\n\n"
                 + "NAT kinds: `public` (no NAT), `eim` (masquerade: endpoint-independent mapping, address-and-port-dependent\n"
                 + "filtering), `cgnat` (an eim home router behind an eim carrier router), `sym` (masquerade random:\n"
                 + "endpoint-dependent mapping), `fullcone` (1:1 snat+dnat), `udpblock` (eim with UDP dropped). The\n"
-                + "connector's path is shown. Times count from the start of `connect`; \"first path\" is the relayed\n"
-                + "path the session starts on; \"probes sent\" counts UDP probes (with port prediction, mostly those).\n\n"
+                + "connector's path is shown. Times count from the start of `connect` (the JVM is already running;\n"
+                + "the login to the relay is part of it) and are also given in round trips between the two hosts (RTT);\n"
+                + "\"first path\" is the relayed path the session starts on (its first byte can flow from then on);\n"
+                + "\"probes sent\" counts UDP probes (with port prediction, mostly those). A pair counts as direct only\n"
+                + "when its final path is direct after lines were echoed over it for 3 s, every byte back intact.\n\n"
                 + table
                 + "\nPort prediction (eim and cgnat against sym) over ten tries per pair: docs/NAT-PREDICTION.md.\n\n"
                 + "**Routers drop unsolicited packets to themselves.** Every lab router has the input-hook rule\n"

@@ -26,8 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Djunction.matrix.out=docs/NAT-MATRIX.md}, written there.
  */
 class PunchingMatrixTest {
-    /** How long a pair may take to go direct before it counts as relayed (a lab pair that can takes under 1 s). */
+    /** How long a pair may take to go direct before it counts as relayed (a lab pair that can takes under 1 s at 0 ms added). */
     static final long DIRECT_WAIT_MS = 4000;
+    /** After the switch to direct, lines echoed over the direct path for this long prove that it carries data and holds. */
+    static final long HOLD_MS = 3000;
+    static final long HOLD_LINE_MS = 100;
     static final Pattern PATH = Pattern.compile("\\{\"event\":\"path\",\"peer\":\"[^\"]+\",\"kind\":\"([a-z-]+)\",\"remote\":\"([^\"]+)\",\"ms\":(\\d+)}");
 
     /**
@@ -114,13 +117,18 @@ class PunchingMatrixTest {
                     Process c = new ProcessBuilder(cmd).redirectOutput(cout.toFile()).redirectError(cerr.toFile()).start();
                     processes.add(c);
                     OutputStream stdin = c.getOutputStream();
-                    stdin.write(("hello from " + pair.connector().label() + "\n").getBytes(StandardCharsets.UTF_8));
+                    StringBuilder sent = new StringBuilder();
+                    String hello = "hello from " + pair.connector().label() + "\n";
+                    stdin.write(hello.getBytes(StandardCharsets.UTF_8));
                     stdin.flush();
+                    sent.append(hello);
                     long deadline = System.currentTimeMillis() + 15000 + DIRECT_WAIT_MS;
                     long directBy = 0;
+                    boolean wentDirect = false;
                     while (System.currentTimeMillis() < deadline && c.isAlive()) {
                         String err = Files.readString(cerr);
                         if (err.contains("\"kind\":\"direct-")) {
+                            wentDirect = true;
                             break;
                         }
                         if (directBy == 0 && err.contains("\"event\":\"path\"")) {
@@ -131,6 +139,15 @@ class PunchingMatrixTest {
                         }
                         Thread.sleep(100);
                     }
+                    // Data over the path the session ended on, for HOLD_MS: on a direct pair, proof that the
+                    // direct path carries it and holds (a later switch back to the relay shows as the final path).
+                    for (long end = System.currentTimeMillis() + HOLD_MS; System.currentTimeMillis() < end && c.isAlive(); ) {
+                        String line = "line " + sent.length() + " over " + (wentDirect ? "the direct path" : "the relay") + "\n";
+                        stdin.write(line.getBytes(StandardCharsets.UTF_8));
+                        stdin.flush();
+                        sent.append(line);
+                        Thread.sleep(HOLD_LINE_MS);
+                    }
                     stdin.close();
                     boolean exited = c.waitFor(20, TimeUnit.SECONDS);
                     String err = Files.readString(cerr);
@@ -140,15 +157,20 @@ class PunchingMatrixTest {
                         events.add(new String[] {m.group(1), m.group(2), m.group(3)});
                     }
                     String last = events.isEmpty() ? "none" : events.get(events.size() - 1)[0];
-                    String first = events.isEmpty() ? "-" : events.get(0)[0] + " after " + events.get(0)[2] + " ms";
-                    String direct = events.stream().filter(e -> e[0].startsWith("direct-")).findFirst().map(e -> e[2] + " ms").orElse("-");
+                    String first = events.isEmpty() ? "-" : events.get(0)[0] + " after " + inRtts(Long.parseLong(events.get(0)[2]), net);
+                    String direct = events.stream().filter(e -> e[0].startsWith("direct-")).findFirst()
+                            .map(e -> inRtts(Long.parseLong(e[2]), net)).orElse("-");
                     Matcher pm = Pattern.compile("\\{\"event\":\"punch\",\"peer\":\"[^\"]+\",\"outcome\":\"([a-z-]+)\",\"probes\":(\\d+)").matcher(err);
                     String probes = pm.find() ? pm.group(2) + (pm.group(1).equals("failed") ? " (no path)" : "") : "still probing";
-                    boolean echoed = Files.readString(cout).equals("hello from " + pair.connector().label() + "\n");
+                    String received = Files.readString(cout);
+                    boolean echoed = received.equals(sent.toString());
+                    long lines = sent.chars().filter(ch -> ch == '\n').count();
                     rows.add(String.format("| %s | %s | %s | %s | %s | %s | %s | %s |", pair.listener().label(), pair.connector().label(),
-                            pair.expected() + (pair.held() ? "" : " (known gap)"), last, first, direct, probes, exited && echoed ? "yes" : "NO"));
+                            pair.expected() + (pair.held() ? "" : " (known gap)"), last, first, direct, probes,
+                            exited && echoed ? "yes, " + lines + " lines" : "NO"));
                     if (!exited || !echoed || (pair.held() && !last.equals(pair.expected()))) {
-                        failures.add(pair + ": ended on " + last + ", exited " + exited + ", echoed " + echoed + "\n" + err);
+                        failures.add(pair + ": ended on " + last + ", exited " + exited + ", echoed " + echoed
+                                + " (" + received.length() + " of " + sent.length() + " bytes back)\n" + err);
                     }
                     l.destroy();
                     l.waitFor(10, TimeUnit.SECONDS);
@@ -156,9 +178,17 @@ class PunchingMatrixTest {
             } finally {
                 LabRelay.stopAll(processes);
             }
-            String table = Lab.publish("| listener behind | connector behind | expected | final path | first path | direct after | probes sent | data echoed |\n"
-                    + "| --- | --- | --- | --- | --- | --- | --- | --- |\n", rows, "junction.matrix.out", t -> NatMatrixDoc.render(t, net.delayed()));
+            String table = Lab.publish("| listener behind | connector behind | expected | final path | first path | direct after | probes sent | data echoed (" + HOLD_MS / 1000 + " s on the final path) |\n"
+                    + "| --- | --- | --- | --- | --- | --- | --- | --- |\n", rows, "junction.matrix.out", "NAT-MATRIX.md", t -> NatMatrixDoc.render(t, net));
             assertThat(failures).as(table).isEmpty();
+            if (System.getProperty("junction.matrix.pairs", "").isEmpty()) {
+                DocCheck.check("NAT-MATRIX.md", "mvn -q -pl nat-lab test -Dtest=PunchingMatrixTest -Djunction.matrix.out=$PWD/docs/NAT-MATRIX.md");
+            }
         }
+    }
+
+    /** {@code ms}, and in round trips between the two hosts when the lab adds delay: "412 ms (5.2 RTT)". */
+    static String inRtts(long ms, Topology net) {
+        return net.peerRttMs() == 0 ? ms + " ms" : String.format(java.util.Locale.ROOT, "%d ms (%.1f RTT)", ms, (double) ms / net.peerRttMs());
     }
 }

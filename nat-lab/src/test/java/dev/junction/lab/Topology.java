@@ -7,7 +7,10 @@ import java.util.Locale;
  * The lab network: an "internet" namespace whose bridge joins 203.0.113.0/24, a relay host
  * with two addresses there (203.0.113.10 and .11), and sites: a router namespace with a public
  * address and a host namespace on 100.64.N.0/24 behind it, NATed as the site's {@link Kind} says.
- * Routers add {@value #DELAY_MS} ms each way (tc netem) so round trips look like the real world.
+ * Each site's access link adds {@link DelayLine#delayMs()} ms each way (and
+ * {@link DelayLine#lossPercent()} loss), by a {@link DelayLine} in its router (a public host, which
+ * has none, delays what it receives by both ways' worth), so round trips look like the real world: a
+ * host's RTT to the relay is twice the one-way delay, to a host of another site four times.
  */
 final class Topology {
     /** What stands between a site's host and the internet. */
@@ -36,13 +39,13 @@ final class Topology {
 
     static final String RELAY_IP = "203.0.113.10";
     static final String RELAY_ALT_IP = "203.0.113.11";
-    static final int DELAY_MS = 10;
 
     private final Lab lab;
     private final String internet;
     private final String relay;
     private int sites;
-    private boolean netem = true;
+    private final int delayMs = DelayLine.delayMs();
+    private final double lossPercent = DelayLine.lossPercent();
 
     private Topology(Lab lab, String internet, String relay) {
         this.lab = lab;
@@ -83,7 +86,10 @@ final class Topology {
         if (kind == Kind.PUBLIC) {
             attach(host, "eth0", name);
             lab.inNs(host, "ip", "addr", "add", publicIp + "/24", "dev", "eth0");
-            delay(host, "eth0");
+            if (delaying()) {
+                // Both ways' delay on receive (see DelayLine.onHostReceive): the same round trips as a routed site.
+                DelayLine.onHostReceive(lab, host, "eth0", 2 * delayMs, Math.min(100, 2 * lossPercent), n);
+            }
             return new Site(name, kind, host, publicIp, publicIp);
         }
         String router = lab.namespace(name + "r");
@@ -95,8 +101,7 @@ final class Topology {
         String lanNet = "100.64." + n;
         downstream(router, "lan", host, "eth0", lanNet);
         nat(router, kind, publicIp, lanNet + ".2");
-        delay(router, "wan");
-        delay(router, "lan");
+        delay(router, n);
         return new Site(name, kind, host, lanNet + ".2", publicIp);
     }
 
@@ -122,6 +127,7 @@ final class Topology {
             lab.up(host, "eth" + i);
             lab.inNs(host, "ip", "route", "add", "default", "via", lanNet + ".1", "metric", String.valueOf(10 * (i + 1)));
             nat(routers[i], Kind.EIM, null, null);
+            delay(routers[i], n[i]);
         }
         return new Site(name, Kind.EIM, host, "100.64." + a + ".2", "203.0.113." + (100 + a));
     }
@@ -143,8 +149,7 @@ final class Topology {
         // Two masquerades: the carrier only ever sees the home router's address, never the LAN's.
         nat(carrier, Kind.EIM, publicIp, null);
         nat(home, Kind.EIM, null, null);
-        delay(carrier, "wan");
-        delay(home, "lan");
+        delay(carrier, n); // the carrier's forward path is the site's only delay: one pass each way
         return new Site(name, Kind.CGNAT, host, lanNet + ".2", publicIp);
     }
 
@@ -170,25 +175,45 @@ final class Topology {
         }
     }
 
-    /**
-     * Adds the netem delay where the kernel has sch_netem. Some kernels (this project's CI VMs among
-     * them) are built without it; the lab then runs with sub-millisecond RTTs and says so once.
-     */
-    private void delay(String ns, String ifName) throws IOException, InterruptedException {
-        if (!netem) {
-            return;
-        }
-        try {
-            lab.inNs(ns, "tc", "qdisc", "add", "dev", ifName, "root", "netem", "delay", DELAY_MS + "ms");
-        } catch (IOException e) {
-            netem = false;
-            System.err.println("nat-lab: no netem delay on this kernel (" + e.getMessage().strip() + "); RTTs are unshaped");
+    /** Delays what {@code router} forwards, both ways (site {@code n}'s seed for its losses). */
+    private void delay(String router, int n) throws IOException, InterruptedException {
+        if (delaying()) {
+            DelayLine.onForward(lab, router, delayMs, lossPercent, n);
         }
     }
 
-    /** Whether routers add their delay (false where the kernel lacks sch_netem). */
-    boolean delayed() {
-        return netem;
+    private boolean delaying() {
+        return delayMs > 0 || lossPercent > 0;
+    }
+
+    /** One-way delay each site's access link adds, in ms (0: none). */
+    int delayMs() {
+        return delayMs;
+    }
+
+    /** Share of packets each site's delay line drops, per pass, in percent. */
+    double lossPercent() {
+        return lossPercent;
+    }
+
+    /** Round trip between a host and the relay, in ms, from the delays alone. */
+    int relayRttMs() {
+        return 2 * delayMs;
+    }
+
+    /** Round trip between hosts of two sites, in ms, from the delays alone (direct, or through the relay: the same). */
+    int peerRttMs() {
+        return 4 * delayMs;
+    }
+
+    /** How the lab's links are shaped, for the docs: "20 ms one way per site (...)" or "0 ms added". */
+    String linkSummary() {
+        if (!delaying()) {
+            return "0 ms added: links add no delay, times are for sub-millisecond round trips";
+        }
+        return delayMs + " ms one way per site" + (lossPercent > 0 ? " and " + lossPercent + " % loss per site and direction" : "")
+                + " (an NFQUEUE delay line in each router; a public host delays what it receives by both ways' worth); a host's round trip to the relay is " + relayRttMs()
+                + " ms, to a host of another site " + peerRttMs() + " ms";
     }
 
     /**
