@@ -58,8 +58,7 @@ final class RelayCommand implements Callable<Integer> {
         try {
             server = RelayServer.start(cfg);
         } catch (BindException e) {
-            throw new CliException("cannot listen: " + e.getMessage()
-                    + "; another relay may be running, or set other ports with --config");
+            throw new CliException(e.getMessage()); // names the listener, its address and the key that moves it
         }
         print(server, cfg);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -10,6 +10,7 @@ import dev.junction.relay.config.RelayConfig;
 import dev.junction.relay.control.ControlChannelInitializer;
 import dev.junction.relay.metrics.RelayMetrics;
 import dev.junction.relay.net.ConnectionLimiter;
+import dev.junction.relay.net.Listening;
 import dev.junction.relay.net.Transports;
 import dev.junction.relay.reservation.LocalReservationRegistry;
 import dev.junction.relay.reservation.Reservation;
@@ -27,6 +28,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -36,6 +38,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -108,7 +111,7 @@ public final class RelayServer implements AutoCloseable {
         return server;
     }
 
-    private void bind() throws InterruptedException {
+    private void bind() throws InterruptedException, BindException {
         RelayTls.Server server = RelayTls.server(config, identity);
         SslContext tls = server.context();
         metrics.config(config.limits().reservationsTotal(), config.limits().circuitsPerReservation(), server.notAfter());
@@ -135,7 +138,7 @@ public final class RelayServer implements AutoCloseable {
         for (int attempt = 1; stunTcp == null; attempt++) {
             List<Channel> bound = new ArrayList<>();
             for (InetSocketAddress a : udp) {
-                Channel ch = new Bootstrap().group(group).channel(Transports.datagramChannel())
+                ChannelFuture f = new Bootstrap().group(group).channel(Transports.datagramChannel())
                         .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
                         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                         .handler(new ChannelInitializer<Channel>() {
@@ -143,17 +146,23 @@ public final class RelayServer implements AutoCloseable {
                             protected void initChannel(Channel c) {
                                 c.pipeline().addLast("stun", stun).addLast("relay", relay);
                             }
-                        }).bind(a).sync().channel();
-                bound.add(ch);
+                        }).bind(a);
+                try {
+                    bound.add(Listening.await(f, "stun: udp", a, a.getPort() == config.stunPort()
+                            ? "junction.relay.stun-port" : "junction.relay.stun-alt-port"));
+                } catch (BindException e) {
+                    bound.forEach(Channel::close);
+                    throw e;
+                }
             }
             udpPort = ((InetSocketAddress) bound.get(0).localAddress()).getPort();
+            InetSocketAddress tcpAt = new InetSocketAddress(config.bind(), config.stunPort() == 0 ? udpPort : config.stunPort());
             try {
-                stunTcp = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+                stunTcp = Listening.await(new ServerBootstrap().group(group).channel(Transports.serverChannel())
                         .childHandler(new StunTcpInitializer(metrics, StunTcpInitializer.responder(config.bind(), udpPort, stunOptions),
                                 new ConnectionLimiter(config.limits().connectionsPerIp(), metrics)))
-                        .bind(new InetSocketAddress(config.bind(), config.stunPort() == 0 ? udpPort : config.stunPort()))
-                        .sync().channel();
-            } catch (Exception e) { // Netty's sync() rethrows the BindException undeclared
+                        .bind(tcpAt), "stun: tcp", tcpAt, "junction.relay.stun-port");
+            } catch (BindException e) {
                 bound.forEach(Channel::close);
                 if (config.stunPort() != 0 || attempt >= 10) {
                     throw e;
@@ -171,7 +180,7 @@ public final class RelayServer implements AutoCloseable {
                 config.limits().reservationLifetime(), config.keepalive(), config.limits().unauthenticatedTimeout(), config.limits(), udpPort);
         ControlChannelInitializer init = new ControlChannelInitializer(tls, context);
         ConnectionLimiter controlLimiter = new ConnectionLimiter(config.limits().connectionsPerIp(), metrics);
-        control = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+        ServerBootstrap controlBootstrap = new ServerBootstrap().group(group).channel(Transports.serverChannel())
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.limits().sendQueueBytes() / 2, config.limits().sendQueueBytes()))
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -181,8 +190,9 @@ public final class RelayServer implements AutoCloseable {
                         channels.add(c);
                         c.pipeline().addLast(controlLimiter, init);
                     }
-                })
-                .bind(new InetSocketAddress(config.bind(), config.controlPort())).sync().channel();
+                });
+        InetSocketAddress controlAt = new InetSocketAddress(config.bind(), config.controlPort());
+        control = Listening.await(controlBootstrap.bind(controlAt), "control: tls", controlAt, "junction.relay.control-port");
         listeners.add(control);
 
         admin = AdminServer.bind(group, new InetSocketAddress(config.adminBind(), config.adminPort()), metrics::scrape, () -> !draining);

@@ -1,5 +1,6 @@
 package dev.junction.relay.admin;
 
+import dev.junction.relay.net.Listening;
 import dev.junction.relay.net.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -26,17 +27,17 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public static AdminServer bind(EventLoopGroup group, InetSocketAddress address, Supplier<String> metrics,
-                                   BooleanSupplier ready) throws InterruptedException {
+                                   BooleanSupplier ready) throws InterruptedException, java.net.BindException {
         AdminHandler handler = new AdminHandler(metrics, ready);
-        Channel ch = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+        io.netty.channel.ChannelFuture f = new ServerBootstrap().group(group).channel(Transports.serverChannel())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
                         c.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), new HttpServerCodec(),
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES), handler);
                     }
-                }).bind(address).sync().channel();
-        return new AdminServer(ch);
+                }).bind(address);
+        return new AdminServer(Listening.await(f, "metrics", address, "junction.relay.admin.port"));
     }
 
     public InetSocketAddress address() {
