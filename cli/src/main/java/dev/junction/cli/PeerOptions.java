@@ -31,6 +31,11 @@ final class PeerOptions {
             + "it changes: a long-running peer renews its reservation with the new token before the old one expires.")
     Path tokenFile;
 
+    @Option(names = "--relay-ca", paramLabel = "FILE", description = "PEM file of the CAs that issued the relay's certificate, "
+            + "when its operator serves a CA-issued one (tls.cert-file) that the JDK's CAs do not cover. The relay still proves the "
+            + "PeerId of its address.")
+    Path relayCa;
+
     /** Where the admission token comes from: --token, else --token-file, else $JUNCTION_TOKEN, else none. */
     java.util.function.Supplier<String> tokens() {
         if (token != null && tokenFile != null) {
@@ -118,6 +123,9 @@ final class PeerOptions {
                 .options(ClientOptions.DEFAULTS.withRelayUdp(!relayTcp).withPunch(!noPunch)).listener(listener);
         if (acceptor != null) {
             b.onSession(acceptor);
+        }
+        if (relayCa != null) {
+            b.relayCertificateAuthorities(relayCa);
         }
         try {
             return b.start();

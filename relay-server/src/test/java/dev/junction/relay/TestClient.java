@@ -84,7 +84,9 @@ public final class TestClient implements AutoCloseable {
     public ControlFrame login(Identity id, String token) throws Exception {
         send(new LoginFrames.Hello(ProtocolVersion.CURRENT, 0));
         LoginFrames.Challenge ch = expect(LoginFrames.Challenge.class);
-        assertThat(Identity.verify(ch.relay(), LoginFrames.signedChallengeBytes(ch.nonce(), ch.relay()), ch.signature().toArray()))
+        byte[] served = LoginFrames.certificateSha256(channel.pipeline().get(io.netty.handler.ssl.SslHandler.class).engine().getSession()
+                .getPeerCertificates()[0].getEncoded());
+        assertThat(Identity.verify(ch.relay(), LoginFrames.signedChallengeBytes(ch.nonce(), ch.relay(), served), ch.signature().toArray()))
                 .as("the relay signs its challenge").isTrue();
         byte[] sig = id.sign(LoginFrames.signedLoginBytes(ch.relay(), ch.nonce(), id.peerId()));
         send(new LoginFrames.Auth(id.peerId(), Bytes.of(sig), token == null ? "" : token));

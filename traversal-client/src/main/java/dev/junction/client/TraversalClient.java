@@ -160,6 +160,7 @@ public final class TraversalClient implements AutoCloseable {
         private ClientListener listener = new ClientListener() { };
         private Consumer<Session> acceptor;
         private InetSocketAddress bind = new InetSocketAddress(0);
+        private Path relayCertificateAuthorities;
 
         private Builder() {
         }
@@ -217,6 +218,22 @@ public final class TraversalClient implements AutoCloseable {
          */
         public Builder relay(RelayAddress address) {
             relays.add(Objects.requireNonNull(address, "relay"));
+            return this;
+        }
+
+        /**
+         * The certificate authorities to trust when a relay serves a CA-issued TLS certificate (its
+         * operator set {@code tls.cert-file}) instead of its own self-signed one. Default: the JDK's
+         * trusted CAs. Such a certificate must be valid for the relay address's host name (use a
+         * {@code /dns/} address) or IP, and the relay must still prove the address's PeerId inside the
+         * connection, so the pin holds either way; a relay serving its own certificate needs none of this.
+         *
+         * @param pemFile a PEM file of one or more CA certificates
+         * @return this builder
+         * @throws NullPointerException if {@code pemFile} is null
+         */
+        public Builder relayCertificateAuthorities(Path pemFile) {
+            this.relayCertificateAuthorities = Objects.requireNonNull(pemFile, "pemFile");
             return this;
         }
 
@@ -320,7 +337,7 @@ public final class TraversalClient implements AutoCloseable {
             } catch (JunctionException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            return ClientCore.start(id, relays, tokens, options, listener, acceptor, bind).thenApply(TraversalClient::new);
+            return ClientCore.start(id, relays, relayCertificateAuthorities, tokens, options, listener, acceptor, bind).thenApply(TraversalClient::new);
         }
 
         /**

@@ -16,11 +16,15 @@ package dev.junction.wire;
  *       0x20 CANDIDATES, 0x21 PUNCH_SYNC and 0x22 PUNCH_RESULT (relay-coordinated punching; peers
  *       coordinate inside the session) are removed and reserved
  *       ({@link dev.junction.wire.control.ControlFrameType#RESERVED}).</li>
+ *   <li>3: claims issue #14: CHALLENGE's signature also covers the SHA-256 of the relay's TLS
+ *       certificate (context {@code junction/challenge/v3}), so a relay serving a CA-issued
+ *       certificate still proves, inside that very TLS connection, that it holds the pinned key (a
+ *       man in the middle with another valid certificate cannot pass the relay's CHALLENGE on).</li>
  * </ul>
  */
 public final class ProtocolVersion {
     /** The version this build speaks; the only one it accepts. */
-    public static final int CURRENT = 2;
+    public static final int CURRENT = 3;
 
     private ProtocolVersion() {
     }

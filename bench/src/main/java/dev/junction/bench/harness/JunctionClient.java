@@ -38,6 +38,16 @@ final class JunctionClient implements AutoCloseable {
         this.relay = relay;
     }
 
+    /** The SHA-256 of the certificate the relay served on {@code ch} (its CHALLENGE signature covers it). */
+    static byte[] servedCertificate(io.netty.channel.Channel ch) throws IOException {
+        try {
+            return LoginFrames.certificateSha256(ch.pipeline().get(io.netty.handler.ssl.SslHandler.class).engine().getSession()
+                    .getPeerCertificates()[0].getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IOException(e);
+        }
+    }
+
     /** Connects, logs in and, if {@code bindUdp}, binds a UDP socket to the reservation. */
     static JunctionClient login(EventLoopGroup group, JunctionRelayProcess relay, boolean bindUdp) throws IOException, InterruptedException {
         JunctionClient c = new JunctionClient(relay);
@@ -51,7 +61,8 @@ final class JunctionClient implements AutoCloseable {
         c.send(new LoginFrames.Hello(ProtocolVersion.CURRENT, 0));
         LoginFrames.Challenge ch = c.expect(LoginFrames.Challenge.class);
         if (!ch.relay().equals(relay.relayPeer)
-                || !Identity.verify(ch.relay(), LoginFrames.signedChallengeBytes(ch.nonce(), ch.relay()), ch.signature().toArray())) {
+                || !Identity.verify(ch.relay(), LoginFrames.signedChallengeBytes(ch.nonce(), ch.relay(), servedCertificate(c.control.channel)),
+                        ch.signature().toArray())) {
             throw new IOException("relay challenge not signed by the relay's key");
         }
         byte[] sig = c.identity.sign(LoginFrames.signedLoginBytes(ch.relay(), ch.nonce(), c.identity.peerId()));

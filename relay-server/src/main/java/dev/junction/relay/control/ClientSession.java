@@ -123,7 +123,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         state = State.AWAIT_AUTH;
         PeerId self = relay.identity().peerId();
         send(new LoginFrames.Challenge(ProtocolVersion.CURRENT, self, nonce,
-                Bytes.of(relay.identity().sign(LoginFrames.signedChallengeBytes(nonce, self)))));
+                Bytes.of(relay.identity().sign(LoginFrames.signedChallengeBytes(nonce, self, servedCertificateSha256())))));
+    }
+
+    /** The SHA-256 of the certificate this connection's TLS served (the CHALLENGE signature covers it). */
+    private byte[] servedCertificateSha256() {
+        java.security.cert.Certificate[] local = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class).engine().getSession().getLocalCertificates();
+        try {
+            return LoginFrames.certificateSha256(local[0].getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException("the relay's own certificate does not encode", e);
+        }
     }
 
     private void onAuth(ControlFrame frame) {

@@ -14,7 +14,6 @@ import dev.junction.client.internal.net.ClientTransport;
 import dev.junction.client.internal.net.DatagramSorter;
 import dev.junction.client.internal.net.NetworkWatcher;
 import dev.junction.client.internal.net.SessionSocket;
-import dev.junction.client.internal.net.UdpPort;
 import dev.junction.client.internal.path.PathMux;
 import dev.junction.client.internal.relay.RelayEvents;
 import dev.junction.client.internal.relay.RelayLink;
@@ -32,11 +31,10 @@ import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
 import dev.junction.wire.session.NatHint;
-import dev.junction.wire.udp.UdpFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -74,20 +72,21 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
     private final NetworkWatcher watcher;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** "Relayed UDP unavailable" was logged since UDP was last bound (the binding retries every keepalive: once is enough). */
+    private boolean udpDownLogged;
 
-    private ClientCore(ClientTransport transport, Identity identity, List<RelayAddress> relays, Supplier<String> tokens, ClientOptions options,
-                       ClientListener listener, Consumer<Session> acceptor, InetSocketAddress bind) throws InterruptedException {
+    private ClientCore(ClientTransport transport, Identity identity, List<RelayAddress> relays, Path relayCas, Supplier<String> tokens,
+                       ClientOptions options, ClientListener listener, Consumer<Session> acceptor, InetSocketAddress bind)
+            throws InterruptedException {
         this.transport = transport;
         this.identity = identity;
         this.options = options;
         this.listener = listener;
         this.app = HandlerPool.create(options.streams().handlerThreads());
-        this.link = new RelayLink(transport, relays, identity, tokens, options.keepalive(), this);
+        this.link = new RelayLink(transport, relays, relayCas, identity, tokens, options.keepalive(), this);
         this.loop = link.loop();
         this.mux = new PathMux();
-        // The sorter's consumers are looked up when a datagram arrives, after this constructor has made them all.
-        DatagramSorter sorter = new DatagramSorter(this::stunPacket, this::relayedUdp, this::probe, this::bindingFrame,
-                mux::directData, mux::readComplete);
+        DatagramSorter sorter = new DatagramSorter(); // wired below, once its consumers exist
         this.socket = SessionSocket.bind(transport, bind, sorter);
         sorter.serve(socket);
         this.stun = new StunClient(loop, socket::send);
@@ -96,27 +95,13 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
         this.relayUdp = new RelayUdpTransport(socket, udp, tls, mux::relayData);
         mux.transport(PathKind.RELAY_TCP, tls);
         mux.transport(PathKind.RELAY_UDP, relayUdp);
-        ConnectionContext ctx = new ConnectionContext(loop, options, listener, mux, link, udp, socket, transport, facts, this::openExtraSocket);
+        ConnectionContext ctx = new ConnectionContext(identity.peerId(), loop, options, listener, mux, link, udp, socket, transport, facts,
+                this::openExtraSocket);
         this.connections = new Connections(ctx, app, new PeerStreams(options.streams().perPeer()), acceptor);
         mux.onResume(connections::resumeRequested);
+        sorter.wire(stun::onPacket, relayUdp, connections, udp::onFrame, mux::directData, mux::readComplete);
         this.quic = QuicEndpoint.bind(transport, identity, options, mux, connections::serverConnection);
         this.watcher = new NetworkWatcher(now -> loop.execute(() -> networkChanged(now)));
-    }
-
-    private void stunPacket(DatagramPacket p) {
-        stun.onPacket(p);
-    }
-
-    private void relayedUdp(int circuit, ByteBuf payload, InetSocketAddress from) {
-        relayUdp.relayed(circuit, payload, from);
-    }
-
-    private void probe(UdpFrame frame, InetSocketAddress from, UdpPort via) {
-        connections.probe(frame, from, via);
-    }
-
-    private void bindingFrame(UdpFrame frame, InetSocketAddress from) {
-        udp.onFrame(frame, from);
     }
 
     /** A port-prediction socket beside the session socket: PROBEs and QUIC only. */
@@ -133,13 +118,13 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
     }
 
     /** Binds the session socket and logs in; completes once the relay paths are known. */
-    public static CompletableFuture<ClientCore> start(Identity identity, List<RelayAddress> relays, Supplier<String> tokens,
+    public static CompletableFuture<ClientCore> start(Identity identity, List<RelayAddress> relays, Path relayCas, Supplier<String> tokens,
                                                       ClientOptions options, ClientListener listener,
                                                       Consumer<Session> acceptor, InetSocketAddress bind) {
         ClientCore core;
         ClientTransport transport = new ClientTransport();
         try {
-            core = new ClientCore(transport, identity, relays, tokens, options, listener, acceptor, bind);
+            core = new ClientCore(transport, identity, relays, relayCas, tokens, options, listener, acceptor, bind);
         } catch (InterruptedException e) {
             transport.shutdown();
             Thread.currentThread().interrupt();
@@ -167,10 +152,6 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
 
     public PeerId peerId() {
         return identity.peerId();
-    }
-
-    public EventLoop loop() {
-        return loop;
     }
 
     public StunClient stun() {
@@ -212,6 +193,7 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
     @Override
     public void udpBound(InetSocketAddress mapped, AddressAttestation attestation) {
         facts.udpBound(mapped, attestation);
+        udpDownLogged = false;
         MappingProbe.run(stun, udp.relay()).thenAccept(facts::hint);
         ready.complete(null);
         connections.relayKindChanged(PathKind.RELAY_TCP, PathKind.RELAY_UDP);
@@ -219,7 +201,10 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
 
     @Override
     public void udpUnbound(String reason) {
-        LOG.log(System.Logger.Level.INFO, "relayed UDP unavailable: {0}; using the TLS connection", reason);
+        if (!udpDownLogged) {
+            LOG.log(System.Logger.Level.INFO, "relayed UDP unavailable: {0}; using the TLS connection (retrying in the background)", reason);
+            udpDownLogged = true;
+        }
         facts.udpUnbound();
         facts.hint(NatHint.BLOCKED);
         ready.complete(null);
@@ -263,14 +248,8 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
 
     /** Opens a session to {@code peer} through the relay. */
     public CompletableFuture<Session> connect(PeerId peer) {
-        if (peer.equals(identity.peerId())) {
-            return CompletableFuture.failedFuture(new JunctionException("cannot connect to " + peer.shortString()
-                    + ": it is this client's own PeerId. The peer must run with another identity"
-                    + " (junction: --identity OTHER.key; a new one is made if the file does not exist)"));
-        }
         return connections.connect(peer, quic::connect);
     }
-
     /**
      * The host's addresses changed: a control connection whose local address is gone reconnects
      * at once, the UDP binding is renewed (the relay learns the new mapping), and every session
@@ -281,10 +260,7 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "network changed; addresses now {0}", now);
-        InetSocketAddress control = link.localAddress();
-        if (control != null && !control.getAddress().isLoopbackAddress() && !now.contains(control.getAddress())) {
-            link.reconnectNow("local address " + control.getAddress().getHostAddress() + " is gone");
-        }
+        link.addressesChanged(now);
         udp.rebind();
         connections.networkChanged();
     }

@@ -87,6 +87,84 @@ class SecurityEndToEndTest {
         assertThat(wire).contains("CLEARTEXT-CONTROL-PROBE");
     }
 
+    /**
+     * A relay that alters relayed datagrams (one bit in every seventh, both ways) causes no corrupted
+     * delivery: QUIC's packet protection rejects each altered packet, and the lost data is sent again.
+     */
+    @Test
+    void aRelayThatFlipsBitsDeliversNothingCorrupted() throws Exception {
+        LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
+        InetAddress tapAddress = InetAddress.getByName("127.0.0.4");
+        WireTap tap = keep(new WireTap(tapAddress, relay.server.controlAddress(), relay.server.stunAddress()));
+        RelayAddress viaTap = new RelayAddress("127.0.0.4", relay.server.controlAddress().getPort(), relay.server.identity().peerId());
+        Identity bobId = Identity.generate();
+        Identity aliceId = Identity.generate();
+        TraversalClient bob = keep(TraversalClient.builder().identity(bobId).relay(viaTap)
+                .options(ClientOptions.DEFAULTS.withPunch(false)).token(relay.token(bobId.peerId(), Instant.now().plusSeconds(600)))
+                .onSession(SessionEndToEndTest::echoEveryStream).start());
+        TraversalClient alice = keep(TraversalClient.builder().identity(aliceId).relay(viaTap)
+                .options(ClientOptions.DEFAULTS.withPunch(false)).token(relay.token(aliceId.peerId(), Instant.now().plusSeconds(600))).start());
+        Session session = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
+        assertThat(session.activePath().kind()).isEqualTo(PathKind.RELAY_UDP);
+        tap.flipEvery(7);
+        byte[] sent = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(sent);
+        Stream stream = session.openStream().get(5, TimeUnit.SECONDS);
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = stream.output()) {
+                out.write(sent);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        byte[] echoed = stream.input().readAllBytes();
+        writer.join(10_000);
+        assertThat(tap.flipped()).as("datagrams the tap altered").isGreaterThan(100);
+        assertThat(echoed).as("every byte back, none altered").isEqualTo(sent);
+    }
+
+    /**
+     * A relay that routes a new circuit to someone other than the PeerId asked for (here the tap
+     * moves Alice's new circuit to Bob onto her existing circuit to Mallory): the QUIC handshake
+     * meets Mallory's certificate, the session fails with an error that says the peer could not
+     * prove it is Bob, and nothing Alice would have sent reaches Mallory.
+     */
+    @Test
+    void aCircuitToSomeoneElseFailsTheSessionAndDeliversNothing() throws Exception {
+        LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
+        InetAddress tapAddress = InetAddress.getByName("127.0.0.5");
+        WireTap tap = keep(new WireTap(tapAddress, relay.server.controlAddress(), relay.server.stunAddress()));
+        RelayAddress viaTap = new RelayAddress("127.0.0.5", relay.server.controlAddress().getPort(), relay.server.identity().peerId());
+        ClientOptions relayedOnly = ClientOptions.DEFAULTS.withPunch(false);
+        java.util.concurrent.atomic.AtomicLong malloryReceived = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger mallorySessions = new java.util.concurrent.atomic.AtomicInteger();
+        TraversalClient mallory = keep(relay.builder(Identity.generate()).options(relayedOnly).onSession(s -> {
+            mallorySessions.incrementAndGet();
+            s.onStream(stream -> {
+                try {
+                    malloryReceived.addAndGet(stream.input().transferTo(java.io.OutputStream.nullOutputStream()));
+                } catch (java.io.IOException e) {
+                    stream.close();
+                }
+            });
+        }).start());
+        TraversalClient bob = keep(relay.builder(Identity.generate()).options(relayedOnly).onSession(SessionEndToEndTest::echoEveryStream).start());
+        Identity aliceId = Identity.generate();
+        TraversalClient alice = keep(TraversalClient.builder().identity(aliceId).relay(viaTap).options(relayedOnly)
+                .token(relay.token(aliceId.peerId(), Instant.now().plusSeconds(600))).start());
+        Session toMallory = alice.connect(mallory.peerId()).get(10, TimeUnit.SECONDS);
+        assertThat(toMallory.activePath().kind()).isEqualTo(PathKind.RELAY_UDP);
+        assertThat(tap.circuitsSeen()).hasSize(1);
+        tap.hijackNewCircuitsTo(tap.circuitsSeen().iterator().next());
+
+        assertThatThrownBy(() -> alice.connect(bob.peerId()).get(15, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(JunctionException.class)
+                .hasMessageContaining("could not prove it is " + bob.peerId());
+        assertThat(mallorySessions.get()).as("Mallory accepted only Alice's real session, or a second one Alice abandoned").isBetween(1, 2);
+        assertThat(malloryReceived.get()).as("bytes that reached Mallory").isZero();
+    }
+
     @Test
     void connectingToAPeerWithoutAReservationSaysSo() throws Exception {
         LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));

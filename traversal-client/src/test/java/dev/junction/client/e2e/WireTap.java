@@ -33,6 +33,9 @@ final class WireTap implements AutoCloseable {
     private final ByteArrayOutputStream recorded = new ByteArrayOutputStream();
     private volatile boolean closed;
     private volatile boolean dropUdp;
+    private volatile int flipEvery;
+    private final java.util.concurrent.atomic.AtomicLong relayed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong flipped = new java.util.concurrent.atomic.AtomicLong();
 
     WireTap(InetAddress at, InetSocketAddress relayTcp, InetSocketAddress relayUdp) throws IOException {
         this.relayTcp = relayTcp;
@@ -83,6 +86,8 @@ final class WireTap implements AutoCloseable {
                     continue;
                 }
                 record(p);
+                tamper(p);
+                hijackOutbound(p);
                 DatagramSocket up = upstream.computeIfAbsent(client, this::open);
                 up.send(new DatagramPacket(p.getData(), p.getOffset(), p.getLength(), relayUdp));
             } catch (IOException e) {
@@ -105,6 +110,8 @@ final class WireTap implements AutoCloseable {
                             continue;
                         }
                         record(p);
+                        tamper(p);
+                        hijackInbound(p);
                         udp.send(new DatagramPacket(p.getData(), p.getOffset(), p.getLength(), client));
                     } catch (IOException e) {
                         return;
@@ -122,6 +129,82 @@ final class WireTap implements AutoCloseable {
             if (recorded.size() < MAX_RECORDED) {
                 recorded.write(p.getData(), p.getOffset(), p.getLength());
             }
+        }
+    }
+
+    /**
+     * With {@code n > 0}, one bit in the payload of every {@code n}th relayed datagram (RELAY_DATA,
+     * either direction) is flipped on its way through, as a faulty or hostile relay might.
+     */
+    void flipEvery(int n) {
+        flipEvery = n;
+    }
+
+    /** Relayed datagrams whose payload the tap altered. */
+    long flipped() {
+        return flipped.get();
+    }
+
+    private void tamper(DatagramPacket p) {
+        int n = flipEvery;
+        int header = 5; // RELAY_DATA: type 0x82, circuit u32
+        if (n <= 0 || p.getLength() <= header || p.getData()[p.getOffset()] != (byte) 0x82) {
+            return;
+        }
+        long k = relayed.incrementAndGet();
+        if (k % n == 0) {
+            int at = p.getOffset() + header + (int) (k % (p.getLength() - header));
+            p.getData()[at] ^= (byte) (1 << (k % 8));
+            flipped.incrementAndGet();
+        }
+    }
+
+    private final java.util.Set<Integer> circuitsSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile int hijackTo;
+    private volatile int hijacked;
+
+    /** Circuits of the RELAY_DATA datagrams clients sent through the tap so far. */
+    java.util.Set<Integer> circuitsSeen() {
+        return java.util.Set.copyOf(circuitsSeen);
+    }
+
+    /**
+     * From now on, a client's RELAY_DATA on any circuit other than {@code circuit} is sent on
+     * {@code circuit} instead, and what comes back on {@code circuit} is handed to the client as if on
+     * the hijacked one: a relay that routes a new circuit to the peer of an existing one (the client
+     * must be a member of {@code circuit}, so the relay takes the datagrams from it).
+     */
+    void hijackNewCircuitsTo(int circuit) {
+        hijackTo = circuit;
+    }
+
+    private static int circuitOf(DatagramPacket p) {
+        return p.getLength() > 5 && p.getData()[p.getOffset()] == (byte) 0x82
+                ? java.nio.ByteBuffer.wrap(p.getData(), p.getOffset() + 1, 4).getInt() : 0;
+    }
+
+    private static void setCircuit(DatagramPacket p, int circuit) {
+        java.nio.ByteBuffer.wrap(p.getData(), p.getOffset() + 1, 4).putInt(circuit);
+    }
+
+    private void hijackOutbound(DatagramPacket p) {
+        int c = circuitOf(p);
+        if (c == 0) {
+            return;
+        }
+        circuitsSeen.add(c);
+        int to = hijackTo;
+        if (to != 0 && c != to) {
+            hijacked = c;
+            setCircuit(p, to);
+        }
+    }
+
+    private void hijackInbound(DatagramPacket p) {
+        int c = circuitOf(p);
+        int to = hijackTo;
+        if (c != 0 && to != 0 && c == to && hijacked != 0) {
+            setCircuit(p, hijacked);
         }
     }
 

@@ -23,7 +23,7 @@ public final class LoginFrames {
     public static final int NONCE_LENGTH = 32;
     public static final int UDP_BIND_KEY_LENGTH = 16;
     private static final byte[] LOGIN_CONTEXT = "junction/login/v1".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CHALLENGE_CONTEXT = "junction/challenge/v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHALLENGE_CONTEXT = "junction/challenge/v3".getBytes(StandardCharsets.US_ASCII);
 
     private LoginFrames() {
     }
@@ -69,17 +69,33 @@ public final class LoginFrames {
     }
 
     /**
-     * What CHALLENGE's signature covers: the ASCII context {@code junction/challenge/v1}, the nonce,
-     * the relay's PeerId bytes. It proves the relay holds the pinned key even when its TLS
-     * certificate is an operator's CA-issued one that does not carry that key.
+     * What CHALLENGE's signature covers: the ASCII context {@code junction/challenge/v3}, the nonce,
+     * the relay's PeerId bytes, and the SHA-256 of the DER encoding of the certificate the relay
+     * served in this TLS connection ({@code certificateSha256}, 32 bytes). It proves the relay holds
+     * the pinned key even when its TLS certificate is an operator's CA-issued one that does not carry
+     * that key, and ties the proof to that certificate: a man in the middle holding another valid
+     * certificate cannot pass the relay's CHALLENGE on.
      */
-    public static byte[] signedChallengeBytes(Bytes nonce, PeerId relay) {
+    public static byte[] signedChallengeBytes(Bytes nonce, PeerId relay, byte[] certificateSha256) {
+        if (certificateSha256.length != 32) {
+            throw new IllegalArgumentException("certificate hash must be 32 bytes (SHA-256)");
+        }
         byte[] r = relay.toBytes();
-        byte[] out = new byte[CHALLENGE_CONTEXT.length + nonce.length() + r.length];
-        System.arraycopy(CHALLENGE_CONTEXT, 0, out, 0, CHALLENGE_CONTEXT.length);
-        System.arraycopy(nonce.toArray(), 0, out, CHALLENGE_CONTEXT.length, nonce.length());
-        System.arraycopy(r, 0, out, CHALLENGE_CONTEXT.length + nonce.length(), r.length);
-        return out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(CHALLENGE_CONTEXT);
+        out.writeBytes(nonce.toArray());
+        out.writeBytes(r);
+        out.writeBytes(certificateSha256);
+        return out.toByteArray();
+    }
+
+    /** The SHA-256 of a certificate's DER encoding, as {@link #signedChallengeBytes} takes it. */
+    public static byte[] certificateSha256(byte[] der) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(der);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** CHALLENGE: version:u16 | relay:PeerId | nonce:32 bytes | signature:64 bytes (relay's, over {@link #signedChallengeBytes}). */

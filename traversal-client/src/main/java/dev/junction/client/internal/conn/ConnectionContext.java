@@ -8,17 +8,18 @@ import dev.junction.client.internal.net.SessionSocket;
 import dev.junction.client.internal.path.PathMux;
 import dev.junction.client.internal.relay.RelayLink;
 import dev.junction.client.internal.relay.UdpBinding;
+import dev.junction.wire.identity.PeerId;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
 /**
- * What a {@link Connection} is handed when the client wires it: the I/O thread, the settings and
+ * What a {@link Connection} is handed when the client wires it: this client's PeerId, the I/O thread, the settings and
  * the app's listener, the path mux, the relay link (circuits), the UDP binding, the session
  * socket and the transport that makes more sockets, and what the host knows of itself. The parts,
  * never the client that holds them.
  */
-public record ConnectionContext(EventLoop loop, ClientOptions options, ClientListener listener, PathMux mux, RelayLink link,
+public record ConnectionContext(PeerId self, EventLoop loop, ClientOptions options, ClientListener listener, PathMux mux, RelayLink link,
                                 UdpBinding udp, SessionSocket socket, ClientTransport transport, HostFacts facts,
                                 ExtraSockets extraSockets) {
     /** Opens a port-prediction socket beside the session socket. */

@@ -92,6 +92,11 @@ public final class Connections implements DatagramSorter.Probes {
 
     /** Opens a session to {@code peer} through the relay (any thread). */
     public CompletableFuture<Session> connect(PeerId peer, Dialer dialer) {
+        if (peer.equals(ctx.self())) {
+            return CompletableFuture.failedFuture(new JunctionException("cannot connect to " + peer.shortString()
+                    + ": it is this client's own PeerId. The peer must run with another identity"
+                    + " (junction: --identity OTHER.key; a new one is made if the file does not exist)"));
+        }
         long start = System.nanoTime();
         CompletableFuture<Session> result = new CompletableFuture<>();
         ctx.link().connect(peer).whenComplete((open, e) -> {

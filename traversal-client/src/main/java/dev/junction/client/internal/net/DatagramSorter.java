@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * the punchers, the binding's BIND_ACK and PONG to the UDP binding, QUIC packets to the path mux.
  * The session socket has all of them; a port-prediction socket only PROBEs and QUIC (its replies
  * must leave from the socket the probe came in on), so its other consumers are {@link #DROP}.
- * Every consumer takes ownership of what it is given. I/O thread only.
+ * Every consumer takes ownership of what it is given. A sorter is made before its socket is bound
+ * and {@link #wire wired} once the consumers exist; until then it drops what arrives. I/O thread only.
  */
 public final class DatagramSorter implements SessionSocket.Inbound {
     private static final System.Logger LOG = System.getLogger("junction.client");
@@ -43,27 +44,30 @@ public final class DatagramSorter implements SessionSocket.Inbound {
     /** Consumers of a socket that takes none of a kind. */
     public static final Relayed DROP = (circuit, payload, from) -> payload.release();
 
-    private final Consumer<DatagramPacket> stun;
-    private final Relayed relayed;
-    private final Probes probes;
-    private final Binding binding;
-    private final Quic quic;
-    private final Runnable readComplete;
+    private Consumer<DatagramPacket> stun = DatagramPacket::release;
+    private Relayed relayed = DROP;
+    private Probes probes = (f, from, via) -> { };
+    private Binding binding = (f, from) -> { };
+    private Quic quic = (from, packet) -> packet.release();
+    private Runnable readComplete = () -> { };
     /** The socket this sorter serves, for replies to probes; set once bound. */
     private UdpPort socket;
 
-    public DatagramSorter(Consumer<DatagramPacket> stun, Relayed relayed, Probes probes, Binding binding, Quic quic, Runnable readComplete) {
+    /** Hands each kind of datagram to its consumer from now on (until then, all are dropped); returns this sorter. */
+    public DatagramSorter wire(Consumer<DatagramPacket> stun, Relayed relayed, Probes probes, Binding binding, Quic quic,
+                               Runnable readComplete) {
         this.stun = stun;
         this.relayed = relayed;
         this.probes = probes;
         this.binding = binding;
         this.quic = quic;
         this.readComplete = readComplete;
+        return this;
     }
 
     /** A sorter for an extra (port-prediction) socket: PROBEs and QUIC only. */
     public static DatagramSorter extra(Probes probes, Quic quic, Runnable readComplete) {
-        return new DatagramSorter(DatagramPacket::release, DROP, probes, (f, from) -> { }, quic, readComplete);
+        return new DatagramSorter().wire(DatagramPacket::release, DROP, probes, (f, from) -> { }, quic, readComplete);
     }
 
     /** The socket whose datagrams this sorts (replies to PROBEs leave from it). */

@@ -2,7 +2,7 @@ package dev.junction.client.internal.relay;
 
 import dev.junction.client.JunctionException;
 import dev.junction.client.internal.net.ClientTransport;
-import dev.junction.client.internal.tls.PeerIdTrust;
+import dev.junction.client.internal.tls.RelayTrust;
 import dev.junction.wire.Bytes;
 import dev.junction.wire.ProtocolVersion;
 import dev.junction.wire.WireFormatException;
@@ -90,6 +90,7 @@ public final class RelayLink {
     private final ClientTransport transport;
     private final EventLoop loop;
     private final Identity identity;
+    private final java.nio.file.Path relayCas;
     private final Supplier<String> tokens;
     private final RelayEvents events;
     private final Duration keepalive;
@@ -122,8 +123,9 @@ public final class RelayLink {
      * A link to the first of {@code relays}; the others are fallbacks, tried in turn whenever two
      * connection attempts in a row fail.
      */
-    public RelayLink(ClientTransport transport, List<RelayAddress> relays, Identity identity, Supplier<String> tokens,
-                     Duration keepalive, RelayEvents events) {
+    /** {@code relayCas}: the CAs trusted for a relay's CA-issued certificate (null: the JDK's). */
+    public RelayLink(ClientTransport transport, List<RelayAddress> relays, java.nio.file.Path relayCas, Identity identity,
+                     Supplier<String> tokens, Duration keepalive, RelayEvents events) {
         if (relays.isEmpty()) {
             throw new IllegalArgumentException("no relay address");
         }
@@ -132,6 +134,7 @@ public final class RelayLink {
         this.relays = List.copyOf(relays);
         this.relay = relays.get(0);
         this.identity = identity;
+        this.relayCas = relayCas;
         this.tokens = tokens;
         this.keepalive = keepalive;
         this.events = events;
@@ -183,10 +186,15 @@ public final class RelayLink {
         }
         SslContext tls;
         try {
-            tls = SslContextBuilder.forClient().protocols("TLSv1.3").trustManager(new PeerIdTrust(relay.relayId()))
-                    .endpointIdentificationAlgorithm(null).build();
+            // The pinned relay's own certificate, or a CA-issued one for the address's host (RelayTrust).
+            tls = SslContextBuilder.forClient().protocols("TLSv1.3").trustManager(RelayTrust.create(relay.relayId(), relayCas))
+                    .endpointIdentificationAlgorithm("HTTPS").build();
         } catch (SSLException e) {
             fatal("cannot set up TLS: " + e.getMessage());
+            return;
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            fatal("cannot read the relay certificate authorities from " + relayCas + ": " + e.getMessage()
+                    + "; give a PEM file of CA certificates");
             return;
         }
         RelayAddress target = relay;
@@ -205,10 +213,12 @@ public final class RelayLink {
                                 state = State.AWAIT_CHALLENGE;
                                 c.writeAndFlush(new LoginFrames.Hello(ProtocolVersion.CURRENT, 0));
                             } else {
-                                String why = rootMessage(f.cause());
-                                if (why.contains("pinned")) {
+                                String refused = certificateRefusal(f.cause());
+                                if (refused != null) {
                                     fatal("the relay at " + target.host() + ":" + target.port()
-                                            + " is not the one in the relay address (" + why + "); check the address");
+                                            + " is not the one in the relay address (" + refused + "); check the address"
+                                            + (refused.contains("trusted CAs") ? ", or name the CAs that issued its certificate"
+                                                    + " (TraversalClient.Builder.relayCertificateAuthorities, junction: --relay-ca FILE)" : ""));
                                 }
                                 c.close();
                             }
@@ -282,9 +292,29 @@ public final class RelayLink {
         }
     }
 
+    /** Why the relay's certificate was refused (the first CertificateException's message in the chain), or null when it was not. */
+    private static String certificateRefusal(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.security.cert.CertificateException) {
+                return c.getMessage();
+            }
+        }
+        return null;
+    }
+
+    /** The SHA-256 of the certificate the relay served on {@code ch} (the CHALLENGE signature must cover it). */
+    private static byte[] servedCertificate(Channel ch) {
+        try {
+            return LoginFrames.certificateSha256(ch.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates()[0].getEncoded());
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | java.security.cert.CertificateEncodingException e) {
+            return new byte[32]; // no certificate to bind to: no signature can match, the login is refused below
+        }
+    }
+
     private void onChallenge(Channel ch, LoginFrames.Challenge c) {
         if (!c.relay().equals(relay.relayId())
-                || !Identity.verify(c.relay(), LoginFrames.signedChallengeBytes(c.nonce(), c.relay()), c.signature().toArray())) {
+                || !Identity.verify(c.relay(), LoginFrames.signedChallengeBytes(c.nonce(), c.relay(), servedCertificate(ch)),
+                        c.signature().toArray())) {
             fatal("the relay did not prove the key " + relay.relayId().shortString() + " of its address; check the address");
             ch.close();
             return;
@@ -511,6 +541,14 @@ public final class RelayLink {
         if (!firstLogin.isDone()) {
             firstLogin.completeExceptionally(new JunctionException(reason));
             state = State.CLOSED;
+        }
+    }
+
+    /** The host's addresses are now {@code now}: a control connection whose local address is gone reconnects at once. */
+    public void addressesChanged(java.util.Set<java.net.InetAddress> now) {
+        InetSocketAddress control = localAddress();
+        if (control != null && !control.getAddress().isLoopbackAddress() && !now.contains(control.getAddress())) {
+            reconnectNow("local address " + control.getAddress().getHostAddress() + " is gone");
         }
     }
 
