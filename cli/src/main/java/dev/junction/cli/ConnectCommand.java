@@ -28,6 +28,11 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Before logging in: a login with the listener's identity would take its reservation.
+        if (dev.junction.wire.identity.IdentityFile.loadOrCreate(peer.identity).peerId().equals(target)) {
+            throw new CliException(target.shortString() + " is the PeerId of this identity (" + peer.identity + "), so it is"
+                    + " yourself: run connect with another identity, e.g. --identity bob.key (created if missing), and give it its own token");
+        }
         try (TraversalClient client = peer.start(null)) {
             Session session;
             Stream stream;

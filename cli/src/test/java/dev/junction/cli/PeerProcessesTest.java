@@ -139,6 +139,16 @@ class PeerProcessesTest {
                 .contains("junction: error: the peer holds no reservation on this relay; check the PeerId and that the peer is listening");
     }
 
+    /** listen and connect run from one directory share junction.key: connecting to yourself fails before any login. */
+    @Test
+    void connectingToYourOwnIdentityFailsBeforeLoggingIn() throws Exception {
+        String[] hana = peer("hana");
+        Process p = connect("hana-self", hana, hana[6], "");
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve("hana-self.err"))).contains("is the PeerId of this identity (hana.key)")
+                .contains("--identity").doesNotContain("\"state\":\"connected\"");
+    }
+
     @Test
     void theExampleInExamplesRunsAsWritten() throws Exception {
         Path example = Path.of(System.getProperty("user.dir")).resolveSibling("examples").resolve("HelloJunction.java");
