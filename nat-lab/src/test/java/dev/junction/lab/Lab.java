@@ -105,10 +105,18 @@ public final class Lab implements AutoCloseable {
         inNs(ns, "ip", "link", "set", ifName, "up");
     }
 
-    /** The command that runs {@code mainClass} with this JVM and the test classpath. */
+    /** Whether this run puts every peer on the NIO transport ({@code -Djunction.lab.nio=true}, the pom's "nio" execution). */
+    static boolean nio() {
+        return Boolean.getBoolean("junction.lab.nio");
+    }
+
+    /** The command that runs {@code mainClass} with this JVM and the test classpath (on NIO when {@link #nio()}). */
     public static String[] javaCommand(String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (nio()) {
+            cmd.add("-Djunction.nio=true");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(Arrays.asList(args));
         return cmd.toArray(String[]::new);
     }

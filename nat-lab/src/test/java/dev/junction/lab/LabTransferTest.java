@@ -62,6 +62,9 @@ class LabTransferTest {
                     String log = Files.readString(events);
                     System.out.printf("%s x %s: %d MB echoed in %d ms%n", pairs[i][0].kind().label(), pairs[i][1].kind().label(), MEGABYTES, ms);
                     assertThat(Lab.sha256(back)).as("echoed bytes, " + log).isEqualTo(want);
+                    if (Lab.nio()) {
+                        assertThat(log).as("the connector ran on NIO").contains("I/O transport: NIO (-Djunction.nio=true)");
+                    }
                     int relayed = log.indexOf("\"kind\":\"relay-");
                     int moved = log.indexOf("\"kind\":\"" + direct[i] + "\"");
                     assertThat(relayed).as(log).isNotNegative();

@@ -233,6 +233,9 @@ class RoamingTest {
             assertThat(finished).as(what + ": connect finished\n" + log).isTrue();
             assertThat(p.exitValue()).as(what + ": connect's exit status\n" + log).isZero();
             assertThat(intact).as(what + ": the echoed bytes hash the same as the file\n" + log).isTrue();
+            if (Lab.nio()) {
+                assertThat(log).as(what + ": the connector ran on NIO").contains("I/O transport: NIO (-Djunction.nio=true)");
+            }
             assertWithin(what + ": on a relayed path after the change", toRelay, bounds.relayedMs(), log);
             assertWithin(what + ": on a direct path after the change", toDirect, bounds.directMs(), log);
             return l[2];
@@ -321,15 +324,16 @@ class RoamingTest {
                 + "    mvn -q -pl nat-lab -am -DskipTests install && \\\n"
                 + "    mvn -q -pl nat-lab test -Dtest=RoamingTest -Djunction.roaming.out=$PWD/docs/ROAMING.md\n\n"
                 + table;
-        DocCheck.write("ROAMING.md", doc);
         // Only a complete run is a document (a single test's run would leave a one-row table).
+        if (RESULTS.size() != ROWS) {
+            return;
+        }
+        DocCheck.write("ROAMING.md", doc);
         String out = System.getProperty("junction.roaming.out");
-        if (out != null && RESULTS.size() == ROWS) {
+        if (out != null) {
             Files.writeString(Path.of(out), doc);
         }
-        if (RESULTS.size() == ROWS) {
-            DocCheck.check("ROAMING.md", "mvn -q -pl nat-lab test -Dtest=RoamingTest -Djunction.roaming.out=$PWD/docs/ROAMING.md");
-        }
+        DocCheck.check("ROAMING.md", "mvn -q -pl nat-lab test -Dtest=RoamingTest -Djunction.roaming.out=$PWD/docs/ROAMING.md");
     }
 
     /** Reads a growing file and stamps each new line with the time it was seen (every 20 ms). */

@@ -114,7 +114,8 @@ public final class RelayProcess implements AutoCloseable {
         for (int i = 0; i < rounds; i++) {
             jcmd("GC.run");
             String info = jcmd("GC.heap_info");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("garbage-first heap\\s+total \\d+K, used (\\d+)K").matcher(info);
+            // Java 17: "garbage-first heap   total 61440K, used 18214K"; Java 25: "... total reserved 262144K, committed 61440K, used 18214K".
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("garbage-first heap\\s+total [^\\n]*?used (\\d+)K").matcher(info);
             if (!m.find()) {
                 throw new IOException("no G1 heap line in GC.heap_info: " + info);
             }

@@ -45,20 +45,36 @@ class SecurityEndToEndTest {
         return t;
     }
 
+    /** A relay on loopback with a tap in front of it on {@code ip}: clients given {@code address} go through the tap. */
+    private record Tapped(LoopbackRelay relay, WireTap tap, InetAddress ip, RelayAddress address) {
+    }
+
+    private Tapped tapped(String ip) throws Exception {
+        LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
+        InetAddress at = InetAddress.getByName(ip);
+        WireTap tap = keep(new WireTap(at, relay.server.controlAddress(), relay.server.stunAddress()));
+        return new Tapped(relay, tap, at, new RelayAddress(ip, relay.server.controlAddress().getPort(), relay.server.identity().peerId()));
+    }
+
+    /** A client through the tap, relayed only (punching off); it echoes every stream when {@code echo}. */
+    private TraversalClient throughTap(Tapped t, boolean echo) throws Exception {
+        Identity id = Identity.generate();
+        TraversalClient.Builder b = TraversalClient.builder().identity(id).relay(t.address()).options(ClientOptions.DEFAULTS.withPunch(false))
+                .token(t.relay().token(id.peerId(), Instant.now().plusSeconds(600)));
+        if (echo) {
+            b.onSession(SessionEndToEndTest::echoEveryStream);
+        }
+        return keep(b.start());
+    }
+
     @Test
     void theRelaySeesCiphertextOnly() throws Exception {
-        LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
-        InetAddress tapAddress = InetAddress.getByName("127.0.0.3");
-        WireTap tap = keep(new WireTap(tapAddress, relay.server.controlAddress(), relay.server.stunAddress()));
-        RelayAddress viaTap = new RelayAddress("127.0.0.3", relay.server.controlAddress().getPort(), relay.server.identity().peerId());
-
-        Identity bobId = Identity.generate();
-        Identity aliceId = Identity.generate();
-        TraversalClient bob = keep(TraversalClient.builder().identity(bobId).relay(viaTap)
-                .options(ClientOptions.DEFAULTS.withPunch(false)).token(relay.token(bobId.peerId(), Instant.now().plusSeconds(600)))
-                .onSession(SessionEndToEndTest::echoEveryStream).start());
-        TraversalClient alice = keep(TraversalClient.builder().identity(aliceId).relay(viaTap)
-                .options(ClientOptions.DEFAULTS.withPunch(false)).token(relay.token(aliceId.peerId(), Instant.now().plusSeconds(600))).start());
+        Tapped t = tapped("127.0.0.3");
+        LoopbackRelay relay = t.relay();
+        WireTap tap = t.tap();
+        InetAddress tapAddress = t.ip();
+        TraversalClient bob = throughTap(t, true);
+        TraversalClient alice = throughTap(t, false);
         Session session = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
         assertThat(session.activePath().kind()).isEqualTo(PathKind.RELAY_UDP);
         assertThat(session.activePath().remote().getAddress()).isEqualTo(tapAddress);
@@ -93,17 +109,10 @@ class SecurityEndToEndTest {
      */
     @Test
     void aRelayThatFlipsBitsDeliversNothingCorrupted() throws Exception {
-        LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
-        InetAddress tapAddress = InetAddress.getByName("127.0.0.4");
-        WireTap tap = keep(new WireTap(tapAddress, relay.server.controlAddress(), relay.server.stunAddress()));
-        RelayAddress viaTap = new RelayAddress("127.0.0.4", relay.server.controlAddress().getPort(), relay.server.identity().peerId());
-        Identity bobId = Identity.generate();
-        Identity aliceId = Identity.generate();
-        TraversalClient bob = keep(TraversalClient.builder().identity(bobId).relay(viaTap)
-                .options(ClientOptions.DEFAULTS.withPunch(false)).token(relay.token(bobId.peerId(), Instant.now().plusSeconds(600)))
-                .onSession(SessionEndToEndTest::echoEveryStream).start());
-        TraversalClient alice = keep(TraversalClient.builder().identity(aliceId).relay(viaTap)
-                .options(ClientOptions.DEFAULTS.withPunch(false)).token(relay.token(aliceId.peerId(), Instant.now().plusSeconds(600))).start());
+        Tapped t = tapped("127.0.0.4");
+        WireTap tap = t.tap();
+        TraversalClient bob = throughTap(t, true);
+        TraversalClient alice = throughTap(t, false);
         Session session = alice.connect(bob.peerId()).get(10, TimeUnit.SECONDS);
         assertThat(session.activePath().kind()).isEqualTo(PathKind.RELAY_UDP);
         tap.flipEvery(7);
@@ -132,10 +141,9 @@ class SecurityEndToEndTest {
      */
     @Test
     void aCircuitToSomeoneElseFailsTheSessionAndDeliversNothing() throws Exception {
-        LoopbackRelay relay = keep(LoopbackRelay.start(dir, Map.of()));
-        InetAddress tapAddress = InetAddress.getByName("127.0.0.5");
-        WireTap tap = keep(new WireTap(tapAddress, relay.server.controlAddress(), relay.server.stunAddress()));
-        RelayAddress viaTap = new RelayAddress("127.0.0.5", relay.server.controlAddress().getPort(), relay.server.identity().peerId());
+        Tapped t = tapped("127.0.0.5");
+        LoopbackRelay relay = t.relay();
+        WireTap tap = t.tap();
         ClientOptions relayedOnly = ClientOptions.DEFAULTS.withPunch(false);
         java.util.concurrent.atomic.AtomicLong malloryReceived = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicInteger mallorySessions = new java.util.concurrent.atomic.AtomicInteger();
@@ -150,9 +158,7 @@ class SecurityEndToEndTest {
             });
         }).start());
         TraversalClient bob = keep(relay.builder(Identity.generate()).options(relayedOnly).onSession(SessionEndToEndTest::echoEveryStream).start());
-        Identity aliceId = Identity.generate();
-        TraversalClient alice = keep(TraversalClient.builder().identity(aliceId).relay(viaTap).options(relayedOnly)
-                .token(relay.token(aliceId.peerId(), Instant.now().plusSeconds(600))).start());
+        TraversalClient alice = throughTap(t, false);
         Session toMallory = alice.connect(mallory.peerId()).get(10, TimeUnit.SECONDS);
         assertThat(toMallory.activePath().kind()).isEqualTo(PathKind.RELAY_UDP);
         assertThat(tap.circuitsSeen()).hasSize(1);

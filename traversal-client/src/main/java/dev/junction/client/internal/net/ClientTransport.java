@@ -19,10 +19,19 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * sessions need no locks.
  */
 public final class ClientTransport {
+    private static final System.Logger LOG = System.getLogger("junction.client");
+    private static final java.util.concurrent.atomic.AtomicBoolean SAID = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("junction.nio");
     private final EventLoopGroup group;
 
     public ClientTransport() {
+        if (SAID.compareAndSet(false, true)) {
+            // Said once per process. Nothing in the client needs epoll: it only saves system calls on Linux.
+            LOG.log(epoll ? System.Logger.Level.DEBUG : System.Logger.Level.INFO, epoll ? "I/O transport: epoll"
+                    : "I/O transport: NIO (" + (Boolean.getBoolean("junction.nio") ? "-Djunction.nio=true"
+                    : "epoll unavailable here: " + Epoll.unavailabilityCause()) + "); every feature works on it");
+        }
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(1, factory);
     }
