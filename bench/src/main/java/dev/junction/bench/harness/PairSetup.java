@@ -13,17 +13,26 @@ final class PairSetup implements AutoCloseable {
     /** The paths the round-trip load runs over. */
     enum Path {
         /** Two UDP sockets sending to each other directly: the loopback limit. */
-        RAW_UDP("raw UDP loopback"),
-        JUNCTION_UDP("Junction relay, UDP"),
-        JUNCTION_TLS("Junction relay, TCP/TLS"),
-        TURN_UDP("coturn, TURN/UDP ChannelData"),
-        TURN_TCP("coturn, TURN/TCP ChannelData"),
-        TURN_TLS("coturn, TURN/TLS ChannelData");
+        RAW_UDP("raw UDP loopback", 0),
+        JUNCTION_UDP("Junction relay, UDP", 2),
+        JUNCTION_TLS("Junction relay, TCP/TLS", 2),
+        /**
+         * One client allocates and binds a channel to a plain UDP peer that sends to its relayed
+         * address: one pass through coturn per leg, as a Junction circuit (the like-for-like row).
+         */
+        TURN_UDP_ONE("coturn, TURN/UDP ChannelData to a plain UDP peer", 2),
+        /** Both ends allocated and bound to each other: every payload passes through coturn twice. */
+        TURN_UDP("coturn, TURN/UDP ChannelData, both ends allocated", 4),
+        TURN_TCP("coturn, TURN/TCP ChannelData, both ends allocated", 4),
+        TURN_TLS("coturn, TURN/TLS ChannelData, both ends allocated", 4);
 
         final String label;
+        /** Datagrams (or frames) the relay under test receives per round trip: what its CPU is divided by. */
+        final int receivedPerRoundTrip;
 
-        Path(String label) {
+        Path(String label, int receivedPerRoundTrip) {
             this.label = label;
+            this.receivedPerRoundTrip = receivedPerRoundTrip;
         }
     }
 
@@ -38,6 +47,7 @@ final class PairSetup implements AutoCloseable {
                 switch (path) {
                     case RAW_UDP -> s.raw(group);
                     case JUNCTION_UDP, JUNCTION_TLS -> s.junction(group, junction, path == Path.JUNCTION_UDP);
+                    case TURN_UDP_ONE -> s.turnToPlainPeer(group, coturn.address);
                     case TURN_UDP -> s.turn(group, coturn.address, TurnClient.Transport.UDP);
                     case TURN_TCP -> s.turn(group, coturn.address, TurnClient.Transport.TCP);
                     case TURN_TLS -> s.turn(group, coturn.tlsAddress, TurnClient.Transport.TLS);
@@ -75,6 +85,17 @@ final class PairSetup implements AutoCloseable {
         closers.add(p[0]::close);
         closers.add(p[1]::close);
         pairs.add(new RoundTripLoad.Pair(p[0].link, p[1].link));
+    }
+
+    /** One allocation, its channel bound to a plain UDP socket that talks to the relayed address directly. */
+    private void turnToPlainPeer(EventLoopGroup group, java.net.InetSocketAddress server) throws Exception {
+        TurnClient a = TurnClient.allocate(group, server, TurnClient.Transport.UDP);
+        closers.add(a::close);
+        Link b = new Link(Framing.RAW);
+        b.channel = Net.udp(group, a.relayed, () -> new ChannelHandler[] {b});
+        closers.add(b::close);
+        a.channelBind(TurnMessage.FIRST_CHANNEL, (java.net.InetSocketAddress) b.channel.localAddress());
+        pairs.add(new RoundTripLoad.Pair(a.link, b));
     }
 
     @Override
