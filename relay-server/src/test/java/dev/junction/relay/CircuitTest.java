@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,18 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CircuitTest {
     @TempDir
     Path dir;
+    @AutoClose
     TestRelay relay;
-    final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-    }
+    @AutoClose
+    final Closer open = new Closer();
 
     /** A logged-in peer: identity, control client, LOGIN_OK. */
     record Peer(Identity id, TestClient control, LoginFrames.LoginOk login) {
@@ -46,13 +38,13 @@ class CircuitTest {
     Peer peer() throws Exception {
         Identity id = Identity.generate();
         TestClient c = relay.client();
-        open.add(c);
+        open.keep(c);
         return new Peer(id, c, c.loginOk(id, relay.token(id.peerId())));
     }
 
     UdpPeer udp(Peer p) throws Exception {
         UdpPeer u = new UdpPeer(relay.server.stunAddress());
-        open.add(u);
+        open.keep(u);
         assertThat(u.bind(p.login().reservation(), p.login().udpBindKey()).observed()).isEqualTo(u.address());
         return u;
     }

@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LoginTest {
     @TempDir
     Path dir;
+    @AutoClose
     TestRelay relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
-        }
-    }
 
     @Test
     void goodTokenGetsAReservationWithObservedAddressAndUdpPort() throws Exception {

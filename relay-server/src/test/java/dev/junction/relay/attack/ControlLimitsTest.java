@@ -2,6 +2,7 @@ package dev.junction.relay.attack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.junction.relay.Closer;
 import dev.junction.relay.TestClient;
 import dev.junction.relay.TestRelay;
 import dev.junction.wire.Bytes;
@@ -11,10 +12,8 @@ import dev.junction.wire.control.ErrorCode;
 import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.identity.Identity;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,22 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlLimitsTest {
     @TempDir
     Path dir;
+    @AutoClose
     TestRelay relay;
-    final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-    }
+    @AutoClose
+    final Closer open = new Closer();
 
     TestClient loggedIn(Identity id) throws Exception {
         TestClient c = relay.client();
-        open.add(c);
+        open.keep(c);
         c.loginOk(id, relay.token(id.peerId()));
         return c;
     }

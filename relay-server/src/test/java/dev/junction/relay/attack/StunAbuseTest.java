@@ -17,7 +17,7 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,14 +35,8 @@ class StunAbuseTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     TestRelay relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
-        }
-    }
 
     void start(Map<String, Object> more) throws Exception {
         Map<String, Object> o = new java.util.HashMap<>(Map.of("bind", "127.0.0.1", "alt-ip", "127.0.0.2", "stun-port", PORT,

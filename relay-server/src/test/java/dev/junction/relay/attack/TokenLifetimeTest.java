@@ -20,7 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,14 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenLifetimeTest {
     @TempDir
     Path dir;
+    @AutoClose
     TestRelay relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
-        }
-    }
 
     byte[] secret() throws Exception {
         return AdmissionSecret.read(relay.server.config().admission().secretFile());

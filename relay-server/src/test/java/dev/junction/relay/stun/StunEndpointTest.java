@@ -23,7 +23,7 @@ import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.socket.IceUdpSocketWrapper;
 import org.ice4j.stunclient.SimpleAddressDetector;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +35,7 @@ class StunEndpointTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     TestRelay relay;
 
     @BeforeAll
@@ -44,13 +45,6 @@ class StunEndpointTest {
         System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
         System.setProperty("ice4j.harvest.mapping.stun.enabled", "false");
         System.setProperty("ice4j.harvest.mapping.static-mappings", "");
-    }
-
-    @AfterEach
-    void stop() {
-        if (relay != null) {
-            relay.close();
-        }
     }
 
     @Test

@@ -18,12 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,18 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SecurityEndToEndTest {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @AutoClose
+    private final Closer open = new Closer();
 
     private <T extends AutoCloseable> T keep(T t) {
-        open.add(t);
-        return t;
+        return open.keep(t);
     }
 
     /** A relay on loopback with a tap in front of it on {@code ip}: clients given {@code address} go through the tap. */

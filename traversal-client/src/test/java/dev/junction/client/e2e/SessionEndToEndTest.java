@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,18 +29,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SessionEndToEndTest {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @AutoClose
+    private final Closer open = new Closer();
 
     private <T extends AutoCloseable> T keep(T t) {
-        open.add(t);
-        return t;
+        return open.keep(t);
     }
 
     /** Answers every stream with the SHA-256 of everything read from it. */
@@ -113,7 +106,7 @@ class SessionEndToEndTest {
             t.setDaemon(true);
             return t;
         });
-        open.add(writers::shutdownNow);
+        keep((AutoCloseable) writers::shutdownNow);
         for (int i = 0; i < 100; i++) {
             int seed = i;
             Stream stream = session.openStream().get(5, TimeUnit.SECONDS);

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,18 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamExhaustionTest {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @AutoClose
+    private final Closer open = new Closer();
 
     private <T extends AutoCloseable> T keep(T t) {
-        open.add(t);
-        return t;
+        return open.keep(t);
     }
 
     /** Handlers running right now and the most that ever ran at once, for one peer's streams. */
