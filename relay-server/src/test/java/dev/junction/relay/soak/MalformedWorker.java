@@ -33,7 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link Malformed}), plus one valid STUN Binding request that must still be answered. Each bad
  * input is checked to get the answer the protocol promises (an ERROR and a close, or silence).
  */
-final class MalformedWorker implements Runnable {
+final class MalformedWorker extends SoakWorker {
     /** Circuit IDs far above any the relay hands out during a soak. */
     static final int UNKNOWN_CIRCUIT_BASE = 0x7000_0000;
     /** How long a raw TCP socket waits for the relay to close it. */
@@ -41,31 +41,14 @@ final class MalformedWorker implements Runnable {
     /** Random datagrams per round. */
     static final int GARBAGE_DATAGRAMS = 8;
 
-    private final SoakRelay relay;
-    private final SoakCounts counts;
-    private final long deadline;
-    private final int maxRounds;
     private final byte[] wrongSecret = AdmissionSecret.generate();
 
     MalformedWorker(SoakRelay relay, SoakCounts counts, long deadlineNanos, int maxRounds) {
-        this.relay = relay;
-        this.counts = counts;
-        this.deadline = deadlineNanos;
-        this.maxRounds = maxRounds;
+        super("malformed-input", relay, counts, deadlineNanos, maxRounds);
     }
 
     @Override
-    public void run() {
-        for (int round = 0; round < maxRounds && System.nanoTime() < deadline; round++) {
-            try {
-                round();
-            } catch (Exception e) {
-                throw new AssertionError("malformed-input round " + round + " failed", e);
-            }
-        }
-    }
-
-    void round() throws Exception {
+    void round(int round) throws Exception {
         badToken();
         badFrameBeforeLogin();
         badFrameAfterLogin();

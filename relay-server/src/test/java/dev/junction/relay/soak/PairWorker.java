@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * sides on UDP, both on TLS, and one of each (the relay re-frames between the two). Every round
  * uses new identities, so reservations come and go all the time.
  */
-final class PairWorker implements Runnable {
+final class PairWorker extends SoakWorker {
     /** Frames each way per round: enough to exercise the send queues, small enough for many rounds. */
     static final int FRAMES = 24;
     /** Payload of each frame: a typical QUIC datagram. */
@@ -31,31 +31,12 @@ final class PairWorker implements Runnable {
     private record Side(TestClient control, UdpPeer udp) {
     }
 
-    private final SoakRelay relay;
-    private final SoakCounts counts;
-    private final long deadline;
-    private final int maxRounds;
-    private int round;
-
     PairWorker(SoakRelay relay, SoakCounts counts, long deadlineNanos, int maxRounds) {
-        this.relay = relay;
-        this.counts = counts;
-        this.deadline = deadlineNanos;
-        this.maxRounds = maxRounds;
+        super("pair", relay, counts, deadlineNanos, maxRounds);
     }
 
     @Override
-    public void run() {
-        for (round = 0; round < maxRounds && System.nanoTime() < deadline; round++) {
-            try {
-                round();
-            } catch (Exception e) {
-                throw new AssertionError("pair round " + round + " failed", e);
-            }
-        }
-    }
-
-    private void round() throws Exception {
+    void round(int round) throws Exception {
         Identity a = Identity.generate();
         Identity b = Identity.generate();
         boolean aOnUdp = round % 3 != 1;

@@ -158,7 +158,7 @@ class RelaySoakTest {
             c.loginOk(id, relay.token(id.peerId()));
         }
         SoakCounts probe = new SoakCounts();
-        new MalformedWorker(relay, probe, System.nanoTime() + TimeUnit.SECONDS.toNanos(30), 1).round();
+        new MalformedWorker(relay, probe, System.nanoTime() + TimeUnit.SECONDS.toNanos(30), 1).round(0);
         assertThat(probe.stunAnswered.get()).as("STUN answers after the soak").isEqualTo(1);
         assertThat(admin.healthz()).isEqualTo(200);
     }
