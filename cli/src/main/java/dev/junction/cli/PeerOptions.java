@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 /** The options every peer command shares, and the client they describe. */
 final class PeerOptions {
     @Option(names = "--relay", paramLabel = "ADDR", required = true, converter = Converters.RelayAddressConverter.class,
-            description = "Relay address as the relay prints it.")
-    RelayAddress relay;
+            description = "Relay address as the relay prints it. Give it more than once for relays of one fleet: the client "
+                    + "logs in to the first and moves to the next when its relay fails or drains.")
+    java.util.List<RelayAddress> relays;
 
     @Option(names = "--identity", paramLabel = "FILE", defaultValue = "junction.key",
             description = "Identity file (created if missing; default: ${DEFAULT-VALUE}).")
@@ -89,7 +90,7 @@ final class PeerOptions {
         ClientListener listener = new ClientListener() {
             @Override
             public void relayConnected(String relayAddress) {
-                event("relay", Map.of("state", "connected"), "relay connected");
+                event("relay", Map.of("state", "connected", "relay", relayAddress), "relay connected: " + relayAddress);
             }
 
             @Override
@@ -119,8 +120,9 @@ final class PeerOptions {
                         "session with " + session.remotePeer().shortString() + " closed: " + reason);
             }
         };
-        TraversalClient.Builder b = TraversalClient.builder().identityFile(identity).relay(relay).tokens(tokens())
+        TraversalClient.Builder b = TraversalClient.builder().identityFile(identity).tokens(tokens())
                 .options(ClientOptions.DEFAULTS.withRelayUdp(!relayTcp).withPunch(!noPunch)).listener(listener);
+        relays.forEach(b::relay);
         if (acceptor != null) {
             b.onSession(acceptor);
         }

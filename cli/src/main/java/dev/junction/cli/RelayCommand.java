@@ -33,6 +33,17 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--open", description = "Admit anyone, no token (labs only; logs a warning).")
     boolean open;
 
+    @Option(names = "--fleet", paramLabel = "URI", description = "Join a fleet of relays whose shared peer directory is this Redis URI, "
+            + "e.g. redis://10.0.0.5:6379 (junction.relay.fleet.directory). Peers homed on other relays of the fleet become reachable.")
+    String fleet;
+
+    @Option(names = "--fleet-secret-file", paramLabel = "FILE", description = "The fleet secret, the same file on every relay of the fleet, "
+            + "mode 0600 (junction.relay.fleet.secret-file; default <data-dir>/fleet.secret, generated if missing).")
+    Path fleetSecretFile;
+
+    @Option(names = "--region", paramLabel = "NAME", description = "This relay's region in the fleet (junction.relay.fleet.region).")
+    String region;
+
     @Option(names = "--json", description = "Print the endpoints as one JSON object instead of lines.")
     boolean json;
 
@@ -47,6 +58,15 @@ final class RelayCommand implements Callable<Integer> {
         }
         if (open) {
             overrides.put("admission.mode", "open");
+        }
+        if (fleet != null) {
+            overrides.put("fleet.directory", fleet);
+        }
+        if (fleetSecretFile != null) {
+            overrides.put("fleet.secret-file", fleetSecretFile.toString());
+        }
+        if (region != null) {
+            overrides.put("fleet.region", region);
         }
         RelayConfig cfg;
         try {
@@ -77,6 +97,11 @@ final class RelayCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A Redis URI as printed: any password in it replaced by ***. */
+    static String withoutPassword(String uri) {
+        return uri.replaceFirst("://[^@/]*@", "://***@");
+    }
+
     private void print(RelayServer server, RelayConfig cfg) {
         String secret = cfg.admission().mode() == RelayConfig.AdmissionMode.TOKEN
                 ? cfg.admission().secretFile().toString() : null;
@@ -91,6 +116,10 @@ final class RelayCommand implements Callable<Integer> {
             o.put("metrics", metrics);
             o.put("admission", cfg.admission().mode().name().toLowerCase(java.util.Locale.ROOT));
             o.put("secret_file", secret);
+            cfg.fleet().ifPresent(f -> {
+                o.put("fleet", withoutPassword(f.directory()));
+                o.put("region", f.region());
+            });
             System.out.println(Json.object(o));
         } else {
             System.out.println("relay peer id: " + server.identity().peerId());
@@ -100,6 +129,7 @@ final class RelayCommand implements Callable<Integer> {
             System.out.println("stun: tcp " + hostPort(server.stunTcpAddress()));
             System.out.println("control: tls " + hostPort(server.controlAddress()));
             System.out.println("metrics: " + metrics);
+            cfg.fleet().ifPresent(f -> System.out.println("fleet: " + withoutPassword(f.directory()) + " region " + f.region()));
             System.out.println("relay address: " + server.address());
             if (secret != null) {
                 System.out.println("admission: token; secret in " + secret);

@@ -164,7 +164,7 @@ class ArchitectureTest {
     static final ArchRule relayComponentsNeverPointUp = noClasses()
             .that().resideInAnyPackage("dev.junction.relay.reservation..", "dev.junction.relay.circuit..",
                     "dev.junction.relay.stun..", "dev.junction.relay.admission..", "dev.junction.relay.metrics..",
-                    "dev.junction.relay.config..", "dev.junction.relay.net..",
+                    "dev.junction.relay.config..", "dev.junction.relay.net..", "dev.junction.relay.fleet..",
                     "dev.junction.relay.tls..", "dev.junction.relay.admin..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.junction.relay.control..", "dev.junction.relay")
             .because("relay components are handed their collaborators; they never reach up to control or the server");
@@ -180,6 +180,7 @@ class ArchitectureTest {
             .layer("Server").definedBy(belongToAnyOf(RelayServer.class))
             .layer("Context").definedBy(belongToAnyOf(RelayContext.class))
             .layer("Control").definedBy("dev.junction.relay.control..")
+            .layer("Fleet").definedBy("dev.junction.relay.fleet..")
             .layer("Admin").definedBy("dev.junction.relay.admin..")
             .layer("Circuit").definedBy("dev.junction.relay.circuit..")
             .layer("Reservation").definedBy("dev.junction.relay.reservation..")
@@ -190,9 +191,10 @@ class ArchitectureTest {
             .layer("Metrics").definedBy("dev.junction.relay.metrics..")
             .layer("Config").definedBy("dev.junction.relay.config..")
             .whereLayer("Server").mayNotBeAccessedByAnyLayer()
-            .whereLayer("Control").mayOnlyAccessLayers("Context", "Circuit", "Reservation", "Admission",
+            .whereLayer("Control").mayOnlyAccessLayers("Context", "Fleet", "Circuit", "Reservation", "Admission",
                     "Net", "Metrics", "Config")
-            .whereLayer("Context").mayOnlyAccessLayers("Circuit", "Reservation", "Admission", "Metrics", "Config")
+            .whereLayer("Context").mayOnlyAccessLayers("Fleet", "Circuit", "Reservation", "Admission", "Metrics", "Config")
+            .whereLayer("Fleet").mayOnlyAccessLayers("Reservation", "Metrics", "Config")
             .whereLayer("Admin").mayOnlyAccessLayers("Net", "Metrics", "Config")
             .whereLayer("Circuit").mayOnlyAccessLayers("Reservation", "Net", "Metrics", "Config")
             .whereLayer("Reservation").mayOnlyAccessLayers("Net", "Metrics", "Config")

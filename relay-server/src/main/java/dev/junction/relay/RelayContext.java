@@ -3,6 +3,7 @@ package dev.junction.relay;
 import dev.junction.relay.admission.Admission;
 import dev.junction.relay.circuit.CircuitTable;
 import dev.junction.relay.config.RelayConfig;
+import dev.junction.relay.fleet.Mesh;
 import dev.junction.relay.circuit.Forwarder;
 import dev.junction.relay.metrics.RelayMetrics;
 import dev.junction.relay.reservation.ReservationRegistry;
@@ -15,6 +16,7 @@ import java.time.Duration;
  *
  * @param limits  the configured limits (send queue, request rate, write timeout)
  * @param udpPort the relay's primary UDP port, told to clients in LOGIN_OK
+ * @param mesh    the relay's fleet links and routing, or null when it runs alone
  */
 public record RelayContext(
         Identity identity,
@@ -28,5 +30,6 @@ public record RelayContext(
         Duration keepalive,
         Duration unauthenticatedTimeout,
         RelayConfig.Limits limits,
-        int udpPort) {
+        int udpPort,
+        Mesh mesh) {
 }

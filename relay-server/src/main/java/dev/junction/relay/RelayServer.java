@@ -8,12 +8,20 @@ import dev.junction.relay.circuit.Forwarder;
 import dev.junction.relay.circuit.UdpRelayHandler;
 import dev.junction.relay.config.RelayConfig;
 import dev.junction.relay.control.ControlChannelInitializer;
+import dev.junction.relay.control.MeshDialer;
+import dev.junction.relay.fleet.FleetMetrics;
+import dev.junction.relay.fleet.FleetSecret;
+import dev.junction.relay.fleet.Mesh;
+import dev.junction.relay.fleet.PublishingRegistry;
+import dev.junction.relay.fleet.RedisDirectory;
+import dev.junction.relay.fleet.RelayEntry;
 import dev.junction.relay.metrics.RelayMetrics;
 import dev.junction.relay.net.ConnectionLimiter;
 import dev.junction.relay.net.Listening;
 import dev.junction.relay.net.Transports;
 import dev.junction.relay.reservation.LocalReservationRegistry;
 import dev.junction.relay.reservation.Reservation;
+import dev.junction.relay.reservation.ReservationRegistry;
 import dev.junction.relay.stun.StunResponder;
 import dev.junction.relay.stun.StunTcpInitializer;
 import dev.junction.relay.stun.StunUdpHandler;
@@ -64,7 +72,10 @@ public final class RelayServer implements AutoCloseable {
     private final RelayConfig config;
     private final Identity identity;
     private final RelayMetrics metrics;
-    private final LocalReservationRegistry reservations;
+    private final ReservationRegistry reservations;
+    /** The fleet's directory and mesh; null when the relay runs alone. */
+    private final RedisDirectory directory;
+    private final Mesh mesh;
     private final CircuitTable circuits;
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -76,6 +87,7 @@ public final class RelayServer implements AutoCloseable {
     private Channel control;
     private Channel stunTcp;
     private ScheduledFuture<?> sweeper;
+    private ScheduledFuture<?> heartbeat;
     private volatile boolean draining;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -84,7 +96,19 @@ public final class RelayServer implements AutoCloseable {
         this.identity = identity;
         this.metrics = new RelayMetrics();
         RelayConfig.Limits l = config.limits();
-        this.reservations = new LocalReservationRegistry(l.reservationsTotal(), l.reservationsPerIp(), l.reservationLifetime(), clock);
+        LocalReservationRegistry local = new LocalReservationRegistry(l.reservationsTotal(), l.reservationsPerIp(), l.reservationLifetime(), clock);
+        if (config.fleet().isPresent()) {
+            RelayConfig.Fleet f = config.fleet().get();
+            FleetMetrics fleetMetrics = new FleetMetrics(metrics.registry());
+            FleetSecret secret = FleetSecret.load(f.secretFile());
+            this.directory = new RedisDirectory(f, identity.peerId(), secret, l.reservationLifetime(), fleetMetrics);
+            this.mesh = new Mesh(identity.peerId(), directory, secret, fleetMetrics, clock);
+            this.reservations = new PublishingRegistry(local, directory);
+        } else {
+            this.directory = null;
+            this.mesh = null;
+            this.reservations = local;
+        }
         this.circuits = new CircuitTable(l.circuitsPerReservation(),
                 new CircuitLimits(l.circuitBytes(), l.circuitDuration(), l.circuitPacketsPerSecond()), l.unlimitedPeers(), metrics, clock);
         this.admission = new Admission(config.admission().mode(),
@@ -177,7 +201,8 @@ public final class RelayServer implements AutoCloseable {
         listeners.add(stunTcp);
 
         RelayContext context = new RelayContext(identity, admission, reservations, circuits, forwarder, metrics, clock,
-                config.limits().reservationLifetime(), config.keepalive(), config.limits().unauthenticatedTimeout(), config.limits(), udpPort);
+                config.limits().reservationLifetime(), config.keepalive(), config.limits().unauthenticatedTimeout(), config.limits(), udpPort,
+                mesh);
         ControlChannelInitializer init = new ControlChannelInitializer(tls, context);
         ConnectionLimiter controlLimiter = new ConnectionLimiter(config.limits().connectionsPerIp(), metrics);
         ServerBootstrap controlBootstrap = new ServerBootstrap().group(group).channel(Transports.serverChannel())
@@ -196,6 +221,25 @@ public final class RelayServer implements AutoCloseable {
         listeners.add(control);
 
         admin = AdminServer.bind(group, new InetSocketAddress(config.adminBind(), config.adminPort()), metrics::scrape, () -> !draining);
+        if (mesh != null) {
+            Channel udpSocket = udpSockets.get(new InetSocketAddress(config.bind(), udpPort));
+            MeshDialer dialer;
+            try {
+                dialer = new MeshDialer(group, context, () -> udpSocket);
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalStateException("the JDK cannot make a TLS client for mesh links", e);
+            }
+            mesh.dialer(dialer);
+            relay.bindAcks(dialer);
+            int controlPort = ((InetSocketAddress) control.localAddress()).getPort();
+            RelayConfig.Fleet f = config.fleet().get();
+            int udpAt = udpPort;
+            Runnable beat = () -> directory.heartbeat(new RelayEntry(identity.peerId(), f.advertise().getHostAddress(), controlPort, udpAt,
+                    f.region(), reservations.size()), reservations.all().stream().map(Reservation::peer).toList())
+                    .thenRun(mesh::maintain);
+            directory.connect(beat);
+            heartbeat = group.next().scheduleAtFixedRate(beat, f.heartbeat().toMillis(), f.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+        }
         sweeper = group.next().scheduleAtFixedRate(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
         if (admission.mode() == RelayConfig.AdmissionMode.OPEN) {
@@ -251,6 +295,11 @@ public final class RelayServer implements AutoCloseable {
         return config;
     }
 
+    /** The fleet's mesh, or null when this relay runs alone. */
+    public Mesh mesh() {
+        return mesh;
+    }
+
     public int reservationCount() {
         return reservations.size();
     }
@@ -291,6 +340,15 @@ public final class RelayServer implements AutoCloseable {
         }
         if (sweeper != null) {
             sweeper.cancel(false);
+        }
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        if (mesh != null) {
+            mesh.links().values().forEach(link -> link.controlChannel().close());
+        }
+        if (directory != null) {
+            directory.close();
         }
         circuits.closeEverything(CloseReason.RELAY_DRAINING);
         channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

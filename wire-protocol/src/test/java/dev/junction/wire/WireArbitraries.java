@@ -105,6 +105,7 @@ public final class WireArbitraries {
                 Combinators.combine(u32, u32, peerIds()).as(CircuitFrames.CircuitOpen::new),
                 Combinators.combine(u32, Arbitraries.of(CloseReason.class), Arbitraries.longs()).as(CircuitFrames.CircuitClose::new),
                 Combinators.combine(u32, bytes(0, 1500)).as(CircuitFrames.Data::new),
+                Combinators.combine(u32, peerIds(), peerIds()).as(CircuitFrames.MeshConnect::new),
                 Arbitraries.longs().map(LinkFrames.Ping::new),
                 Arbitraries.longs().map(LinkFrames.Pong::new),
                 Combinators.combine(Arbitraries.of(CloseReason.class), Arbitraries.longs().between(0, 0xFFFF_FFFFL), text(80))

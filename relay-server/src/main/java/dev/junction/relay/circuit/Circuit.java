@@ -93,6 +93,11 @@ public final class Circuit {
         return r == caller || r == callee;
     }
 
+    /** The side of this circuit reached through mesh link {@code link}, or null. */
+    public Reservation sideVia(Reservation link) {
+        return caller.via() == link ? caller : callee.via() == link ? callee : null;
+    }
+
     /** The other side, for a side of this circuit. */
     public Reservation other(Reservation side) {
         return side == caller ? callee : caller;

@@ -65,24 +65,75 @@ public final class CircuitTable {
         if (callee == null || callee == caller) {
             return new Outcome(null, ErrorCode.PEER_NOT_FOUND);
         }
+        return open(caller, callee, request, 0);
+    }
+
+    /**
+     * CONNECT from {@code caller} to a peer homed on another relay of the fleet: {@code callee} is
+     * its {@link Reservation.Kind#REMOTE} side, whose link turns INCOMING into MESH_CONNECT.
+     */
+    public Outcome connectRemote(Reservation caller, Reservation callee, int request) {
+        if (draining) {
+            return new Outcome(null, ErrorCode.DRAINING);
+        }
+        return open(caller, callee, request, 0);
+    }
+
+    /**
+     * MESH_CONNECT from another relay of the fleet: circuit {@code id}, chosen by the caller's relay
+     * (so both relays and both peers know the circuit by one ID), from {@code caller}, its
+     * {@link Reservation.Kind#REMOTE} side, to {@code target} homed here. The callee's limits apply
+     * here; the caller's were checked on its own relay.
+     */
+    public Outcome adopt(int id, Reservation caller, PeerId target, ReservationRegistry registry) {
+        if (draining) {
+            return new Outcome(null, ErrorCode.DRAINING);
+        }
+        Reservation callee = registry.byPeer(target);
+        if (callee == null) {
+            return new Outcome(null, ErrorCode.PEER_NOT_FOUND);
+        }
+        if (id == 0 || circuits.containsKey(id)) {
+            // One chance in 2^30 per circuit this relay holds: the caller's relay reports it as REJECTED.
+            LOG.log(System.Logger.Level.WARNING, "mesh circuit {0} refused: the ID is in use here", String.valueOf(id));
+            return new Outcome(null, ErrorCode.CIRCUIT_LIMIT);
+        }
+        return open(caller, callee, 0, id);
+    }
+
+    /** Checks the limits and opens a pending circuit; {@code fixedId} 0 picks a fresh ID. */
+    private Outcome open(Reservation caller, Reservation callee, int request, int fixedId) {
         // Pending circuits are counted apart from open ones, and per caller and pair, so callers who
         // never finish can neither lock a callee out of legitimate circuits nor exhaust its slots.
+        PeerId target = callee.peer();
         if (caller.circuits().size() >= perReservation
                 || count(caller, c -> c.state() == Circuit.State.PENDING && c.caller() == caller) >= PENDING_PER_CALLER
-                || count(callee, c -> c.state() == Circuit.State.PENDING && c.caller() == caller) >= PENDING_PER_PAIR
+                || count(caller, c -> c.state() == Circuit.State.PENDING && c.caller() == caller
+                        && c.callee().peer().equals(target)) >= PENDING_PER_PAIR
                 || count(callee, c -> c.state() == Circuit.State.OPEN) >= perReservation
                 || count(callee, c -> c.state() == Circuit.State.PENDING && c.callee() == callee) >= perReservation) {
             return new Outcome(null, ErrorCode.CIRCUIT_LIMIT);
         }
         CircuitLimits l = unlimited.contains(caller.peer()) || unlimited.contains(callee.peer()) ? CircuitLimits.UNLIMITED : limits;
-        int id;
-        do {
-            id = nextId.incrementAndGet();
-        } while (id == 0 || circuits.containsKey(id));
-        Circuit c = new Circuit(id, request, caller, callee, l, clock.instant());
-        circuits.put(id, c);
-        caller.circuits().add(id);
-        callee.circuits().add(id);
+        int id = fixedId;
+        Circuit c;
+        if (id != 0) {
+            c = new Circuit(id, request, caller, callee, l, clock.instant());
+            if (circuits.putIfAbsent(id, c) != null) {
+                return new Outcome(null, ErrorCode.CIRCUIT_LIMIT);
+            }
+        } else {
+            do {
+                id = nextId.incrementAndGet();
+                c = new Circuit(id, request, caller, callee, l, clock.instant());
+            } while (id == 0 || circuits.putIfAbsent(id, c) != null);
+        }
+        for (Reservation side : new Reservation[] {caller, callee}) {
+            side.circuits().add(id);
+            if (side.via() != null) {
+                side.via().circuits().add(id);
+            }
+        }
         callee.link().send(new CircuitFrames.Incoming(id, caller.peer()));
         return new Outcome(c, null);
     }
@@ -132,8 +183,12 @@ public final class CircuitTable {
             c.state(Circuit.State.CLOSED);
         }
         circuits.remove(c.id(), c);
-        c.caller().circuits().remove(c.id());
-        c.callee().circuits().remove(c.id());
+        for (Reservation side : new Reservation[] {c.caller(), c.callee()}) {
+            side.circuits().remove(c.id());
+            if (side.via() != null) {
+                side.via().circuits().remove(c.id());
+            }
+        }
         metrics.circuitClosed(reason); // before the peers hear of it, so a scrape never lags what they saw
         CircuitFrames.CircuitClose frame = new CircuitFrames.CircuitClose(c.id(), reason, c.bytes());
         for (Reservation side : new Reservation[] {c.caller(), c.callee()}) {
@@ -142,7 +197,12 @@ public final class CircuitTable {
             }
             if (wasPending && side == c.caller()) {
                 // The caller has not learnt the circuit ID yet: answer its CONNECT request instead.
-                ErrorCode code = reason == CloseReason.RELAY_DRAINING ? ErrorCode.DRAINING : ErrorCode.REJECTED;
+                ErrorCode code = switch (reason) {
+                    case RELAY_DRAINING -> ErrorCode.DRAINING;
+                    case PEER_GONE -> ErrorCode.PEER_NOT_FOUND;
+                    case RELAY_UNREACHABLE -> ErrorCode.RELAY_UNREACHABLE;
+                    default -> ErrorCode.REJECTED;
+                };
                 side.link().send(new LinkFrames.Error(c.request(), code, code.hint()));
             } else {
                 side.link().send(frame);
@@ -152,12 +212,15 @@ public final class CircuitTable {
                 String.valueOf(c.bytes()), String.valueOf(Duration.between(c.created(), clock.instant()).toMillis()));
     }
 
-    /** Closes every circuit of {@code r} (it left, expired or was replaced); the other sides are told. */
+    /**
+     * Closes every circuit of {@code r} (it left, expired or was replaced; or, for a mesh link, the
+     * link went down); the other sides are told, {@code r} is not.
+     */
     public void closeAll(Reservation r, CloseReason reason) {
         for (Integer id : List.copyOf(r.circuits())) {
             Circuit c = circuits.get(id);
             if (c != null) {
-                close(c, reason, r);
+                close(c, reason, r.kind() == Reservation.Kind.MESH_LINK ? c.sideVia(r) : r);
             }
         }
     }

@@ -46,7 +46,10 @@ public final class Forwarder {
         int header = viaUdp ? UDP_HEADER : TCP_HEADER;
         int length = frame.readableBytes() - header;
         Circuit c = circuits.get(id);
-        if (c == null || c.state() != Circuit.State.OPEN || !c.has(from)) {
+        if (c != null && from.kind() == Reservation.Kind.MESH_LINK) {
+            from = c.sideVia(from); // another relay forwards for the peer at its end of this circuit
+        }
+        if (c == null || from == null || c.state() != Circuit.State.OPEN || !c.has(from)) {
             frame.release();
             metrics.drop(DropReason.UNKNOWN_CIRCUIT);
             return;

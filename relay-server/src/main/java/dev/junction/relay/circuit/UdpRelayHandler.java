@@ -31,6 +31,18 @@ public final class UdpRelayHandler extends SimpleChannelInboundHandler<DatagramP
     private final RelayMetrics metrics;
     private final Identity identity;
     private final Clock clock;
+    private volatile BindAcks bindAcks;
+
+    /** Where a BIND_ACK goes: this relay BINDs its own UDP socket to the other relays of its fleet. */
+    public interface BindAcks {
+        /** {@code ack} arrived from {@code from} on relay socket {@code on}; the callee checks it is one it asked for. */
+        void acked(UdpFrame.BindAck ack, InetSocketAddress from, io.netty.channel.Channel on);
+    }
+
+    /** Set when the relay joins a fleet; without it a BIND_ACK is dropped as malformed (clients never send one). */
+    public void bindAcks(BindAcks acks) {
+        this.bindAcks = acks;
+    }
 
     /** {@code identity} signs each BIND_ACK's statement of the client's observed UDP address. */
     public UdpRelayHandler(ReservationRegistry reservations, Forwarder forwarder, RelayMetrics metrics, Identity identity, Clock clock) {
@@ -62,6 +74,8 @@ public final class UdpRelayHandler extends SimpleChannelInboundHandler<DatagramP
             UdpFrame frame = UdpCodec.decode(content);
             if (frame instanceof UdpFrame.Bind bind) {
                 bind(ctx, bind, sender);
+            } else if (frame instanceof UdpFrame.BindAck ack && bindAcks != null) {
+                bindAcks.acked(ack, sender, ctx.channel());
             } else if (frame instanceof UdpFrame.Ping ping) {
                 if (reservations.byUdp(sender) != null) {
                     reply(ctx, new UdpFrame.Pong(ping.nonce()), sender);

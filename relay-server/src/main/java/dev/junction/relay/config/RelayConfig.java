@@ -28,7 +28,24 @@ public record RelayConfig(
         int adminPort,
         Duration drainGracePeriod,
         String reconnectHint,
-        Stun stun) {
+        Stun stun,
+        Optional<Fleet> fleet) {
+
+    /**
+     * Membership of a fleet of relays ({@code junction.relay.fleet}); absent when {@code directory}
+     * is empty: then the relay runs alone with its in-memory directory.
+     *
+     * @param directory         a Redis URI as Lettuce's {@code RedisURI} reads it (standalone, Sentinel)
+     * @param cluster           the URI names a node of a Redis Cluster
+     * @param secretFile        the fleet secret, shared by every relay of the fleet (mode 0600)
+     * @param region            this relay's region, published with it
+     * @param advertise         the IP other relays and clients reach this relay at
+     * @param heartbeat         how often the relay re-registers itself (its entry lives three times this)
+     * @param directoryTimeout  how long one directory command may take before it counts as failed
+     */
+    public record Fleet(String directory, boolean cluster, Path secretFile, String region, InetAddress advertise,
+                        Duration heartbeat, Duration directoryTimeout) {
+    }
 
     /** How logins are admitted. */
     public enum AdmissionMode {

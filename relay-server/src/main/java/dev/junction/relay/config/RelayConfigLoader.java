@@ -107,12 +107,32 @@ public final class RelayConfigLoader {
         if (keepalive.compareTo(Duration.ofSeconds(60)) > 0) {
             throw new ConfigException(ROOT + ".keepalive", "must be at most 60s so NAT mappings stay open");
         }
+        Optional<RelayConfig.Fleet> fleet = Optional.empty();
+        String directory = r.string("fleet.directory");
+        if (!directory.isBlank()) {
+            if (!directory.matches("(redis|rediss|redis-sentinel)://.+")) {
+                throw new ConfigException(ROOT + ".fleet.directory", "'" + directory
+                        + "' is not a Redis URI (redis://HOST:PORT, rediss://..., redis-sentinel://...)");
+            }
+            InetAddress advertise = r.optionalIp("fleet.advertise").orElse(bind);
+            if (advertise.isAnyLocalAddress()) {
+                throw new ConfigException(ROOT + ".fleet.advertise", "must name the IP other relays reach this one at when bind is "
+                        + bind.getHostAddress());
+            }
+            String region = r.string("fleet.region");
+            if (!region.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new ConfigException(ROOT + ".fleet.region", "'" + region + "' must be 1-64 letters, digits, '.', '_' or '-'");
+            }
+            fleet = Optional.of(new RelayConfig.Fleet(directory, r.bool("fleet.cluster"),
+                    r.optionalPath("fleet.secret-file").orElse(dataDir.resolve("fleet.secret")), region, advertise,
+                    r.positiveDuration("fleet.heartbeat"), r.positiveDuration("fleet.directory-timeout")));
+        }
         return new RelayConfig(bind, altIp, stunPort, stunAltPort, r.port("control-port"), dataDir,
                 r.optionalPath("identity-file").orElse(dataDir.resolve("relay.key")),
                 cert, key, admission, limits, keepalive, r.ip("admin.bind"), r.port("admin.port"),
                 r.duration("drain.grace-period"), r.string("drain.reconnect-hint"),
                 new RelayConfig.Stun(r.bool("stun.software"), r.positiveDuration("stun.response-port-window"),
-                        r.positiveInt("stun.response-port-rate")));
+                        r.positiveInt("stun.response-port-rate")), fleet);
     }
 
     private static void checkUnknownKeys(Config given, Config reference) {

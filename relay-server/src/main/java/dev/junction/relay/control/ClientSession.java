@@ -57,6 +57,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_HELLO;
     private Bytes nonce;
+    /** HELLO asked for a mesh link: the other end says it is a relay of this fleet. */
+    private boolean meshHello;
     private Reservation reservation;
     private ScheduledFuture<?> loginTimeout;
     private ControlOutbox outbox;
@@ -117,6 +119,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             refuse(ErrorCode.UNSUPPORTED_VERSION, "relay speaks version " + ProtocolVersion.CURRENT + ", client " + hello.version());
             return;
         }
+        meshHello = hello.mesh();
         byte[] n = new byte[LoginFrames.NONCE_LENGTH];
         RANDOM.nextBytes(n);
         nonce = Bytes.of(n);
@@ -144,6 +147,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         byte[] signed = LoginFrames.signedLoginBytes(relay.identity().peerId(), nonce, auth.peer());
         if (!Identity.verify(auth.peer(), signed, auth.signature().toArray())) {
             refuse(ErrorCode.BAD_SIGNATURE, "signature does not verify for " + auth.peer().shortString());
+            return;
+        }
+        if (meshHello) {
+            if (relay.mesh() == null || !relay.mesh().admits(auth.peer(), auth.token())) {
+                refuse(ErrorCode.NOT_ALLOWED, auth.peer().shortString() + " is no relay of this fleet");
+                return;
+            }
+            state = State.CLOSED; // this connection is a mesh link from here on, served by MeshSession
+            loginTimeout.cancel(false);
+            MeshSession.accepted(ctx, relay, auth.peer());
             return;
         }
         Admission.Decision admitted = relay.admission().admit(auth.peer(), auth.token());
@@ -191,7 +204,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             send(new LoginFrames.RefreshOk(remainingSeconds()));
         } else if (frame instanceof CircuitFrames.Connect c) {
             var outcome = relay.circuits().connect(reservation, c.target(), c.request(), relay.reservations());
-            if (outcome.circuit() == null) {
+            if (outcome.circuit() == null && outcome.error() == ErrorCode.PEER_NOT_FOUND && relay.mesh() != null
+                    && !c.target().equals(reservation.peer())) {
+                connectElsewhere(c);
+            } else if (outcome.circuit() == null) {
                 send(new LinkFrames.Error(c.request(), outcome.error(), outcome.error().hint()));
             }
         } else if (frame instanceof CircuitFrames.Accept a) {
@@ -210,6 +226,29 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         } else if (!(frame instanceof LinkFrames.Pong)) {
             refuse(ErrorCode.MALFORMED, "unexpected " + frame.type() + " after login");
         }
+    }
+
+    /**
+     * CONNECT to a peer this relay does not hold: asks the fleet's directory where it is homed and
+     * opens the circuit across the mesh link to that relay. Answers ERROR (PEER_NOT_FOUND,
+     * DIRECTORY_UNAVAILABLE, RELAY_UNREACHABLE) when that fails; bounded by the request rate and the
+     * directory timeout. The rest runs back on this connection's event loop.
+     */
+    private void connectElsewhere(CircuitFrames.Connect c) {
+        relay.mesh().route(c.target()).whenComplete((route, e) -> ctx.executor().execute(() -> {
+            if (state != State.LOGGED_IN) {
+                return;
+            }
+            ErrorCode error = e != null ? ErrorCode.INTERNAL : route.error();
+            if (error == null) {
+                var outcome = relay.circuits().connectRemote(reservation,
+                        dev.junction.relay.fleet.Mesh.remoteSide(route.link(), c.target(), false, 0), c.request());
+                error = outcome.error();
+            }
+            if (error != null) {
+                send(new LinkFrames.Error(c.request(), error, error.hint()));
+            }
+        }));
     }
 
     /**

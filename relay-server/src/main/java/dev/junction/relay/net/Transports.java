@@ -35,6 +35,11 @@ public final class Transports {
         return epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 
+    /** Outgoing TCP connections: the relay dials other relays of its fleet. */
+    public static Class<? extends io.netty.channel.socket.SocketChannel> socketChannel() {
+        return epoll() ? io.netty.channel.epoll.EpollSocketChannel.class : io.netty.channel.socket.nio.NioSocketChannel.class;
+    }
+
     public static Class<? extends ServerSocketChannel> serverChannel() {
         return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }

@@ -74,6 +74,30 @@ public final class LocalReservationRegistry implements ReservationRegistry {
     }
 
     @Override
+    public synchronized Reservation reserveLink(PeerId relay, InetSocketAddress observedTcp, ClientLink link, Channel controlChannel) {
+        byte[] key = new byte[LoginFrames.UDP_BIND_KEY_LENGTH];
+        random.nextBytes(key);
+        Reservation r = Reservation.meshLink(nextId.getAndIncrement(), relay, observedTcp, link, controlChannel, Bytes.of(key));
+        byId.put(r.id(), r);
+        return r;
+    }
+
+    @Override
+    public Reservation dialledLink(PeerId relay, InetSocketAddress remote, ClientLink link, Channel controlChannel) {
+        return Reservation.meshLink(0, relay, remote, link, controlChannel, Bytes.of(new byte[0]));
+    }
+
+    @Override
+    public synchronized void bindLinkUdp(Reservation link, InetSocketAddress address, Channel channel) {
+        InetSocketAddress old = link.udpAddress();
+        if (old != null && !old.equals(address)) {
+            byUdp.remove(old, link);
+        }
+        byUdp.put(address, link);
+        link.udp(address, channel);
+    }
+
+    @Override
     public Instant refresh(Reservation reservation) {
         reservation.expiry(clock.instant().plus(lifetime));
         return reservation.expiry();
@@ -81,6 +105,13 @@ public final class LocalReservationRegistry implements ReservationRegistry {
 
     @Override
     public synchronized boolean remove(Reservation reservation) {
+        if (reservation.kind() == Reservation.Kind.MESH_LINK) {
+            InetSocketAddress udp = reservation.udpAddress();
+            if (udp != null) {
+                byUdp.remove(udp, reservation);
+            }
+            return byId.remove(reservation.id(), reservation);
+        }
         if (byPeer.get(reservation.peer()) != reservation) {
             return false;
         }

@@ -23,6 +23,9 @@ public final class Reservation {
     private final Channel controlChannel;
     private final Bytes udpBindKey;
     private final Set<Integer> circuits = ConcurrentHashMap.newKeySet();
+    /** Kind.REMOTE: the mesh link it is reached through; null otherwise. */
+    private final Reservation via;
+    private final Kind kind;
     private volatile Instant expiry;
     /** When the admission token it holds expires (Instant.MAX when admitted without one); bounds {@link #expiry}. */
     private volatile Instant tokenExpiry = Instant.MAX;
@@ -30,8 +33,25 @@ public final class Reservation {
     private volatile Channel udpChannel;
     private long lastBindNonce = Long.MIN_VALUE;
 
+    /** What a reservation stands for; circuits have one at each end. */
+    public enum Kind {
+        /** A client logged in to this relay. */
+        PEER,
+        /** Another relay of the fleet, at one end of a mesh link: never a circuit's end itself. */
+        MESH_LINK,
+        /** A peer homed on another relay, at one end of one cross-relay circuit, reached through {@link #via}. */
+        REMOTE
+    }
+
     Reservation(long id, PeerId peer, InetSocketAddress observedTcp, ClientLink link, Channel controlChannel,
                 Bytes udpBindKey, Instant expiry) {
+        this(Kind.PEER, id, peer, observedTcp, link, controlChannel, udpBindKey, expiry, null);
+    }
+
+    private Reservation(Kind kind, long id, PeerId peer, InetSocketAddress observedTcp, ClientLink link, Channel controlChannel,
+                        Bytes udpBindKey, Instant expiry, Reservation via) {
+        this.kind = kind;
+        this.via = via;
         this.id = id;
         this.peer = peer;
         this.observedTcp = observedTcp;
@@ -39,6 +59,31 @@ public final class Reservation {
         this.controlChannel = controlChannel;
         this.udpBindKey = udpBindKey;
         this.expiry = expiry;
+    }
+
+    /** The other relay's end of a mesh link ({@code relay} its identity); {@code udpBindKey} may be empty on the dialling side. */
+    static Reservation meshLink(long id, PeerId relay, InetSocketAddress observedTcp, ClientLink link, Channel channel, Bytes udpBindKey) {
+        return new Reservation(Kind.MESH_LINK, id, relay, observedTcp, link, channel, udpBindKey, Instant.MAX, null);
+    }
+
+    /**
+     * {@code peer}, homed on the relay at the other end of {@code link}, as one end of one circuit:
+     * reached through {@code link}'s socket and UDP address, its frames translated by {@code adapter}.
+     */
+    public static Reservation remote(PeerId peer, Reservation link, ClientLink adapter) {
+        if (link.kind != Kind.MESH_LINK) {
+            throw new IllegalArgumentException(link + " is no mesh link");
+        }
+        return new Reservation(Kind.REMOTE, 0, peer, link.observedTcp, adapter, link.controlChannel, link.udpBindKey, Instant.MAX, link);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The mesh link a REMOTE side is reached through, else null. */
+    public Reservation via() {
+        return via;
     }
 
     public long id() {
@@ -91,12 +136,12 @@ public final class Reservation {
 
     /** The UDP address bound with an authenticated BIND, or null. */
     public InetSocketAddress udpAddress() {
-        return udpAddress;
+        return via != null ? via.udpAddress : udpAddress;
     }
 
     /** The relay UDP socket the BIND arrived on, which replies and relayed datagrams leave from. */
     public Channel udpChannel() {
-        return udpChannel;
+        return via != null ? via.udpChannel : udpChannel;
     }
 
     void udp(InetSocketAddress address, Channel channel) {
@@ -120,6 +165,10 @@ public final class Reservation {
 
     @Override
     public String toString() {
-        return "reservation " + id + " of " + peer.shortString();
+        return switch (kind) {
+            case PEER -> "reservation " + id + " of " + peer.shortString();
+            case MESH_LINK -> "mesh link " + id + " to relay " + peer.shortString();
+            case REMOTE -> peer.shortString() + " via relay " + via.peer.shortString();
+        };
     }
 }

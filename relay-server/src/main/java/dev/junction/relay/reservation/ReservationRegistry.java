@@ -27,6 +27,22 @@ public interface ReservationRegistry {
      */
     Outcome reserve(PeerId peer, InetSocketAddress observedTcp, ClientLink link, Channel controlChannel);
 
+    /**
+     * Registers the accepting end of a mesh link from fleet relay {@code relay}: it gets an ID and a
+     * UDP bind key (sent in LOGIN_OK) so the other relay can BIND its UDP socket, but no peer entry,
+     * no limit slot and no expiry.
+     */
+    Reservation reserveLink(PeerId relay, InetSocketAddress observedTcp, ClientLink link, Channel controlChannel);
+
+    /** The dialling end of a mesh link to fleet relay {@code relay}: held by the caller, not listed by ID. */
+    Reservation dialledLink(PeerId relay, InetSocketAddress remote, ClientLink link, Channel controlChannel);
+
+    /**
+     * On the dialling end of a mesh link, accepts datagrams from the other relay's UDP
+     * {@code address} (its BIND_ACK carried a statement signed by that relay) and sends to it from {@code channel}.
+     */
+    void bindLinkUdp(Reservation link, InetSocketAddress address, Channel channel);
+
     /** Extends the reservation's lifetime, never past its token's expiry; returns the new expiry. */
     Instant refresh(Reservation reservation);
 

@@ -129,4 +129,21 @@ public final class CircuitFrames {
             return new Data((int) Fields.readU32(in, "circuit"), Fields.readRest(in));
         }
     }
+
+    /** MESH_CONNECT (relay to relay): circuit:u32 | caller:PeerId | target:PeerId. */
+    public record MeshConnect(int circuit, PeerId caller, PeerId target) implements ControlFrame {
+        public ControlFrameType type() {
+            return ControlFrameType.MESH_CONNECT;
+        }
+
+        public void encodePayload(ByteBuf out) {
+            out.writeInt(circuit);
+            Fields.writePeerId(out, caller);
+            Fields.writePeerId(out, target);
+        }
+
+        static MeshConnect decode(ByteBuf in) {
+            return new MeshConnect((int) Fields.readU32(in, "circuit"), Fields.readPeerId(in), Fields.readPeerId(in));
+        }
+    }
 }

@@ -18,7 +18,9 @@ public enum CloseReason {
     /** The same PeerId logged in again; the newer connection holds the reservation now. */
     REPLACED(10),
     /** The reservation's lifetime ran out without a REFRESH. */
-    EXPIRED(11);
+    EXPIRED(11),
+    /** The circuit spanned two relays of a fleet and the link between them went down. */
+    RELAY_UNREACHABLE(12);
 
     private final int wire;
 

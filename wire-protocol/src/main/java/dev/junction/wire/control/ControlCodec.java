@@ -54,6 +54,7 @@ public final class ControlCodec {
                 case CIRCUIT_OPEN -> CircuitFrames.CircuitOpen.decode(in);
                 case CIRCUIT_CLOSE -> CircuitFrames.CircuitClose.decode(in);
                 case DATA -> CircuitFrames.Data.decode(in);
+                case MESH_CONNECT -> CircuitFrames.MeshConnect.decode(in);
                 case PING -> LinkFrames.Ping.decode(in);
                 case PONG -> LinkFrames.Pong.decode(in);
                 case GOING_AWAY -> LinkFrames.GoingAway.decode(in);

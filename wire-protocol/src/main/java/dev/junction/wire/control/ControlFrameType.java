@@ -33,6 +33,11 @@ public enum ControlFrameType {
     CIRCUIT_CLOSE(0x14),
     /** any direction: circuit:u32 | payload (rest of frame). A relayed session datagram. */
     DATA(0x15),
+    /**
+     * R→R on a mesh link: circuit:u32 | caller:PeerId | target:PeerId. The caller's relay asks the
+     * target's home relay to open circuit {@code circuit} (the same ID on both relays) to its peer.
+     */
+    MESH_CONNECT(0x40),
     /** either side: nonce:u64. Liveness and RTT. */
     PING(0x30),
     /** either side: nonce:u64, echoing a PING. */

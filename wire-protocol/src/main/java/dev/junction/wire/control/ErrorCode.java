@@ -20,7 +20,11 @@ public enum ErrorCode {
     MALFORMED(12, "the relay could not parse a frame; this is a bug in one of the two sides"),
     RATE_LIMITED(13, "too many requests; slow down"),
     TIMEOUT(14, "the relay waited too long for the next step"),
-    INTERNAL(15, "the relay failed internally; see its log");
+    INTERNAL(15, "the relay failed internally; see its log"),
+    /** The peer's home relay is another relay of the fleet, and the link to it is down. */
+    RELAY_UNREACHABLE(16, "the peer is homed on another relay of the fleet that cannot be reached now; retry in a few seconds"),
+    /** The fleet's peer directory cannot be reached and this relay does not know where the peer is. */
+    DIRECTORY_UNAVAILABLE(17, "the relay cannot reach its fleet's peer directory; peers on the same relay still connect, retry others shortly");
 
     private final int wire;
     private final String hint;

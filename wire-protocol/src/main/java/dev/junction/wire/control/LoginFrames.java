@@ -48,8 +48,14 @@ public final class LoginFrames {
         return out;
     }
 
-    /** HELLO: version:u16 | capabilities:u32 (no bits defined yet; senders write 0). */
+    /**
+     * HELLO: version:u16 | capabilities:u32. Bit 0 ({@link #MESH}): the sender is a relay of the
+     * same fleet opening a mesh link (PROTOCOL.md section 8); clients write 0.
+     */
     public record Hello(int version, long capabilities) implements ControlFrame {
+        /** Capability bit: a fleet relay joining the mesh, its AUTH token minted with the fleet secret. */
+        public static final long MESH = 1;
+
         public Hello {
             Fields.checkU16(version, "version");
             Fields.checkU32(capabilities, "capabilities");
@@ -65,6 +71,11 @@ public final class LoginFrames {
 
         static Hello decode(ByteBuf in) {
             return new Hello(Fields.readU16(in, "version"), Fields.readU32(in, "capabilities"));
+        }
+
+        /** True when the sender asks for a relay-to-relay mesh link. */
+        public boolean mesh() {
+            return (capabilities & MESH) != 0;
         }
     }
 
