@@ -236,7 +236,13 @@ public final class RelayServer implements AutoCloseable {
             int udpAt = udpPort;
             Runnable beat = () -> directory.heartbeat(new RelayEntry(identity.peerId(), f.advertise().getHostAddress(), controlPort, udpAt,
                     f.region(), reservations.size()), reservations.all().stream().map(Reservation::peer).toList())
-                    .thenRun(mesh::maintain);
+                    .thenRun(() -> {
+                        mesh.maintain();
+                        LinkFrames.RelayMap changed = mesh.relayMapIfChanged();
+                        if (changed != null) {
+                            reservations.all().forEach(r -> r.link().send(changed));
+                        }
+                    });
             directory.connect(beat);
             heartbeat = group.next().scheduleAtFixedRate(beat, f.heartbeat().toMillis(), f.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -82,7 +82,12 @@ public final class TestClient implements AutoCloseable {
 
     /** HELLO, CHALLENGE (checked), AUTH; returns the relay's answer: LOGIN_OK or ERROR. */
     public ControlFrame login(Identity id, String token) throws Exception {
-        send(new LoginFrames.Hello(ProtocolVersion.CURRENT, 0));
+        return login(id, token, 0);
+    }
+
+    /** Logs in with HELLO's {@code capabilities}; returns the relay's answer to AUTH. */
+    public ControlFrame login(Identity id, String token, long capabilities) throws Exception {
+        send(new LoginFrames.Hello(ProtocolVersion.CURRENT, capabilities));
         LoginFrames.Challenge ch = expect(LoginFrames.Challenge.class);
         byte[] served = LoginFrames.certificateSha256(channel.pipeline().get(io.netty.handler.ssl.SslHandler.class).engine().getSession()
                 .getPeerCertificates()[0].getEncoded());

@@ -106,6 +106,9 @@ public final class WireArbitraries {
                 Combinators.combine(u32, Arbitraries.of(CloseReason.class), Arbitraries.longs()).as(CircuitFrames.CircuitClose::new),
                 Combinators.combine(u32, bytes(0, 1500)).as(CircuitFrames.Data::new),
                 Combinators.combine(u32, peerIds(), peerIds()).as(CircuitFrames.MeshConnect::new),
+                Combinators.combine(Arbitraries.integers().between(1, 65535), peerIds(), Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12))
+                        .as((port, id, region) -> new LinkFrames.RelayMap.Entry(new dev.junction.wire.address.RelayAddress("127.0.0." + (port % 250 + 1), port, id), region))
+                        .list().ofMaxSize(5).map(LinkFrames.RelayMap::new),
                 Arbitraries.longs().map(LinkFrames.Ping::new),
                 Arbitraries.longs().map(LinkFrames.Pong::new),
                 Combinators.combine(Arbitraries.of(CloseReason.class), Arbitraries.longs().between(0, 0xFFFF_FFFFL), text(80))

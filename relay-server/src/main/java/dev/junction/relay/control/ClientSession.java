@@ -59,6 +59,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private Bytes nonce;
     /** HELLO asked for a mesh link: the other end says it is a relay of this fleet. */
     private boolean meshHello;
+    /** HELLO said the client takes RELAY_MAP frames. */
+    private volatile boolean relayMapWanted;
     private Reservation reservation;
     private ScheduledFuture<?> loginTimeout;
     private ControlOutbox outbox;
@@ -120,6 +122,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return;
         }
         meshHello = hello.mesh();
+        relayMapWanted = hello.relayMap();
         byte[] n = new byte[LoginFrames.NONCE_LENGTH];
         RANDOM.nextBytes(n);
         nonce = Bytes.of(n);
@@ -179,6 +182,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                 relay.clock().instant());
         send(new LoginFrames.LoginOk(reservation.id(), remainingSeconds(),
                 (int) relay.keepalive().toSeconds(), relay.udpPort(), reservation.udpBindKey(), observed, attested));
+        if (relay.mesh() != null) {
+            send(relay.mesh().relayMap());
+        }
         LOG.log(System.Logger.Level.INFO, "login {0} from {1}: reservation {2}", auth.peer(), observed, String.valueOf(reservation.id()));
     }
 
@@ -305,6 +311,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
 
     @Override
     public boolean send(ControlFrame frame) {
+        if (frame instanceof LinkFrames.RelayMap && !relayMapWanted) {
+            return true; // a client that did not ask for it would not know the frame type
+        }
         return outbox.offer(frame, true, null);
     }
 

@@ -2,6 +2,7 @@ package dev.junction.relay.fleet;
 
 import dev.junction.relay.reservation.Reservation;
 import dev.junction.wire.control.ErrorCode;
+import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.identity.PeerId;
 import java.time.Clock;
 import java.time.Duration;
@@ -160,6 +161,27 @@ public final class Mesh {
     /** The AUTH token this relay presents when it dials another. */
     public String token() {
         return secret.meshToken(self, clock.instant());
+    }
+
+    private volatile LinkFrames.RelayMap lastMap = new LinkFrames.RelayMap(java.util.List.of());
+
+    /** The fleet's relays as clients are told (RELAY_MAP): by region, then PeerId; at most {@link LinkFrames.RelayMap#MAX_RELAYS}. */
+    public LinkFrames.RelayMap relayMap() {
+        java.util.List<LinkFrames.RelayMap.Entry> out = directory.relays().values().stream()
+                .sorted(java.util.Comparator.comparing(RelayEntry::region).thenComparing(r -> r.relay().toString()))
+                .limit(LinkFrames.RelayMap.MAX_RELAYS)
+                .map(r -> new LinkFrames.RelayMap.Entry(r.address(), r.region())).toList();
+        return new LinkFrames.RelayMap(out);
+    }
+
+    /** The relay map when it differs from the one this method returned last (clients are told then), else null. */
+    public synchronized LinkFrames.RelayMap relayMapIfChanged() {
+        LinkFrames.RelayMap now = relayMap();
+        if (now.equals(lastMap)) {
+            return null;
+        }
+        lastMap = now;
+        return now;
     }
 
     /** The directory's entry for {@code relay}, or null. */

@@ -86,14 +86,15 @@ class FleetTest {
         }
     }
 
-    /** Waits until {@code a} and {@code b} hold a mesh link to each other, bound on UDP at both ends. */
+    /** Waits until {@code a} and {@code b} hold a mesh link to each other, bound on UDP at both ends, and list each other. */
     static void meshed(TestRelay a, TestRelay b) throws InterruptedException {
         PeerId ia = a.server.identity().peerId();
         PeerId ib = b.server.identity().peerId();
         await("a mesh link between the relays, UDP bound at both ends", Duration.ofSeconds(15), () -> {
             Reservation ab = a.server.mesh().links().get(ib);
             Reservation ba = b.server.mesh().links().get(ia);
-            return ab != null && ba != null && ab.udpAddress() != null && ba.udpAddress() != null;
+            return ab != null && ba != null && ab.udpAddress() != null && ba.udpAddress() != null
+                    && a.server.mesh().directory().relays().containsKey(ib) && b.server.mesh().directory().relays().containsKey(ia);
         });
     }
 
@@ -151,6 +152,27 @@ class FleetTest {
         assertThat(closed.reason()).isEqualTo(CloseReason.PEER_CLOSED);
         await("the circuit gone from both relays", Duration.ofSeconds(5),
                 () -> a.server.circuitCount() == 0 && b.server.circuitCount() == 0);
+    }
+
+    @Test
+    void clientsThatAskAreToldTheFleetsRelaysAndOthersAreNot() throws Exception {
+        RedisProcess redis = redis();
+        TestRelay a = relay(redis, "a");
+        TestRelay b = relay(redis, "b");
+        meshed(a, b);
+        Identity id = Identity.generate();
+        TestClient asks = open.keep(a.client());
+        assertThat(asks.login(id, a.token(id.peerId()), LoginFrames.Hello.RELAY_MAP)).isInstanceOf(LoginFrames.LoginOk.class);
+        LinkFrames.RelayMap map = asks.expect(LinkFrames.RelayMap.class);
+        assertThat(map.relays()).extracting(e -> e.address().relayId())
+                .containsExactlyInAnyOrder(a.server.identity().peerId(), b.server.identity().peerId());
+        assertThat(map.relays()).extracting(LinkFrames.RelayMap.Entry::region).containsExactlyInAnyOrder("a", "b");
+        assertThat(map.relays()).filteredOn(e -> e.region().equals("b")).singleElement()
+                .satisfies(e -> assertThat(e.address().port()).isEqualTo(b.server.controlAddress().getPort()));
+
+        Peer plain = peer(a); // HELLO without the capability: a version-3 client that knows no RELAY_MAP
+        plain.control().send(new LinkFrames.Ping(1));
+        assertThat(plain.control().expect(LinkFrames.Pong.class).nonce()).as("the next frame is the answer, no map").isEqualTo(1);
     }
 
     @Test

@@ -58,6 +58,7 @@ public final class ControlCodec {
                 case PING -> LinkFrames.Ping.decode(in);
                 case PONG -> LinkFrames.Pong.decode(in);
                 case GOING_AWAY -> LinkFrames.GoingAway.decode(in);
+                case RELAY_MAP -> LinkFrames.RelayMap.decode(in);
                 case ERROR -> LinkFrames.Error.decode(in);
             };
         } catch (IllegalArgumentException e) {

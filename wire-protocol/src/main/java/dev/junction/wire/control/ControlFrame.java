@@ -18,7 +18,7 @@ public sealed interface ControlFrame permits
         LoginFrames.Hello, LoginFrames.Challenge, LoginFrames.Auth, LoginFrames.LoginOk,
         LoginFrames.Refresh, LoginFrames.RefreshOk,
         CircuitFrames.Connect, CircuitFrames.Incoming, CircuitFrames.Accept, CircuitFrames.CircuitOpen,
-        CircuitFrames.CircuitClose, CircuitFrames.Data, CircuitFrames.MeshConnect,
+        CircuitFrames.CircuitClose, CircuitFrames.Data, CircuitFrames.MeshConnect, LinkFrames.RelayMap,
         LinkFrames.Ping, LinkFrames.Pong, LinkFrames.GoingAway, LinkFrames.Error {
 
     ControlFrameType type();

@@ -44,6 +44,11 @@ public enum ControlFrameType {
     PONG(0x31),
     /** R→C: reason:u16 | grace_ms:u32 | reconnect_hint:String (a relay address or empty). */
     GOING_AWAY(0x32),
+    /**
+     * R→C: count:u8 | (address:String | region:String) × count. The fleet's relays, to clients that
+     * set the RELAY_MAP capability in HELLO.
+     */
+    RELAY_MAP(0x33),
     /** R→C: request:u32 | code:u16 (ErrorCode) | message:String. */
     ERROR(0x3F);
 

@@ -78,4 +78,51 @@ public final class LinkFrames {
                     Fields.readString(in, "message"));
         }
     }
+
+    /**
+     * RELAY_MAP: count:u8 | (address:String | region:String) × count. The relays of the fleet this
+     * relay belongs to, itself included, as their addresses (the text form a client takes); sent to
+     * clients whose HELLO set {@link LoginFrames.Hello#RELAY_MAP}, after LOGIN_OK and whenever the
+     * fleet changes. A client may log in to any of them and believes their address statements.
+     */
+    public record RelayMap(java.util.List<Entry> relays) implements ControlFrame {
+        /** Relays one map may name: a fleet larger than this sends the first ones (by the relay's own order). */
+        public static final int MAX_RELAYS = 64;
+
+        /** One relay of the map. */
+        public record Entry(dev.junction.wire.address.RelayAddress address, String region) {
+        }
+
+        public RelayMap {
+            if (relays.size() > MAX_RELAYS) {
+                throw new IllegalArgumentException("a relay map names at most " + MAX_RELAYS + " relays");
+            }
+            relays = java.util.List.copyOf(relays);
+        }
+
+        public ControlFrameType type() {
+            return ControlFrameType.RELAY_MAP;
+        }
+
+        public void encodePayload(ByteBuf out) {
+            out.writeByte(relays.size());
+            for (Entry e : relays) {
+                Fields.writeString(out, e.address().toString());
+                Fields.writeString(out, e.region());
+            }
+        }
+
+        static RelayMap decode(ByteBuf in) {
+            int n = Fields.readU8(in, "count");
+            if (n > MAX_RELAYS) {
+                throw new dev.junction.wire.WireFormatException("relay map names " + n + " relays, more than " + MAX_RELAYS);
+            }
+            java.util.List<Entry> out = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(new Entry(dev.junction.wire.address.RelayAddress.parse(Fields.readString(in, "relay address")),
+                        Fields.readString(in, "region")));
+            }
+            return new RelayMap(out);
+        }
+    }
 }

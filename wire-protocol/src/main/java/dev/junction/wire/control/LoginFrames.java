@@ -50,11 +50,14 @@ public final class LoginFrames {
 
     /**
      * HELLO: version:u16 | capabilities:u32. Bit 0 ({@link #MESH}): the sender is a relay of the
-     * same fleet opening a mesh link (PROTOCOL.md section 8); clients write 0.
+     * same fleet opening a mesh link (PROTOCOL.md section 8). Bit 1 ({@link #RELAY_MAP}): the
+     * sender (a client) takes RELAY_MAP frames. Unknown bits are ignored.
      */
     public record Hello(int version, long capabilities) implements ControlFrame {
         /** Capability bit: a fleet relay joining the mesh, its AUTH token minted with the fleet secret. */
         public static final long MESH = 1;
+        /** Capability bit: a client that takes RELAY_MAP (the fleet's relays), sent after LOGIN_OK and on changes. */
+        public static final long RELAY_MAP = 2;
 
         public Hello {
             Fields.checkU16(version, "version");
@@ -71,6 +74,11 @@ public final class LoginFrames {
 
         static Hello decode(ByteBuf in) {
             return new Hello(Fields.readU16(in, "version"), Fields.readU32(in, "capabilities"));
+        }
+
+        /** True when the sender (a client) takes RELAY_MAP frames. */
+        public boolean relayMap() {
+            return (capabilities & RELAY_MAP) != 0;
         }
 
         /** True when the sender asks for a relay-to-relay mesh link. */

@@ -52,10 +52,12 @@ public final class Connections implements DatagramSorter.Probes {
     static final int PEERS_MAX = 1024;
     /**
      * Circuit endings a session survives by resuming: the peer's control connection went (it may
-     * be changing networks), it logged in again, or the relay is draining. A peer's own close and
-     * the relay's limits end the session.
+     * be changing networks), it logged in again, the relay is draining, or (in a fleet) the link
+     * to the peer's relay went down (its relay may have died: the peer re-homes on another and the
+     * caller's next CONNECT finds it there). A peer's own close and the relay's limits end the session.
      */
-    static final Set<CloseReason> RESUMABLE = EnumSet.of(CloseReason.PEER_GONE, CloseReason.REPLACED, CloseReason.RELAY_DRAINING);
+    static final Set<CloseReason> RESUMABLE = EnumSet.of(CloseReason.PEER_GONE, CloseReason.REPLACED, CloseReason.RELAY_DRAINING,
+            CloseReason.RELAY_UNREACHABLE);
 
     /** Starts the QUIC client's handshake with the peer behind a route's virtual address. */
     @FunctionalInterface

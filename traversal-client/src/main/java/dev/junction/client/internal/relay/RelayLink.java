@@ -94,7 +94,13 @@ public final class RelayLink {
     private final Supplier<String> tokens;
     private final RelayEvents events;
     private final Duration keepalive;
-    private final List<RelayAddress> relays;
+    /** The relays configured by the app, in its order: tried first. */
+    private final List<RelayAddress> configured;
+    /**
+     * Those plus the relays of the fleet the current relay named in RELAY_MAP (after the configured
+     * ones): where this client may log in and whose address statements it believes.
+     */
+    private volatile List<RelayAddress> relays;
     private RelayAddress relay;
     private State state = State.DISCONNECTED;
     private Channel channel;
@@ -131,7 +137,8 @@ public final class RelayLink {
         }
         this.transport = transport;
         this.loop = transport.group().next();
-        this.relays = List.copyOf(relays);
+        this.configured = List.copyOf(relays);
+        this.relays = this.configured;
         this.relay = relays.get(0);
         this.identity = identity;
         this.relayCas = relayCas;
@@ -211,7 +218,7 @@ public final class RelayLink {
                         ssl.handshakeFuture().addListener(f -> {
                             if (f.isSuccess()) {
                                 state = State.AWAIT_CHALLENGE;
-                                c.writeAndFlush(new LoginFrames.Hello(ProtocolVersion.CURRENT, 0));
+                                c.writeAndFlush(new LoginFrames.Hello(ProtocolVersion.CURRENT, LoginFrames.Hello.RELAY_MAP));
                             } else {
                                 String refused = certificateRefusal(f.cause());
                                 if (refused != null) {
@@ -375,12 +382,35 @@ public final class RelayLink {
             }
         } else if (f instanceof LinkFrames.Ping p) {
             ch.writeAndFlush(new LinkFrames.Pong(p.nonce()));
+        } else if (f instanceof LinkFrames.RelayMap map) {
+            learned(map);
         } else if (f instanceof LinkFrames.GoingAway away && away.reason() == CloseReason.REPLACED) {
             replaced();
         } else if (f instanceof LinkFrames.GoingAway away) {
             goingAwayHint = away.reconnectHint();
             LOG.log(System.Logger.Level.INFO, "relay going away ({0}); will reconnect", away.reason().label());
         }
+    }
+
+    /**
+     * The relay's fleet: its relays join the configured ones (after them, once each), so this client
+     * can move to them when its relay fails and believes their statements of its peers' addresses.
+     * I/O thread.
+     */
+    private void learned(LinkFrames.RelayMap map) {
+        java.util.LinkedHashMap<dev.junction.wire.identity.PeerId, RelayAddress> all = new java.util.LinkedHashMap<>();
+        configured.forEach(r -> all.put(r.relayId(), r));
+        map.relays().forEach(e -> all.putIfAbsent(e.address().relayId(), e.address()));
+        List<RelayAddress> fresh = List.copyOf(all.values());
+        if (!fresh.equals(relays)) {
+            relays = fresh;
+            LOG.log(System.Logger.Level.INFO, "relay fleet: {0} relays known", String.valueOf(fresh.size()));
+        }
+    }
+
+    /** The relays this client may log in to: the configured ones, then those its relay's fleet named. */
+    public List<RelayAddress> relays() {
+        return relays;
     }
 
     /** Another login with this client's identity took the reservation: say so plainly, and wait longer each time before taking it back. */
