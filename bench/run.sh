@@ -7,20 +7,20 @@
 #   bench/run.sh                 all sections, 3 runs each (about 15-20 minutes on 2 cores)
 #   bench/run.sh --quick         one short run of each (a few minutes; checks the harness, not for quoting)
 #   bench/run.sh --sections 1,2  only some sections (1 relay throughput, 2 latency, 3 STUN, 4 memory,
-#                                5 session throughput, 6 connect times, 7 JMH codecs)
+#                                5 session throughput, 6 connect times, 7 JMH codecs, 8 fleet)
 #   bench/run.sh --no-build ...  skip the Maven build
 #
-# Installs nothing: it needs coturn and iperf3 (apt-get install -y coturn iperf3), a JDK 17 and Maven.
+# Installs nothing: it needs coturn, iperf3 and redis-server (apt-get install -y coturn iperf3 redis-server), a JDK 17 and Maven.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
 missing=()
-for tool in turnserver iperf3 openssl java jcmd; do
+for tool in turnserver iperf3 openssl redis-server java jcmd; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "bench: missing ${missing[*]}; install with: apt-get install -y coturn iperf3 openssl openjdk-17-jdk-headless" >&2
+  echo "bench: missing ${missing[*]}; install with: apt-get install -y coturn iperf3 openssl redis-server openjdk-17-jdk-headless" >&2
   exit 2
 fi
 

@@ -37,6 +37,26 @@ class ConfigExamplesTest {
     }
 
     @Test
+    void composeFleetRelayConfigLoadsAsAFleetRelay() throws Exception {
+        RelayConfig c = RelayConfigLoader.load(Optional.of(Repo.file("deploy/docker/relay-fleet.conf")),
+                Map.of("bind", "198.51.100.11", "fleet.region", "a"));
+        assertThat(c.fleet()).isPresent();
+        assertThat(c.fleet().get().directory()).isEqualTo("redis://198.51.100.2:6379");
+        assertThat(c.fleet().get().advertise()).isEqualTo(InetAddress.getByName("198.51.100.11"));
+        assertThat(c.fleet().get().secretFile()).isEqualTo(Path.of("/var/lib/junction-shared/fleet.secret"));
+        assertThat(Files.readString(Repo.file("deploy/docker/compose-fleet.yaml")))
+                .contains("--bind\", \"198.51.100.11\"").contains("--bind\", \"198.51.100.12\"").contains("relay-fleet.conf");
+    }
+
+    @Test
+    void aFleetRelayBoundToEveryAddressMustSayWhereOthersReachIt() {
+        assertThatThrownBy(() -> RelayConfigLoader.load(Optional.empty(), Map.of("bind", "0.0.0.0", "fleet.directory", "redis://198.51.100.2:6379")))
+                .hasMessageContaining("junction.relay.fleet.advertise");
+        assertThatThrownBy(() -> RelayConfigLoader.load(Optional.empty(), Map.of("fleet.directory", "http://198.51.100.2:6379")))
+                .hasMessageContaining("junction.relay.fleet.directory").hasMessageContaining("not a Redis URI");
+    }
+
+    @Test
     void clientConfigLoadsIntoABuilder() {
         assertThat(ClientConfig.load(Optional.of(Repo.file("config/client.conf")))).isNotNull();
     }

@@ -39,8 +39,11 @@ class MonitoringNamesTest {
 
     @Test
     void dashboardAndAlertsUseOnlyMetricsTheRelayServes() throws Exception {
+        // A fleet relay, so the fleet's meters are served too; its directory (loopback port 1) never
+        // answers, which changes nothing about which meters exist.
         RelayServer relay = RelayServer.start(RelayConfigLoader.load(Optional.empty(), Map.of("bind", "127.0.0.1",
-                "stun-port", 0, "control-port", 0, "admin.port", 0, "data-dir", dir.resolve("relay").toString())));
+                "stun-port", 0, "control-port", 0, "admin.port", 0, "data-dir", dir.resolve("relay").toString(),
+                "fleet.directory", "redis://127.0.0.1:1")));
         try {
             System.gc(); // the GC pause timer appears with the first collection, as on any running relay
             String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -59,7 +62,9 @@ class MonitoringNamesTest {
             assertThat(served).as("metrics served").containsAll(dashboard).containsAll(alerts);
             // The dashboard covers what operators asked for.
             assertThat(dashboard).contains("junction_reservations", "junction_circuits", "junction_relayed_bytes_total",
-                    "junction_stun_requests_total", "junction_drops_total", "jvm_memory_used_bytes");
+                    "junction_stun_requests_total", "junction_drops_total", "jvm_memory_used_bytes",
+                    "junction_mesh_links", "junction_fleet_relays", "junction_mesh_circuits", "junction_directory_requests_total",
+                    "junction_directory_request_seconds_bucket");
         } finally {
             relay.close();
         }

@@ -25,9 +25,9 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
-        for (String tool : List.of("turnserver", "iperf3", "openssl")) {
+        for (String tool : List.of("turnserver", "iperf3", "openssl", "redis-server")) {
             if (!onPath(tool)) {
-                System.err.println("bench: " + tool + " is missing; install it with: apt-get install -y coturn iperf3 openssl");
+                System.err.println("bench: " + tool + " is missing; install it with: apt-get install -y coturn iperf3 openssl redis-server");
                 System.exit(2);
             }
         }
@@ -66,6 +66,9 @@ public final class Bench {
             }
             if (o.runs(7)) {
                 JmhSection.run(o, report);
+            }
+            if (o.runs(8)) {
+                FleetSection.run(o, group, report);
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

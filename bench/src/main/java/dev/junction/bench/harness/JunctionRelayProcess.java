@@ -72,10 +72,21 @@ final class JunctionRelayProcess implements AutoCloseable {
     static JunctionRelayProcess start(Path jar, Path dir, List<String> jvmFlags) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path secretFile = dir.resolve("admission.secret");
-        byte[] secret = AdmissionSecret.generate();
-        AdmissionSecret.write(secret, secretFile);
+        AdmissionSecret.write(AdmissionSecret.generate(), secretFile);
+        return start(jar, dir, jvmFlags, secretFile, "");
+    }
+
+    /**
+     * A relay with the admission secret in {@code secretFile} (shared by the relays of a fleet) and
+     * {@code extra} HOCON inside {@code junction.relay} (a fleet section).
+     */
+    static JunctionRelayProcess start(Path jar, Path dir, List<String> jvmFlags, Path secretFile, String extra)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        byte[] secret = AdmissionSecret.read(secretFile);
         Path conf = dir.resolve("relay.conf");
-        Files.writeString(conf, CONFIG.formatted(dir.resolve("state"), secretFile));
+        String config = CONFIG.formatted(dir.resolve("state"), secretFile);
+        Files.writeString(conf, config.substring(0, config.lastIndexOf('}')) + extra + "\n}\n");
         Path log = dir.resolve("relay.log");
         Files.deleteIfExists(log);
         Files.createFile(log);

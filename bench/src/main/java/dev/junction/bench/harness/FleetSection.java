@@ -1,0 +1,289 @@
+package dev.junction.bench.harness;
+
+import dev.junction.wire.admission.AdmissionSecret;
+import dev.junction.wire.control.CircuitFrames;
+import dev.junction.wire.control.CloseReason;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Section 8: a fleet of two Junction relays on one Redis (issue 16), measured against one relay in
+ * the same run: connect time and relayed round trips through two relays vs one, the directory
+ * lookup latency the relay itself records, and Redis memory per published reservation.
+ */
+final class FleetSection {
+    /** The relays' heartbeat here: the fleet assembles within a couple of seconds. */
+    static final String HEARTBEAT = "1s";
+
+    private FleetSection() {
+    }
+
+    static void run(Options o, EventLoopGroup group, Report report) throws Exception {
+        Path dir = o.work().resolve("fleet");
+        Files.createDirectories(dir);
+        Path secret = dir.resolve("admission.secret");
+        AdmissionSecret.write(AdmissionSecret.generate(), secret);
+        try (RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
+            // One caller opens and closes circuits back to back: above the default 50 control requests a second.
+            String fleet = "fleet { directory = \"redis://127.0.0.1:" + redis.port + "\", secret-file = \""
+                    + dir.resolve("fleet.secret") + "\", heartbeat = " + HEARTBEAT + " }\nlimits.control-requests-per-second = 100000";
+            try (JunctionRelayProcess a = JunctionRelayProcess.start(o.relayJar(), dir.resolve("a"), List.of(), secret, fleet);
+                 JunctionRelayProcess b = JunctionRelayProcess.start(o.relayJar(), dir.resolve("b"), List.of(), secret, fleet)) {
+                awaitMesh(a);
+                awaitMesh(b);
+                System.err.println("fleet: two relays meshed; warm-up (not reported)");
+                roundTrips(o, group, a, b, 10, RelaySection.WARMUP_SECONDS, true);
+                roundTrips(o, group, a, a, 10, RelaySection.WARMUP_SECONDS, true);
+                report.heading("8. Fleet: two relays on one Redis vs one relay");
+                report.line("Two Junction relays (each its own JVM, `" + JunctionRelayProcess.HEAP + "`) in a fleet on one redis-server ("
+                        + Bench.version("redis-server", "--version").replaceAll(" sha=.*", "") + "), heartbeat " + HEARTBEAT
+                        + ", control requests not rate-limited (one caller opens circuits back to back), all on 127.0.0.1. \"One relay\": both clients on relay A; \"two relays\": caller on A, callee on B, so"
+                        + " every packet crosses A, the mesh link (UDP between the relays) and B. Each figure is the median of "
+                        + o.runs() + " runs (min–max); the two kinds alternate.");
+                report.blank();
+                connects(o, group, a, b, report);
+                throughputAndLatency(o, group, a, b, report);
+                directoryLatency(a, report);
+                redisMemory(o, group, a, b, redis, report);
+            }
+        }
+    }
+
+    /** Connect time: CONNECT to both CIRCUIT_OPENs, callee accepting at once, same relay vs across the mesh. */
+    private static void connects(Options o, EventLoopGroup group, JunctionRelayProcess a, JunctionRelayProcess b, Report report)
+            throws Exception {
+        int n = o.quick() ? 50 : 300;
+        try (Clients cs = new Clients()) {
+            JunctionClient caller = cs.add(JunctionClient.login(group, a, false));
+            JunctionClient near = cs.add(JunctionClient.login(group, a, false));
+            JunctionClient far = cs.add(JunctionClient.login(group, b, false));
+            LatencyHistogram same = new LatencyHistogram();
+            LatencyHistogram cross = new LatencyHistogram();
+            for (int i = 0; i < 2 * n; i++) {
+                JunctionClient callee = i % 2 == 0 ? near : far;
+                long t0 = System.nanoTime();
+                int id = caller.connect(callee);
+                (i % 2 == 0 ? same : cross).record(System.nanoTime() - t0);
+                caller.send(new CircuitFrames.CircuitClose(id, CloseReason.NORMAL, 0));
+                callee.expect(CircuitFrames.CircuitClose.class);
+            }
+            report.line("**Connect time** (" + n + " circuits each, opened and closed one after another, one caller): the caller's"
+                    + " CONNECT until both sides hold CIRCUIT_OPEN.");
+            report.blank();
+            report.table(List.of("callee", "p50 µs", "p99 µs", "two relays / one (p50)"), List.of(
+                    List.of("on the caller's relay", fmt(same.quantileMicros(0.5)), fmt(same.quantileMicros(0.99)), "—"),
+                    List.of("on another relay of the fleet", fmt(cross.quantileMicros(0.5)), fmt(cross.quantileMicros(0.99)),
+                            Stats.fmt("%.2f", cross.quantileMicros(0.5) / same.quantileMicros(0.5)))));
+        }
+    }
+
+    private static void throughputAndLatency(Options o, EventLoopGroup group, JunctionRelayProcess a, JunctionRelayProcess b,
+                                             Report report) throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        for (int pairs : List.of(1, 10)) {
+            List<Double> one = new ArrayList<>();
+            List<Double> two = new ArrayList<>();
+            List<Double> oneP50 = new ArrayList<>();
+            List<Double> twoP50 = new ArrayList<>();
+            for (int run = 0; run < o.runs(); run++) {
+                boolean oneFirst = run % 2 == 0;
+                RoundTripLoad.Result x = roundTrips(o, group, a, oneFirst ? a : b, pairs, o.durationSeconds(), false);
+                RoundTripLoad.Result y = roundTrips(o, group, a, oneFirst ? b : a, pairs, o.durationSeconds(), false);
+                RoundTripLoad.Result r1 = oneFirst ? x : y;
+                RoundTripLoad.Result r2 = oneFirst ? y : x;
+                one.add(r1.perSecond());
+                two.add(r2.perSecond());
+                oneP50.add(r1.rtt().quantileMicros(0.5));
+                twoP50.add(r2.rtt().quantileMicros(0.5));
+            }
+            rows.add(List.of(String.valueOf(pairs), Stats.of(one).format("%.0f"), Stats.of(two).format("%.0f"),
+                    Stats.ratios(two, one).format("%.2f"), Stats.of(oneP50).format("%.0f"), Stats.of(twoP50).format("%.0f"),
+                    Stats.fmt("%+.0f", Stats.of(twoP50).median() - Stats.of(oneP50).median())));
+        }
+        report.blank();
+        report.line("**Relayed round trips**, UDP, 1200-byte payloads, one round trip in flight per pair, " + o.durationSeconds()
+                + " s per run (as section 1). Both relays and the load generator share the machine's cores, so the two-relay"
+                + " rows also pay for a second relay process on the same CPUs.");
+        report.blank();
+        report.table(List.of("pairs", "one relay rt/s", "two relays rt/s", "two / one", "one relay p50 µs", "two relays p50 µs",
+                "added by the second relay p50 µs"), rows);
+    }
+
+    /** The lookup latency the relay records in junction_directory_request_seconds (bucket upper bounds). */
+    private static void directoryLatency(JunctionRelayProcess a, Report report) throws Exception {
+        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(a.metrics)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        List<double[]> buckets = new ArrayList<>();
+        Matcher m = Pattern.compile("junction_directory_request_seconds_bucket\\{([^}]*)} ([0-9.E+-]+)").matcher(scrape);
+        while (m.find()) {
+            Matcher le = Pattern.compile("le=\"([^\"]+)\"").matcher(m.group(1));
+            if (m.group(1).contains("op=\"lookup\"") && le.find()) {
+                buckets.add(new double[] {le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1)),
+                        Double.parseDouble(m.group(2))});
+            }
+        }
+        double total = buckets.isEmpty() ? 0 : buckets.get(buckets.size() - 1)[1];
+        report.blank();
+        report.line("**Directory lookups** as relay A recorded them (`junction_directory_request_seconds{op=\"lookup\"}`, "
+                + (long) total + " lookups: one per cross-relay CONNECT of this section, warm-up included), as the upper bound of the histogram bucket holding"
+                + " the percentile: p50 ≤ " + bound(buckets, total, 0.5) + " µs, p99 ≤ " + bound(buckets, total, 0.99) + " µs.");
+    }
+
+    private static String bound(List<double[]> buckets, double total, double q) {
+        for (double[] b : buckets) {
+            if (b[1] >= q * total && total > 0) {
+                return Double.isInfinite(b[0]) ? "∞" : fmt(b[0] * 1e6);
+            }
+        }
+        return "n/a";
+    }
+
+    /** Reservations held on both relays: Redis memory grows by what the directory stores for each. */
+    private static void redisMemory(Options o, EventLoopGroup group, JunctionRelayProcess a, JunctionRelayProcess b, RedisServer redis,
+                                    Report report) throws Exception {
+        int n = o.quick() ? 400 : 2000;
+        long before = redis.usedMemory();
+        try (Clients cs = new Clients()) {
+            for (int i = 0; i < n; i++) {
+                cs.add(JunctionClient.login(group, i % 2 == 0 ? a : b, false));
+            }
+            Thread.sleep(2000); // writes are asynchronous: let them land
+            long after = redis.usedMemory();
+            report.blank();
+            report.line("**Redis memory**: " + n + " reservations held across the two relays grew Redis's `used_memory` by "
+                    + (after - before) / 1024 + " KiB, " + (after - before) / n + " bytes per reservation (one key, its sealed"
+                    + " value and its expiry).");
+        }
+    }
+
+    static RoundTripLoad.Result roundTrips(Options o, EventLoopGroup group, JunctionRelayProcess callerRelay, JunctionRelayProcess calleeRelay,
+                                           int pairs, double seconds, boolean warmup) throws Exception {
+        try (Clients cs = new Clients()) {
+            List<RoundTripLoad.Pair> list = new ArrayList<>();
+            for (int i = 0; i < pairs; i++) {
+                JunctionClient x = cs.add(JunctionClient.login(group, callerRelay, true));
+                JunctionClient y = cs.add(JunctionClient.login(group, calleeRelay, true));
+                x.connect(y);
+                list.add(new RoundTripLoad.Pair(x.data(), y.data()));
+            }
+            RoundTripLoad.Result r = RoundTripLoad.run(list, Bench.PAYLOAD, warmup ? 0 : o.warmupSeconds(), seconds, o.maxRoundTrips());
+            if (!warmup) {
+                System.err.printf("  fleet %s, %d pairs: %.0f rt/s, p50 %.0f µs%n", callerRelay == calleeRelay ? "one relay" : "two relays",
+                        pairs, r.perSecond(), r.rtt().quantileMicros(0.5));
+            }
+            return r;
+        }
+    }
+
+    /** Waits until {@code relay} reports a mesh link up (at most 30 s). */
+    private static void awaitMesh(JunctionRelayProcess relay) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        HttpClient http = HttpClient.newHttpClient();
+        while (System.nanoTime() < deadline) {
+            String scrape = http.send(HttpRequest.newBuilder(URI.create(relay.metrics)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            if (scrape.contains("junction_mesh_links{state=\"up\"} 1.0") && scrape.contains("junction_fleet_relays 2.0")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("the fleet's relays did not mesh within 30 s");
+    }
+
+    private static String fmt(double micros) {
+        return Stats.fmt("%.0f", micros);
+    }
+
+    /** Clients closed together. */
+    private static final class Clients implements AutoCloseable {
+        private final List<JunctionClient> all = new ArrayList<>();
+
+        JunctionClient add(JunctionClient c) {
+            all.add(c);
+            return c;
+        }
+
+        @Override
+        public void close() {
+            all.forEach(JunctionClient::close);
+        }
+    }
+
+    /** A redis-server on a free loopback port, no persistence, stopped by its PID. */
+    static final class RedisServer implements AutoCloseable {
+        final int port;
+        private final ChildProcess process;
+
+        private RedisServer(int port, ChildProcess process) {
+            this.port = port;
+            this.process = process;
+        }
+
+        static RedisServer start(Path dir) throws IOException, InterruptedException {
+            Files.createDirectories(dir);
+            int port = Ports.free();
+            Path log = dir.resolve("redis.log");
+            ChildProcess p = ChildProcess.start("redis-server", List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", dir.toString()), log);
+            RedisServer r = new RedisServer(port, p);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                try {
+                    r.usedMemory();
+                    return r;
+                } catch (IOException notYet) {
+                    Thread.sleep(50);
+                }
+            }
+            p.close();
+            throw new IOException("redis-server did not start; see " + log);
+        }
+
+        /** {@code used_memory} from INFO memory, in bytes. */
+        long usedMemory() throws IOException {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                s.setSoTimeout(2000);
+                OutputStream out = s.getOutputStream();
+                out.write("INFO memory\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = s.getInputStream();
+                StringBuilder text = new StringBuilder();
+                byte[] buf = new byte[8192];
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                while (!text.toString().contains("used_memory:") || !text.toString().contains("used_memory_human")) {
+                    int n = in.read(buf);
+                    if (n < 0 || System.nanoTime() > deadline) {
+                        break;
+                    }
+                    text.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+                }
+                Matcher m = Pattern.compile("used_memory:(\\d+)").matcher(text);
+                if (!m.find()) {
+                    throw new IOException("no used_memory in Redis INFO");
+                }
+                return Long.parseLong(m.group(1));
+            }
+        }
+
+        @Override
+        public void close() {
+            process.close();
+        }
+    }
+}
