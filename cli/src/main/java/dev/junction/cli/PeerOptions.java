@@ -90,7 +90,10 @@ final class PeerOptions {
         ClientListener listener = new ClientListener() {
             @Override
             public void relayConnected(String relayAddress) {
-                event("relay", Map.of("state", "connected", "relay", relayAddress), "relay connected: " + relayAddress);
+                Map<String, Object> f = new LinkedHashMap<>(); // the CLI contract: state, then relay
+                f.put("state", "connected");
+                f.put("relay", relayAddress);
+                event("relay", f, "relay connected: " + relayAddress);
             }
 
             @Override

@@ -45,6 +45,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisDirectory implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("junction.relay.fleet");
+    /** A directory that stays unreachable is retried every heartbeat, but said so once a minute. */
+    private static final dev.junction.relay.metrics.LogThrottle UNREACHABLE =
+            new dev.junction.relay.metrics.LogThrottle(LOG, System.Logger.Level.WARNING);
     static final String PEER_KEY = "junction:peer:";
     static final String RELAY_KEY = "junction:relay:";
     static final String RELAYS = "junction:relays";
@@ -91,7 +94,8 @@ public final class RedisDirectory implements AutoCloseable {
         this.uri = RedisURI.create(config.directory());
         this.uri.setTimeout(config.directoryTimeout());
         this.cluster = config.cluster();
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
+        // Two threads each, Lettuce's minimum: the directory sees a few requests per login and connect.
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(config.directoryTimeout());
         if (cluster) {
             RedisClusterClient c = RedisClusterClient.create(resources, uri);
@@ -150,8 +154,8 @@ public final class RedisDirectory implements AutoCloseable {
         }).whenComplete((v, e) -> {
             connecting = false;
             if (e != null) {
-                LOG.log(System.Logger.Level.WARNING, "fleet directory {0} unreachable ({1}); retrying every {2} s", redacted(),
-                        rootMessage(e), String.valueOf(heartbeat.toSeconds()));
+                UNREACHABLE.log(() -> "fleet directory " + redacted() + " unreachable (" + rootMessage(e) + "); retrying every "
+                        + heartbeat.toSeconds() + " s");
                 main.thenAccept(StatefulConnection::closeAsync);
                 pubsub.thenAccept(StatefulConnection::closeAsync);
             }
@@ -309,6 +313,9 @@ public final class RedisDirectory implements AutoCloseable {
                         lastHeartbeatOk = false;
                         metrics.request(FleetMetrics.Op.HEARTBEAT, FleetMetrics.Outcome.FAILED, started);
                         return null;
+                    }
+                    if (!fleet.keySet().equals(relays.keySet())) {
+                        LOG.log(System.Logger.Level.INFO, "fleet: {0} relays in the directory", String.valueOf(fleet.size()));
                     }
                     relays = fleet;
                     if (!lastHeartbeatOk) {
