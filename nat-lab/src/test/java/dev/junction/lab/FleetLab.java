@@ -30,11 +30,14 @@ final class FleetLab {
     private final Path dir;
     private final List<Process> processes;
     private final byte[] admission;
+    /** The directory is a Redis Cluster of three masters (ports 6379-6381), not one server. */
+    private final boolean cluster;
     final List<Process> relays = new ArrayList<>();
     final List<String> addresses = new ArrayList<>();
     private Process redis;
 
-    private FleetLab(Lab lab, Topology net, Path dir, List<Process> processes, byte[] admission) {
+    private FleetLab(Lab lab, Topology net, Path dir, List<Process> processes, byte[] admission, boolean cluster) {
+        this.cluster = cluster;
         this.lab = lab;
         this.net = net;
         this.dir = dir;
@@ -44,14 +47,23 @@ final class FleetLab {
 
     /** Starts Redis and {@code n} relays; returns when every relay has printed its address and sees the whole fleet. */
     static FleetLab start(Lab lab, Topology net, Path dir, int n, List<Process> processes) throws Exception {
+        return start(lab, net, dir, n, processes, false);
+    }
+
+    /** As {@link #start}, on a Redis Cluster of three masters when {@code cluster}. */
+    static FleetLab start(Lab lab, Topology net, Path dir, int n, List<Process> processes, boolean cluster) throws Exception {
         if (!Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
             throw new AssertionError("redis-server is missing: apt-get install redis-server (.ci/run installs it)");
         }
         byte[] admission = AdmissionSecret.generate();
         AdmissionSecret.write(admission, dir.resolve("admission.secret"));
         AdmissionSecret.write(AdmissionSecret.generate(), dir.resolve("fleet.secret"));
-        FleetLab f = new FleetLab(lab, net, dir, processes, admission);
-        f.startRedis();
+        FleetLab f = new FleetLab(lab, net, dir, processes, admission, cluster);
+        if (cluster) {
+            f.startCluster();
+        } else {
+            f.startRedis();
+        }
         for (int i = 0; i < n; i++) {
             f.startRelay(i);
         }
@@ -62,21 +74,46 @@ final class FleetLab {
     }
 
     void startRedis() throws Exception {
-        redis = new ProcessBuilder("ip", "netns", "exec", net.relayNs(), "redis-server", "--port", String.valueOf(REDIS_PORT),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
-        processes.add(redis);
+        redis = startRedisServer(REDIS_PORT);
+    }
+
+    private Process startRedisServer(int port, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.relayNs(), "redis-server", "--port", String.valueOf(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis-" + port + ".log").toFile())).start();
+        processes.add(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             try {
-                if (lab.inNs(net.relayNs(), "redis-cli", "-p", String.valueOf(REDIS_PORT), "ping").contains("PONG")) {
-                    return;
+                if (lab.inNs(net.relayNs(), "redis-cli", "-p", String.valueOf(port), "ping").contains("PONG")) {
+                    return p;
                 }
             } catch (IOException notYet) {
                 // not listening yet
             }
             assertThat(System.nanoTime()).as("redis-server answers within 10 s").isLessThan(deadline);
             Thread.sleep(100);
+        }
+    }
+
+    /** Three masters on ports 6379-6381, joined with redis-cli --cluster create, no replicas. */
+    private void startCluster() throws Exception {
+        List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+        for (int i = 0; i < 3; i++) {
+            int port = REDIS_PORT + i;
+            startRedisServer(port, "--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString());
+            create.add("127.0.0.1:" + port);
+        }
+        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        lab.inNs(net.relayNs(), create.toArray(String[]::new));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (int i = 0; i < 3; i++) { // every node, not just the first, must agree the cluster is ok
+            while (!lab.inNs(net.relayNs(), "redis-cli", "-p", String.valueOf(REDIS_PORT + i), "cluster", "info").contains("cluster_state:ok")) {
+                assertThat(System.nanoTime()).as("the cluster is ok within 20 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
         }
     }
 
@@ -93,7 +130,7 @@ final class FleetLab {
                 + "  stun-port = " + (3478 + 2 * i) + ", stun-alt-port = " + (3479 + 2 * i) + ", control-port = " + (5349 + i) + "\n"
                 + "  admin.port = 0\n"
                 + "  admission.secret-file = \"" + dir.resolve("admission.secret") + "\"\n"
-                + "  fleet { heartbeat = " + HEARTBEAT + " }\n"
+                + "  fleet { heartbeat = " + HEARTBEAT + ", cluster = " + cluster + " }\n"
                 + "}\n");
         Path log = dir.resolve("relay" + i + ".log");
         // The CLI contract: --fleet, --fleet-secret-file and --region, and the fleet line before the address line.
@@ -117,6 +154,16 @@ final class FleetLab {
         while (Files.readAllLines(log).stream().filter(l -> l.contains(text)).count() < times) {
             assertThat(System.nanoTime()).as("relay %d logs '%s' within %d s:%n%s", i, text, seconds, Files.readString(log))
                     .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** Waits until the directory holds {@code peerId}'s home (its relay published the reservation). */
+    void awaitPublished(String peerId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!lab.inNs(net.relayNs(), "redis-cli", "-c", "-p", String.valueOf(REDIS_PORT), "exists", "junction:peer:" + peerId).trim()
+                .equals("1")) {
+            assertThat(System.nanoTime()).as("%s is in the directory within 15 s", peerId).isLessThan(deadline);
             Thread.sleep(100);
         }
     }

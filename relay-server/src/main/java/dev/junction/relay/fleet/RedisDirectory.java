@@ -83,6 +83,8 @@ public final class RedisDirectory implements AutoCloseable {
     private volatile Map<PeerId, RelayEntry> relays = Map.of();
     private volatile boolean connecting;
     private volatile boolean lastHeartbeatOk;
+    /** A publication failed since the last heartbeat: the next one that gets through writes every reservation again. */
+    private volatile boolean publishFailed;
 
     /** {@code peerTtl}: how long a published reservation stays without being published again. */
     public RedisDirectory(RelayConfig.Fleet config, PeerId self, FleetSecret secret, Duration peerTtl, FleetMetrics metrics) {
@@ -131,8 +133,11 @@ public final class RedisDirectory implements AutoCloseable {
         CompletableFuture<? extends StatefulConnection<String, String>> main;
         CompletableFuture<? extends StatefulRedisPubSubConnection<String, String>> pubsub;
         if (cluster) {
-            main = ((RedisClusterClient) client).connectAsync(StringCodec.UTF8);
-            pubsub = ((RedisClusterClient) client).connectPubSubAsync(StringCodec.UTF8);
+            // A cluster client learns the slot map first (from the node in the URI), then connects.
+            RedisClusterClient c = (RedisClusterClient) client;
+            CompletableFuture<Void> partitions = c.refreshPartitionsAsync().toCompletableFuture();
+            main = partitions.thenCompose(v -> c.connectAsync(StringCodec.UTF8));
+            pubsub = partitions.thenCompose(v -> c.connectPubSubAsync(StringCodec.UTF8));
         } else {
             main = ((RedisClient) client).connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
             pubsub = ((RedisClient) client).connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture();
@@ -155,7 +160,7 @@ public final class RedisDirectory implements AutoCloseable {
             connecting = false;
             if (e != null) {
                 UNREACHABLE.log(() -> "fleet directory " + redacted() + " unreachable (" + rootMessage(e) + "); retrying every "
-                        + heartbeat.toSeconds() + " s");
+                        + heartbeat.toMillis() + " ms");
                 main.thenAccept(StatefulConnection::closeAsync);
                 pubsub.thenAccept(StatefulConnection::closeAsync);
             }
@@ -180,13 +185,19 @@ public final class RedisDirectory implements AutoCloseable {
         RedisClusterAsyncCommands<String, String> c = commands;
         long started = System.nanoTime();
         if (c == null) {
+            publishFailed = true;
             metrics.request(FleetMetrics.Op.PUBLISH, FleetMetrics.Outcome.FAILED, started);
             return;
         }
         String key = PEER_KEY + peer;
         c.set(key, secret.seal(key, self.toString()), SetArgs.Builder.px(peerTtl.toMillis()))
                 .thenCompose(ok -> c.publish(PRESENCE, secret.seal(PRESENCE, peer + " " + self)))
-                .whenComplete((n, e) -> metrics.request(FleetMetrics.Op.PUBLISH, e == null ? FleetMetrics.Outcome.OK : FleetMetrics.Outcome.FAILED, started));
+                .whenComplete((n, e) -> {
+                    if (e != null) {
+                        publishFailed = true;
+                    }
+                    metrics.request(FleetMetrics.Op.PUBLISH, e == null ? FleetMetrics.Outcome.OK : FleetMetrics.Outcome.FAILED, started);
+                });
     }
 
     /** Removes {@code peer}'s entry if it still names this relay. */
@@ -288,8 +299,9 @@ public final class RedisDirectory implements AutoCloseable {
 
     /**
      * Registers {@code entry} (this relay) for three heartbeats, reads the fleet's relays, and when
-     * this is the first heartbeat to get through after a failure (or ever), publishes every peer in
-     * {@code held} again: after a Redis outage or restart the directory is whole within one heartbeat.
+     * this is the first heartbeat to get through after a failure (or ever), or a publication failed
+     * since the last one, publishes every peer in {@code held} again: after a Redis outage or restart
+     * the directory is whole within one heartbeat.
      */
     public CompletionStage<Void> heartbeat(RelayEntry entry, Collection<PeerId> held) {
         RedisClusterAsyncCommands<String, String> c = commands;
@@ -321,6 +333,11 @@ public final class RedisDirectory implements AutoCloseable {
                     if (!lastHeartbeatOk) {
                         LOG.log(System.Logger.Level.INFO, "fleet directory reachable: {0} relays; publishing {1} reservations",
                                 String.valueOf(fleet.size()), String.valueOf(held.size()));
+                        publishFailed = false;
+                        held.forEach(this::publish);
+                    } else if (publishFailed) {
+                        // A write failed while Redis answered heartbeats (a cluster resharding, a timeout): write them all again.
+                        publishFailed = false;
                         held.forEach(this::publish);
                     }
                     lastHeartbeatOk = true;

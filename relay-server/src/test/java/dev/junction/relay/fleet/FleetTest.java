@@ -64,6 +64,19 @@ class FleetTest {
         return relay(redis, name, dir.resolve("fleet.secret").toString());
     }
 
+    /** A relay of a fleet whose directory is a Redis Cluster. */
+    TestRelay relay(RedisCluster cluster, String name) throws Exception {
+        Map<String, Object> o = new HashMap<>();
+        o.put("data-dir", dir.resolve(name).toString());
+        o.put("admission.secret-file", dir.resolve("admission.secret").toString());
+        o.put("fleet.directory", cluster.uri());
+        o.put("fleet.cluster", true);
+        o.put("fleet.secret-file", dir.resolve("fleet.secret").toString());
+        o.put("fleet.heartbeat", HEARTBEAT);
+        o.put("fleet.region", name);
+        return open.keep(TestRelay.start(dir.resolve(name), o));
+    }
+
     Peer peer(TestRelay relay) throws Exception {
         Identity id = Identity.generate();
         TestClient c = open.keep(relay.client());
@@ -152,6 +165,28 @@ class FleetTest {
         assertThat(closed.reason()).isEqualTo(CloseReason.PEER_CLOSED);
         await("the circuit gone from both relays", Duration.ofSeconds(5),
                 () -> a.server.circuitCount() == 0 && b.server.circuitCount() == 0);
+    }
+
+    @Test
+    void onARedisClusterOfThreeMastersACircuitSpansTwoRelaysAndTheFleetStaysWhole() throws Exception {
+        RedisCluster cluster = open.keep(RedisCluster.start(dir.resolve("cluster"), 3));
+        TestRelay a = relay(cluster, "a");
+        TestRelay b = relay(cluster, "b");
+        meshed(a, b);
+        // Enough peers that their keys land on every master's slots.
+        java.util.List<Peer> bobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            bobs.add(peer(b));
+        }
+        Peer alice = peer(a);
+        for (Peer bob : bobs) {
+            int id = circuit(alice, bob);
+            alice.control().send(new CircuitFrames.Data(id, Bytes.fromHex("c0ffee")));
+            assertThat(bob.control().expect(CircuitFrames.Data.class).payload()).isEqualTo(Bytes.fromHex("c0ffee"));
+            alice.control().send(new CircuitFrames.CircuitClose(id, CloseReason.NORMAL, 0));
+            assertThat(bob.control().expect(CircuitFrames.CircuitClose.class).circuit()).isEqualTo(id);
+        }
+        assertThat(a.server.metrics().scrape()).contains("junction_directory_requests_total{op=\"lookup\",outcome=\"ok\"} 6.0");
     }
 
     @Test
