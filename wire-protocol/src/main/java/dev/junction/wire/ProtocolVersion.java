@@ -23,8 +23,14 @@ package dev.junction.wire;
  * </ul>
  */
 public final class ProtocolVersion {
-    /** The version this build speaks; the only one it accepts. */
+    /** The version this build speaks. */
     public static final int CURRENT = 3;
+    /**
+     * The oldest version a relay of this build still accepts logins in (N-1): a fleet is upgraded
+     * relay by relay while its clients keep the version they have, and move up at their own pace.
+     * Clients and dialling relays send {@link #CURRENT}; relays are upgraded before their clients.
+     */
+    public static final int OLDEST_ACCEPTED = CURRENT - 1;
 
     private ProtocolVersion() {
     }

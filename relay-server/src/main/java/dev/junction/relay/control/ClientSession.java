@@ -59,6 +59,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private Bytes nonce;
     /** HELLO asked for a mesh link: the other end says it is a relay of this fleet. */
     private boolean meshHello;
+    /** Frames that may wait for LOGIN_OK: a few INCOMINGs at most, from callers on this relay. */
+    static final int HELD_MAX = 64;
+    /** Frames for this client while its LOGIN_OK waits for the directory; null before and after. Guarded by this. */
+    private java.util.List<ControlFrame> held;
     /** HELLO said the client takes RELAY_MAP frames. */
     private volatile boolean relayMapWanted;
     private Reservation reservation;
@@ -117,8 +121,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             refuse(ErrorCode.MALFORMED, "expected HELLO, got " + frame.type());
             return;
         }
-        if (hello.version() != ProtocolVersion.CURRENT) {
-            refuse(ErrorCode.UNSUPPORTED_VERSION, "relay speaks version " + ProtocolVersion.CURRENT + ", client " + hello.version());
+        if (hello.version() != ProtocolVersion.CURRENT && hello.version() != ProtocolVersion.OLDEST_ACCEPTED) {
+            refuse(ErrorCode.UNSUPPORTED_VERSION, "relay speaks versions " + ProtocolVersion.OLDEST_ACCEPTED + " and " + ProtocolVersion.CURRENT
+                    + ", client " + hello.version());
             return;
         }
         meshHello = hello.mesh();
@@ -128,8 +133,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         nonce = Bytes.of(n);
         state = State.AWAIT_AUTH;
         PeerId self = relay.identity().peerId();
-        send(new LoginFrames.Challenge(ProtocolVersion.CURRENT, self, nonce,
-                Bytes.of(relay.identity().sign(LoginFrames.signedChallengeBytes(nonce, self, servedCertificateSha256())))));
+        if (hello.version() == ProtocolVersion.CURRENT) {
+            send(new LoginFrames.Challenge(ProtocolVersion.CURRENT, self, nonce,
+                    Bytes.of(relay.identity().sign(LoginFrames.signedChallengeBytes(nonce, self, servedCertificateSha256())))));
+        } else {
+            // N-1: a client of the previous version gets that version's CHALLENGE; the rest of the
+            // protocol is the same for both (PROTOCOL.md section 7).
+            send(new LoginFrames.Challenge(hello.version(), self, nonce,
+                    Bytes.of(relay.identity().sign(LoginFrames.signedChallengeBytesV2(nonce, self)))));
+        }
     }
 
     /** The SHA-256 of the certificate this connection's TLS served (the CHALLENGE signature covers it). */
@@ -180,12 +192,35 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         relay.metrics().loginSucceeded();
         AddressAttestation attested = AddressAttestation.sign(relay.identity(), auth.peer(), AddressAttestation.Transport.TCP, observed,
                 relay.clock().instant());
-        send(new LoginFrames.LoginOk(reservation.id(), remainingSeconds(),
-                (int) relay.keepalive().toSeconds(), relay.udpPort(), reservation.udpBindKey(), observed, attested));
-        if (relay.mesh() != null) {
-            send(relay.mesh().relayMap());
+        LoginFrames.LoginOk ok = new LoginFrames.LoginOk(reservation.id(), remainingSeconds(),
+                (int) relay.keepalive().toSeconds(), relay.udpPort(), reservation.udpBindKey(), observed, attested);
+        // LOGIN_OK waits until the fleet's directory has the reservation (at most the directory
+        // timeout), so a client that is logged in can be called from every relay of the fleet.
+        // Frames for it meanwhile (an INCOMING from a caller on this relay) follow LOGIN_OK.
+        synchronized (this) {
+            held = new java.util.ArrayList<>();
+        }
+        java.util.concurrent.CompletionStage<Void> visible = relay.reservations().announce(reservation);
+        if (visible.toCompletableFuture().isDone()) {
+            loginAnswered(ok);
+        } else {
+            visible.whenComplete((v, e) -> ctx.executor().execute(() -> loginAnswered(ok)));
         }
         LOG.log(System.Logger.Level.INFO, "login {0} from {1}: reservation {2}", auth.peer(), observed, String.valueOf(reservation.id()));
+    }
+
+    /** Sends LOGIN_OK, the relay map, then whatever waited for them. On the event loop. */
+    private void loginAnswered(LoginFrames.LoginOk ok) {
+        outbox.offer(ok, true, null);
+        if (relay.mesh() != null && relayMapWanted) {
+            outbox.offer(relay.mesh().relayMap(), true, null);
+        }
+        java.util.List<ControlFrame> waiting;
+        synchronized (this) {
+            waiting = held;
+            held = null;
+        }
+        waiting.forEach(this::send);
     }
 
     private void onRequest(ControlFrame frame) {
@@ -313,6 +348,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     public boolean send(ControlFrame frame) {
         if (frame instanceof LinkFrames.RelayMap && !relayMapWanted) {
             return true; // a client that did not ask for it would not know the frame type
+        }
+        synchronized (this) {
+            if (held != null) {
+                if (held.size() >= HELD_MAX) {
+                    relay.metrics().drop(DropReason.QUEUE_FULL);
+                    return false;
+                }
+                held.add(frame);
+                return true;
+            }
         }
         return outbox.offer(frame, true, null);
     }

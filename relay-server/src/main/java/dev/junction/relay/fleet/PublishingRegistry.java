@@ -12,9 +12,9 @@ import java.util.List;
 
 /**
  * A relay's reservations as its fleet sees them: the local registry, with every reservation
- * published to the directory when it is made and each time it is refreshed (renewing its expiry
- * there), and withdrawn when it ends. Directory writes never hold up a login: they run in the
- * background, and a relay whose directory is down keeps serving its own peers.
+ * published to the directory when it is announced (the login waits for that, at most the
+ * directory timeout) and each time it is refreshed (renewing its expiry there), and withdrawn when
+ * it ends. A relay whose directory is down keeps serving its own peers.
  */
 public final class PublishingRegistry implements ReservationRegistry {
     private final ReservationRegistry local;
@@ -27,11 +27,12 @@ public final class PublishingRegistry implements ReservationRegistry {
 
     @Override
     public Outcome reserve(PeerId peer, InetSocketAddress observedTcp, ClientLink link, Channel controlChannel) {
-        Outcome o = local.reserve(peer, observedTcp, link, controlChannel);
-        if (o.ok()) {
-            directory.publish(peer);
-        }
-        return o;
+        return local.reserve(peer, observedTcp, link, controlChannel);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> announce(Reservation reservation) {
+        return directory.publish(reservation.peer());
     }
 
     @Override

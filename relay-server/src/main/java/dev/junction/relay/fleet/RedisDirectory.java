@@ -55,6 +55,8 @@ public final class RedisDirectory implements AutoCloseable {
     /** Deletes a peer's entry only if it still names this relay: the peer may have moved meanwhile. */
     private static final String COMPARE_AND_DELETE =
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+    /** Commands a cluster client may hold while a master's connection is (re)opening. */
+    static final int CLUSTER_QUEUE = 10_000;
     /** Homes remembered for lookups while Redis is down: enough for a big relay's active callees, bounded. */
     static final int HOME_CACHE_ENTRIES = 65_536;
 
@@ -101,8 +103,11 @@ public final class RedisDirectory implements AutoCloseable {
         TimeoutOptions timeouts = TimeoutOptions.enabled(config.directoryTimeout());
         if (cluster) {
             RedisClusterClient c = RedisClusterClient.create(resources, uri);
+            // A cluster client opens its connection to each master lazily: commands must wait for it
+            // (bounded: at most CLUSTER_QUEUE queued, each failing after the directory timeout)
+            // instead of being rejected while it connects.
             c.setOptions(ClusterClientOptions.builder().autoReconnect(true).timeoutOptions(timeouts)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).requestQueueSize(CLUSTER_QUEUE).build());
             this.client = c;
         } else {
             RedisClient c = RedisClient.create(resources);
@@ -180,23 +185,27 @@ public final class RedisDirectory implements AutoCloseable {
         return uri.toString();
     }
 
-    /** Records that {@code peer} is homed here until {@code peerTtl} from now, and tells the other relays. */
-    public void publish(PeerId peer) {
+    /**
+     * Records that {@code peer} is homed here until {@code peerTtl} from now, and tells the other
+     * relays. Completes (never exceptionally) once written, or once the write failed or timed out.
+     */
+    public CompletionStage<Void> publish(PeerId peer) {
         RedisClusterAsyncCommands<String, String> c = commands;
         long started = System.nanoTime();
         if (c == null) {
             publishFailed = true;
             metrics.request(FleetMetrics.Op.PUBLISH, FleetMetrics.Outcome.FAILED, started);
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         String key = PEER_KEY + peer;
-        c.set(key, secret.seal(key, self.toString()), SetArgs.Builder.px(peerTtl.toMillis()))
+        return c.set(key, secret.seal(key, self.toString()), SetArgs.Builder.px(peerTtl.toMillis()))
                 .thenCompose(ok -> c.publish(PRESENCE, secret.seal(PRESENCE, peer + " " + self)))
-                .whenComplete((n, e) -> {
+                .handle((n, e) -> {
                     if (e != null) {
                         publishFailed = true;
                     }
                     metrics.request(FleetMetrics.Op.PUBLISH, e == null ? FleetMetrics.Outcome.OK : FleetMetrics.Outcome.FAILED, started);
+                    return (Void) null;
                 });
     }
 

@@ -43,6 +43,15 @@ public interface ReservationRegistry {
      */
     void bindLinkUdp(Reservation link, InetSocketAddress address, Channel channel);
 
+    /**
+     * Completes when {@code reservation} is visible to whoever looks it up: at once for one relay;
+     * for a fleet's relay once the directory has it, or the write failed or timed out. Never
+     * completes exceptionally.
+     */
+    default java.util.concurrent.CompletionStage<Void> announce(Reservation reservation) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Extends the reservation's lifetime, never past its token's expiry; returns the new expiry. */
     Instant refresh(Reservation reservation);
 

@@ -114,7 +114,12 @@ class FleetTest {
     /** {@code a} calls {@code b} (on another relay); {@code b} accepts. Returns the circuit ID both know. */
     static int circuit(Peer a, Peer b) throws Exception {
         a.control().send(new CircuitFrames.Connect(9, b.peerId()));
-        CircuitFrames.Incoming in = b.control().expect(CircuitFrames.Incoming.class);
+        CircuitFrames.Incoming in;
+        try {
+            in = b.control().expect(CircuitFrames.Incoming.class);
+        } catch (AssertionError noIncoming) {
+            throw new AssertionError("no INCOMING; the caller got " + a.control().next(), noIncoming);
+        }
         assertThat(in.from()).isEqualTo(a.peerId());
         b.control().send(new CircuitFrames.Accept(in.circuit()));
         CircuitFrames.CircuitOpen openA = a.control().expect(CircuitFrames.CircuitOpen.class);

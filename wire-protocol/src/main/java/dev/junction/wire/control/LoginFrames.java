@@ -24,6 +24,8 @@ public final class LoginFrames {
     public static final int UDP_BIND_KEY_LENGTH = 16;
     private static final byte[] LOGIN_CONTEXT = "junction/login/v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHALLENGE_CONTEXT = "junction/challenge/v3".getBytes(StandardCharsets.US_ASCII);
+    /** Version 2's CHALLENGE context (its string predates the version number it served). */
+    private static final byte[] CHALLENGE_CONTEXT_V2 = "junction/challenge/v1".getBytes(StandardCharsets.US_ASCII);
 
     private LoginFrames() {
     }
@@ -45,6 +47,20 @@ public final class LoginFrames {
         System.arraycopy(nonce.toArray(), 0, out, at, nonce.length());
         at += nonce.length();
         System.arraycopy(c, 0, out, at, c.length);
+        return out;
+    }
+
+    /**
+     * What a version-2 CHALLENGE's signature covers, for clients one version behind: the ASCII
+     * context {@code junction/challenge/v1}, the nonce, the relay's PeerId bytes (no certificate
+     * hash). A version-3 client never accepts it: it verifies {@link #signedChallengeBytes} only.
+     */
+    public static byte[] signedChallengeBytesV2(Bytes nonce, PeerId relay) {
+        byte[] r = relay.toBytes();
+        byte[] out = new byte[CHALLENGE_CONTEXT_V2.length + nonce.length() + r.length];
+        System.arraycopy(CHALLENGE_CONTEXT_V2, 0, out, 0, CHALLENGE_CONTEXT_V2.length);
+        System.arraycopy(nonce.toArray(), 0, out, CHALLENGE_CONTEXT_V2.length, nonce.length());
+        System.arraycopy(r, 0, out, CHALLENGE_CONTEXT_V2.length + nonce.length(), r.length);
         return out;
     }
 
