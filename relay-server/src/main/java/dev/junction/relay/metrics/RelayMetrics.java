@@ -47,6 +47,8 @@ public final class RelayMetrics implements AutoCloseable {
     private final Map<StunOutcome, Counter> stun = new EnumMap<>(StunOutcome.class);
     private final Counter[] relayedBytes = new Counter[4];
     private final Counter[] relayedPackets = new Counter[4];
+    private final Counter[] meshBytes = new Counter[2];
+    private final Counter[] meshPackets = new Counter[2];
     private final Counter loginsOk;
     private final Map<ErrorCode, Counter> loginsRefused = new EnumMap<>(ErrorCode.class);
     private final Counter circuitsOpened;
@@ -73,6 +75,14 @@ public final class RelayMetrics implements AutoCloseable {
                         .description("Session datagrams relayed on circuits, by transport and direction")
                         .tags("transport", label(t), "direction", label(d)).register(registry);
             }
+        }
+        for (Direction d : Direction.values()) {
+            meshBytes[d.ordinal()] = Counter.builder("junction.mesh.forwarded.bytes").baseUnit("bytes")
+                    .description("Session bytes of cross-relay circuits, from (in) or to (out) the other relays of the fleet")
+                    .tag("direction", label(d)).register(registry);
+            meshPackets[d.ordinal()] = Counter.builder("junction.mesh.forwarded.packets")
+                    .description("Session datagrams of cross-relay circuits, from (in) or to (out) the other relays of the fleet")
+                    .tag("direction", label(d)).register(registry);
         }
         loginsOk = Counter.builder("junction.logins").description("Login attempts, by outcome")
                 .tag("outcome", "success").register(registry);
@@ -139,6 +149,12 @@ public final class RelayMetrics implements AutoCloseable {
         int i = transport.ordinal() * 2 + direction.ordinal();
         relayedBytes[i].increment(bytes);
         relayedPackets[i].increment();
+    }
+
+    /** A datagram of a cross-relay circuit crossed a mesh link ({@code direction} IN: from another relay). */
+    public void meshForwarded(Direction direction, int bytes) {
+        meshBytes[direction.ordinal()].increment(bytes);
+        meshPackets[direction.ordinal()].increment();
     }
 
     public void loginSucceeded() {

@@ -162,7 +162,10 @@ class FleetTest {
         assertThat(bob.control().expect(CircuitFrames.CircuitClose.class).circuit()).isEqualTo(onUdp);
         String scrape = a.server.metrics().scrape();
         assertThat(scrape).contains("junction_mesh_circuits 1.0").contains("junction_mesh_links{state=\"up\"} 1.0")
-                .contains("junction_fleet_relays 2.0");
+                .contains("junction_fleet_relays 2.0")
+                // Two datagrams each way crossed the link from A's side: one per circuit.
+                .contains("junction_mesh_forwarded_packets_total{direction=\"in\"} 2.0")
+                .contains("junction_mesh_forwarded_packets_total{direction=\"out\"} 2.0");
 
         alice.control().send(new CircuitFrames.CircuitClose(id, CloseReason.NORMAL, 0));
         CircuitFrames.CircuitClose closed = bob.control().expect(CircuitFrames.CircuitClose.class);

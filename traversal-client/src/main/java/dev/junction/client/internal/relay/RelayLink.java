@@ -94,8 +94,8 @@ public final class RelayLink {
     private final Supplier<String> tokens;
     private final RelayEvents events;
     private final Duration keepalive;
-    /** The relays configured by the app, in its order: tried first. */
-    private final List<RelayAddress> configured;
+    /** The relays configured by the app, nearest first once measured (RelayRanking): tried first. I/O thread. */
+    private List<RelayAddress> configured;
     /**
      * Those plus the relays of the fleet the current relay named in RELAY_MAP (after the configured
      * ones): where this client may log in and whose address statements it believes.
@@ -168,8 +168,30 @@ public final class RelayLink {
 
     /** Connects and logs in; the future fails with the relay's reason (and no retry) if login is refused. */
     public CompletableFuture<LoginFrames.LoginOk> start() {
-        loop.execute(this::open);
+        if (configured.size() > 1) {
+            // Several relays: log in to the nearest by measured round trip (at most RelayRanking.PROBE_TIMEOUT).
+            loop.execute(() -> RelayRanking.measure(transport, loop, configured).thenAccept(rtt -> loop.execute(() -> {
+                ranked(rtt);
+                open();
+            })));
+        } else {
+            loop.execute(this::open);
+        }
         return firstLogin;
+    }
+
+    /** Orders the configured relays nearest first, and starts with the nearest. I/O thread. */
+    private void ranked(Map<RelayAddress, Duration> rtt) {
+        configured = RelayRanking.order(configured, rtt);
+        relays = configured;
+        relay = configured.get(0);
+        StringBuilder line = new StringBuilder();
+        for (RelayAddress r : configured) {
+            Duration d = rtt.get(r);
+            line.append(line.length() == 0 ? "" : ", ").append(r.host()).append(':').append(r.port()).append(' ')
+                    .append(d == null ? "unreachable" : String.format(java.util.Locale.ROOT, "%.1f ms", d.toNanos() / 1e6));
+        }
+        LOG.log(System.Logger.Level.INFO, "relays by round trip: {0}", line);
     }
 
     /** The current login, or null while not logged in. I/O thread. */

@@ -1,0 +1,84 @@
+package dev.junction.client.internal.relay;
+
+import dev.junction.client.internal.net.ClientTransport;
+import dev.junction.wire.address.RelayAddress;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Orders a client's relays by measured round trip, so it logs in to the nearest first. The round
+ * trip is a TCP handshake with the relay's control port (SYN to SYN-ACK: one round trip, before any
+ * TLS work on either side); a relay that does not complete it within {@link #PROBE_TIMEOUT} goes
+ * last, in the order it was given.
+ */
+public final class RelayRanking {
+    /** How long the probes may take together: a client's first login waits at most this for them. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+    /** A relay goes ahead of the app's first choice only below this share of its round trip... */
+    static final double CLEARLY_NEARER = 0.8;
+    /** ...and this much nearer in absolute terms: a millisecond or two of noise changes nothing. */
+    static final Duration MIN_GAIN = Duration.ofMillis(2);
+
+    private RelayRanking() {
+    }
+
+    /**
+     * {@code relays} to try in turn: the measured ones in the given order, then the unmeasured
+     * (unreachable) ones; and the nearest first when it is clearly nearer than the one that would
+     * be first (below {@link #CLEARLY_NEARER} of its round trip and at least {@link #MIN_GAIN}
+     * less). Relays about as near keep the app's order, so the choice does not flap with noise.
+     */
+    static List<RelayAddress> order(List<RelayAddress> relays, Map<RelayAddress, Duration> rtt) {
+        List<RelayAddress> out = new ArrayList<>(relays);
+        out.sort(Comparator.comparing((RelayAddress r) -> rtt.get(r) == null)); // stable: the given order within each
+        RelayAddress nearest = relays.stream().filter(rtt::containsKey).min(Comparator.comparing(rtt::get)).orElse(null);
+        if (nearest != null && out.get(0) != nearest) {
+            Duration first = rtt.get(out.get(0));
+            Duration best = rtt.get(nearest);
+            if (first == null || best.toNanos() < first.toNanos() * CLEARLY_NEARER && first.minus(best).compareTo(MIN_GAIN) >= 0) {
+                out.remove(nearest);
+                out.add(0, nearest);
+            }
+        }
+        return out;
+    }
+
+    /** Probes every relay at once on {@code loop}; completes on {@code loop} with the round trips measured. */
+    static CompletableFuture<Map<RelayAddress, Duration>> measure(ClientTransport transport, EventLoop loop, List<RelayAddress> relays) {
+        Map<RelayAddress, Duration> rtt = new LinkedHashMap<>();
+        CompletableFuture<Map<RelayAddress, Duration>> done = new CompletableFuture<>();
+        int[] left = {relays.size()};
+        for (RelayAddress r : relays) {
+            long t0 = System.nanoTime();
+            new Bootstrap().group(loop).channel(transport.socketChannel())
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) PROBE_TIMEOUT.toMillis())
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel c) {
+                            // a handshake and nothing more: closed as soon as it completes
+                        }
+                    })
+                    .connect(r.host(), r.port()).addListener((io.netty.channel.ChannelFutureListener) f -> {
+                        if (f.isSuccess()) {
+                            rtt.put(r, Duration.ofNanos(System.nanoTime() - t0));
+                            f.channel().close();
+                        }
+                        if (--left[0] == 0) {
+                            done.complete(Map.copyOf(rtt));
+                        }
+                    });
+        }
+        loop.schedule(() -> done.complete(Map.copyOf(rtt)), PROBE_TIMEOUT.toMillis() + 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return done;
+    }
+}
