@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.relay.config.RelayConfig;
 import dev.junction.relay.config.RelayConfigLoader;
-import java.io.Reader;
 import java.net.InetAddress;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +14,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** The Kubernetes fleet example (deploy/kubernetes/fleet) holds together: one relay per node, each its own identity, one directory. */
 @SuppressWarnings("unchecked")
@@ -30,17 +25,7 @@ class FleetManifestsTest {
 
     @BeforeAll
     static void load() throws Exception {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(Repo.file("deploy/kubernetes/fleet"), "*.yaml")) {
-            for (Path f : files) {
-                try (Reader r = Files.newBufferedReader(f)) {
-                    for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(r)) {
-                        if (doc != null) {
-                            DOCS.add((Map<String, Object>) doc);
-                        }
-                    }
-                }
-            }
-        }
+        DOCS.addAll(Repo.yamlDocs("deploy/kubernetes/fleet"));
     }
 
     static Map<String, Object> one(String kind) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.relay.config.RelayConfig;
 import dev.junction.relay.config.RelayConfigLoader;
-import java.io.Reader;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +15,6 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** The manifests parse, and their names, ports and paths agree with each other and with the relay's config. */
 @SuppressWarnings("unchecked")
@@ -31,17 +26,7 @@ class KubernetesManifestsTest {
 
     @BeforeAll
     static void load() throws Exception {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(Repo.file("deploy/kubernetes"), "*.yaml")) {
-            for (Path f : files) {
-                try (Reader r = Files.newBufferedReader(f)) {
-                    for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(r)) {
-                        if (doc != null) {
-                            DOCS.add((Map<String, Object>) doc);
-                        }
-                    }
-                }
-            }
-        }
+        DOCS.addAll(Repo.yamlDocs("deploy/kubernetes"));
     }
 
     static List<Map<String, Object>> of(String kind) {

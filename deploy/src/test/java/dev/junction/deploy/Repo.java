@@ -21,6 +21,25 @@ final class Repo {
         return root().resolve(relative);
     }
 
+    /** Every YAML document in the {@code *.yaml} files of the repository folder {@code relative}. */
+    @SuppressWarnings("unchecked")
+    static java.util.List<java.util.Map<String, Object>> yamlDocs(String relative) throws java.io.IOException {
+        java.util.List<java.util.Map<String, Object>> docs = new java.util.ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(file(relative), "*.yaml")) {
+            for (Path f : files) {
+                try (java.io.Reader r = Files.newBufferedReader(f)) {
+                    for (Object doc : new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                            new org.yaml.snakeyaml.LoaderOptions())).loadAll(r)) {
+                        if (doc != null) {
+                            docs.add((java.util.Map<String, Object>) doc);
+                        }
+                    }
+                }
+            }
+        }
+        return docs;
+    }
+
     /**
      * True under CI, where a missing prerequisite must fail a test instead of skipping it: {@code CI}
      * set to a usual truthy spelling ({@code true}, {@code 1}, {@code yes}, any case).

@@ -3,13 +3,9 @@ package dev.junction.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.wire.admission.AdmissionSecret;
-import dev.junction.wire.admission.AdmissionToken;
-import dev.junction.wire.identity.Identity;
-import dev.junction.wire.identity.IdentityFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -176,10 +172,6 @@ final class FleetLab {
 
     /** A new identity file and a token valid on every relay of the fleet: {file, token, peerId}. */
     String[] peer(String name) throws Exception {
-        Identity id = Identity.generate();
-        Path file = dir.resolve(name + ".key");
-        IdentityFile.write(id, file);
-        return new String[] {file.toString(), AdmissionToken.mint(admission, id.peerId(), Instant.now().plusSeconds(600)),
-                id.peerId().toString()};
+        return LabRelay.peer(dir, admission, name);
     }
 }

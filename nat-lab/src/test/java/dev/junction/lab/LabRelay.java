@@ -55,6 +55,11 @@ final class LabRelay {
 
     /** A new identity file and a token for it: {file, token, peerId}. */
     String[] peer(String name) throws Exception {
+        return peer(dir, secret, name);
+    }
+
+    /** A new identity file in {@code dir} and a token for it minted with {@code secret}: {file, token, peerId}. */
+    static String[] peer(Path dir, byte[] secret, String name) throws Exception {
         Identity id = Identity.generate();
         Path file = dir.resolve(name + ".key");
         IdentityFile.write(id, file);

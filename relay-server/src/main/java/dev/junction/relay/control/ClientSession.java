@@ -5,7 +5,6 @@ import dev.junction.relay.admission.Admission;
 import dev.junction.relay.circuit.Circuit;
 import dev.junction.relay.metrics.DropReason;
 import dev.junction.relay.metrics.LogThrottle;
-import dev.junction.relay.reservation.ClientLink;
 import dev.junction.relay.reservation.Reservation;
 import dev.junction.relay.reservation.ReservationRegistry;
 import dev.junction.wire.Bytes;
@@ -19,10 +18,7 @@ import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -35,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * One client's control connection: the login state machine, then its requests. Runs on the
  * connection's event loop; the state field is only touched there.
  */
-final class ClientSession extends ChannelInboundHandlerAdapter implements ClientLink {
+final class ClientSession extends OutboxLink {
     private static final System.Logger LOG = System.getLogger("junction.relay.login");
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Refusals are what strangers cause: one line a minute, the rest counted in junction_logins_total. */
@@ -54,7 +50,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     }
 
     private final RelayContext relay;
-    private ChannelHandlerContext ctx;
     private State state = State.AWAIT_HELLO;
     private Bytes nonce;
     /** HELLO asked for a mesh link: the other end says it is a relay of this fleet. */
@@ -67,7 +62,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private volatile boolean relayMapWanted;
     private Reservation reservation;
     private ScheduledFuture<?> loginTimeout;
-    private ControlOutbox outbox;
     private RequestRate requests;
 
     ClientSession(RelayContext relay) {
@@ -360,20 +354,5 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             }
         }
         return outbox.offer(frame, true, null);
-    }
-
-    @Override
-    public boolean sendRelayed(ByteBuf frame, Runnable beforeWrite) {
-        return outbox.offer(frame, false, beforeWrite);
-    }
-
-    @Override
-    public void sendAndClose(ControlFrame frame) {
-        ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    @Override
-    public void close() {
-        ctx.close();
     }
 }

@@ -3,7 +3,6 @@ package dev.junction.relay.control;
 import dev.junction.relay.RelayContext;
 import dev.junction.relay.circuit.Circuit;
 import dev.junction.relay.fleet.Mesh;
-import dev.junction.relay.reservation.ClientLink;
 import dev.junction.relay.reservation.Reservation;
 import dev.junction.wire.control.AddressAttestation;
 import dev.junction.wire.control.CircuitFrames;
@@ -12,10 +11,7 @@ import dev.junction.wire.control.ControlFrame;
 import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.identity.PeerId;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -34,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * a link silent for {@link #DEAD_AFTER_KEEPALIVES} keepalives is closed, and its circuits close
  * with RELAY_UNREACHABLE.
  */
-final class MeshSession extends ChannelInboundHandlerAdapter implements ClientLink {
+final class MeshSession extends OutboxLink {
     private static final System.Logger LOG = System.getLogger("junction.relay.fleet");
     /** Frames a mesh link may have waiting for the kernel: one client's queue serves one client, a link serves many. */
     static final int QUEUE_FRAMES = 16_384;
@@ -47,8 +43,6 @@ final class MeshSession extends ChannelInboundHandlerAdapter implements ClientLi
 
     private final RelayContext relay;
     private final PeerId other;
-    private ChannelHandlerContext ctx;
-    private ControlOutbox outbox;
     private Reservation link;
 
     private MeshSession(RelayContext relay, PeerId other) {
@@ -175,26 +169,6 @@ final class MeshSession extends ChannelInboundHandlerAdapter implements ClientLi
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.log(System.Logger.Level.DEBUG, "mesh link to relay {0} failed: {1}", other, cause.toString());
-        ctx.close();
-    }
-
-    @Override
-    public boolean send(ControlFrame frame) {
-        return outbox.offer(frame, true, null);
-    }
-
-    @Override
-    public boolean sendRelayed(ByteBuf frame, Runnable beforeWrite) {
-        return outbox.offer(frame, false, beforeWrite);
-    }
-
-    @Override
-    public void sendAndClose(ControlFrame frame) {
-        ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    @Override
-    public void close() {
         ctx.close();
     }
 }

@@ -50,28 +50,25 @@ class FleetTest {
 
     /** A relay of the fleet on {@code redis}; all share the admission secret and the fleet secret in {@code dir}. */
     TestRelay relay(RedisProcess redis, String name, String fleetSecretFile) throws Exception {
-        Map<String, Object> o = new HashMap<>();
-        o.put("data-dir", dir.resolve(name).toString());
-        o.put("admission.secret-file", dir.resolve("admission.secret").toString());
-        o.put("fleet.directory", redis.uri());
-        o.put("fleet.secret-file", fleetSecretFile);
-        o.put("fleet.heartbeat", HEARTBEAT);
-        o.put("fleet.region", name);
-        return open.keep(TestRelay.start(dir.resolve(name), o));
+        return relay(redis.uri(), false, name, fleetSecretFile);
     }
 
     TestRelay relay(RedisProcess redis, String name) throws Exception {
-        return relay(redis, name, dir.resolve("fleet.secret").toString());
+        return relay(redis.uri(), false, name, dir.resolve("fleet.secret").toString());
     }
 
     /** A relay of a fleet whose directory is a Redis Cluster. */
     TestRelay relay(RedisCluster cluster, String name) throws Exception {
+        return relay(cluster.uri(), true, name, dir.resolve("fleet.secret").toString());
+    }
+
+    TestRelay relay(String directory, boolean cluster, String name, String fleetSecretFile) throws Exception {
         Map<String, Object> o = new HashMap<>();
         o.put("data-dir", dir.resolve(name).toString());
         o.put("admission.secret-file", dir.resolve("admission.secret").toString());
-        o.put("fleet.directory", cluster.uri());
-        o.put("fleet.cluster", true);
-        o.put("fleet.secret-file", dir.resolve("fleet.secret").toString());
+        o.put("fleet.directory", directory);
+        o.put("fleet.cluster", cluster);
+        o.put("fleet.secret-file", fleetSecretFile);
         o.put("fleet.heartbeat", HEARTBEAT);
         o.put("fleet.region", name);
         return open.keep(TestRelay.start(dir.resolve(name), o));
@@ -97,6 +94,18 @@ class FleetTest {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** Two relays of one fleet on one Redis, meshed. */
+    record TwoRelays(RedisProcess redis, TestRelay a, TestRelay b) {
+    }
+
+    TwoRelays twoRelays() throws Exception {
+        RedisProcess redis = redis();
+        TestRelay a = relay(redis, "a");
+        TestRelay b = relay(redis, "b");
+        meshed(a, b);
+        return new TwoRelays(redis, a, b);
     }
 
     /** Waits until {@code a} and {@code b} hold a mesh link to each other, bound on UDP at both ends, and list each other. */
@@ -133,10 +142,9 @@ class FleetTest {
 
     @Test
     void aCircuitSpansTwoRelaysOverTlsAndUdpAndClosesOnBoth() throws Exception {
-        RedisProcess redis = redis();
-        TestRelay a = relay(redis, "a");
-        TestRelay b = relay(redis, "b");
-        meshed(a, b);
+        TwoRelays two = twoRelays();
+        TestRelay a = two.a();
+        TestRelay b = two.b();
         Peer alice = peer(a);
         Peer bob = peer(b);
         int id = circuit(alice, bob);
@@ -199,10 +207,9 @@ class FleetTest {
 
     @Test
     void clientsThatAskAreToldTheFleetsRelaysAndOthersAreNot() throws Exception {
-        RedisProcess redis = redis();
-        TestRelay a = relay(redis, "a");
-        TestRelay b = relay(redis, "b");
-        meshed(a, b);
+        TwoRelays two = twoRelays();
+        TestRelay a = two.a();
+        TestRelay b = two.b();
         Identity id = Identity.generate();
         TestClient asks = open.keep(a.client());
         assertThat(asks.login(id, a.token(id.peerId()), LoginFrames.Hello.RELAY_MAP)).isInstanceOf(LoginFrames.LoginOk.class);
@@ -220,10 +227,9 @@ class FleetTest {
 
     @Test
     void aCalleeThatRefusesOrIsUnknownIsReportedToTheCallerAcrossTheMesh() throws Exception {
-        RedisProcess redis = redis();
-        TestRelay a = relay(redis, "a");
-        TestRelay b = relay(redis, "b");
-        meshed(a, b);
+        TwoRelays two = twoRelays();
+        TestRelay a = two.a();
+        TestRelay b = two.b();
         Peer alice = peer(a);
         Peer bob = peer(b);
 
@@ -263,16 +269,15 @@ class FleetTest {
 
     @Test
     void withRedisDownEstablishedAndLocalTrafficFlowsAndTheDirectoryHealsWhenItReturns() throws Exception {
-        RedisProcess redis = redis();
-        TestRelay a = relay(redis, "a");
-        TestRelay b = relay(redis, "b");
-        meshed(a, b);
+        TwoRelays two = twoRelays();
+        TestRelay a = two.a();
+        TestRelay b = two.b();
         Peer alice = peer(a);
         Peer bob = peer(b);
         Peer carol = peer(b);
         int id = circuit(alice, bob);
 
-        redis.kill();
+        two.redis().kill();
         await("both relays notice", Duration.ofSeconds(10), () -> !a.server.mesh().directory().reachable()
                 && !b.server.mesh().directory().reachable());
         alice.control().send(new CircuitFrames.Data(id, Bytes.fromHex("05")));
@@ -294,7 +299,7 @@ class FleetTest {
         dave.control().send(new CircuitFrames.Connect(6, bob.peerId()));
         assertThat(bob.control().expect(CircuitFrames.Incoming.class).from()).isEqualTo(dave.peerId());
 
-        redis.restart(); // empty: every entry is gone
+        two.redis().restart(); // empty: every entry is gone
         await("both relays reconnect", Duration.ofSeconds(30), () -> a.server.mesh().directory().reachable()
                 && b.server.mesh().directory().reachable());
         Thread.sleep(500); // the heartbeat that found Redis back re-published every reservation; let the writes land
