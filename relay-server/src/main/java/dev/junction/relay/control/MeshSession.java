@@ -125,8 +125,10 @@ final class MeshSession extends OutboxLink {
             Reservation caller = Mesh.remoteSide(link, m.caller(), true, m.circuit());
             var outcome = relay.circuits().adopt(m.circuit(), caller, m.target(), relay.reservations());
             if (outcome.circuit() == null) {
+                // Said as the caller should hear it: this relay draining is not the caller's relay
+                // draining (its callee is about to re-home: RELAY_UNREACHABLE, retry shortly).
                 CloseReason why = switch (outcome.error()) {
-                    case DRAINING -> CloseReason.RELAY_DRAINING;
+                    case DRAINING -> CloseReason.RELAY_UNREACHABLE;
                     case PEER_NOT_FOUND -> CloseReason.PEER_GONE;
                     default -> CloseReason.REJECTED;
                 };

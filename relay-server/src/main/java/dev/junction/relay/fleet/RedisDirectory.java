@@ -99,7 +99,12 @@ public final class RedisDirectory implements AutoCloseable {
         this.uri.setTimeout(config.directoryTimeout());
         this.cluster = config.cluster();
         // Two threads each, Lettuce's minimum: the directory sees a few requests per login and connect.
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        // Reconnects back off from 100 ms to at most a heartbeat (Lettuce's default reaches 30 s), so
+        // the directory is whole again within about two heartbeats of Redis coming back.
+        Duration upper = config.heartbeat().compareTo(Duration.ofMillis(100)) > 0 ? config.heartbeat() : Duration.ofMillis(100);
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(() -> io.lettuce.core.resource.Delay.exponential(Duration.ofMillis(100), upper, 2, TimeUnit.MILLISECONDS))
+                .build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(config.directoryTimeout());
         if (cluster) {
             RedisClusterClient c = RedisClusterClient.create(resources, uri);

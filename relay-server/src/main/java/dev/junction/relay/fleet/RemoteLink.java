@@ -59,7 +59,7 @@ final class RemoteLink implements ClientLink {
     /** The CIRCUIT_CLOSE reason that tells the caller's relay why the circuit it asked for failed here. */
     static CloseReason closeReasonFor(ErrorCode code) {
         return switch (code) {
-            case DRAINING -> CloseReason.RELAY_DRAINING;
+            case DRAINING -> CloseReason.RELAY_UNREACHABLE; // the callee's relay drains, not the caller's
             case PEER_NOT_FOUND -> CloseReason.PEER_GONE;
             default -> CloseReason.REJECTED;
         };

@@ -248,6 +248,28 @@ class FleetTest {
     }
 
     @Test
+    void aCallToAPeerWhoseRelayDrainsIsUnreachableForNowNotADrainOfTheCallersRelay() throws Exception {
+        TwoRelays two = twoRelays();
+        Peer alice = peer(two.a());
+        Peer bob = peer(two.b());
+        Thread drain = new Thread(() -> {
+            try {
+                two.b().server.drain(Duration.ofSeconds(3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        drain.start();
+        await("b draining", Duration.ofSeconds(5), two.b().server::draining);
+        bob.control().expect(LinkFrames.GoingAway.class);
+        alice.control().send(new CircuitFrames.Connect(12, bob.peerId()));
+        LinkFrames.Error e = alice.control().expect(LinkFrames.Error.class);
+        assertThat(e.request()).isEqualTo(12);
+        assertThat(e.code()).as("bob's relay drains; alice's does not").isEqualTo(ErrorCode.RELAY_UNREACHABLE);
+        drain.join(10_000);
+    }
+
+    @Test
     void aRelayWithoutTheFleetSecretNeitherJoinsTheMeshNorIsBelieved() throws Exception {
         RedisProcess redis = redis();
         TestRelay a = relay(redis, "a");
