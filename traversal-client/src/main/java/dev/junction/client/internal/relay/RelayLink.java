@@ -94,13 +94,8 @@ public final class RelayLink {
     private final Supplier<String> tokens;
     private final RelayEvents events;
     private final Duration keepalive;
-    /** The relays configured by the app, nearest first once measured (RelayRanking): tried first. I/O thread. */
-    private List<RelayAddress> configured;
-    /**
-     * Those plus the relays of the fleet the current relay named in RELAY_MAP (after the configured
-     * ones): where this client may log in and whose address statements it believes.
-     */
-    private volatile List<RelayAddress> relays;
+    /** Where this client may log in, in order (configured, then the fleet's), and whose statements it believes. */
+    private final RelayList relays;
     private RelayAddress relay;
     private State state = State.DISCONNECTED;
     private Channel channel;
@@ -132,13 +127,9 @@ public final class RelayLink {
     /** {@code relayCas}: the CAs trusted for a relay's CA-issued certificate (null: the JDK's). */
     public RelayLink(ClientTransport transport, List<RelayAddress> relays, java.nio.file.Path relayCas, Identity identity,
                      Supplier<String> tokens, Duration keepalive, RelayEvents events) {
-        if (relays.isEmpty()) {
-            throw new IllegalArgumentException("no relay address");
-        }
         this.transport = transport;
         this.loop = transport.group().next();
-        this.configured = List.copyOf(relays);
-        this.relays = this.configured;
+        this.relays = new RelayList(relays);
         this.relay = relays.get(0);
         this.identity = identity;
         this.relayCas = relayCas;
@@ -157,41 +148,28 @@ public final class RelayLink {
 
     /**
      * The relays whose statements of a peer's addresses this client believes: those it was
-     * configured with (and the one it is on, which may be a GOING_AWAY hint).
+     * configured with, those its relay's fleet named, and the one it is on (which may be a
+     * GOING_AWAY hint).
      */
     public java.util.Set<dev.junction.wire.identity.PeerId> trustedRelays() {
         java.util.Set<dev.junction.wire.identity.PeerId> out = new java.util.HashSet<>();
-        relays.forEach(r -> out.add(r.relayId()));
+        relays.all().forEach(r -> out.add(r.relayId()));
         out.add(relay.relayId());
         return out;
     }
 
     /** Connects and logs in; the future fails with the relay's reason (and no retry) if login is refused. */
     public CompletableFuture<LoginFrames.LoginOk> start() {
-        if (configured.size() > 1) {
+        if (relays.configured().size() > 1) {
             // Several relays: log in to the nearest by measured round trip (at most RelayRanking.PROBE_TIMEOUT).
-            loop.execute(() -> RelayRanking.measure(transport, loop, configured).thenAccept(rtt -> loop.execute(() -> {
-                ranked(rtt);
+            loop.execute(() -> RelayRanking.measure(transport, loop, relays.configured()).thenAccept(rtt -> loop.execute(() -> {
+                relay = relays.ranked(rtt);
                 open();
             })));
         } else {
             loop.execute(this::open);
         }
         return firstLogin;
-    }
-
-    /** Orders the configured relays nearest first, and starts with the nearest. I/O thread. */
-    private void ranked(Map<RelayAddress, Duration> rtt) {
-        configured = RelayRanking.order(configured, rtt);
-        relays = configured;
-        relay = configured.get(0);
-        StringBuilder line = new StringBuilder();
-        for (RelayAddress r : configured) {
-            Duration d = rtt.get(r);
-            line.append(line.length() == 0 ? "" : ", ").append(r.host()).append(':').append(r.port()).append(' ')
-                    .append(d == null ? "unreachable" : String.format(java.util.Locale.ROOT, "%.1f ms", d.toNanos() / 1e6));
-        }
-        LOG.log(System.Logger.Level.INFO, "relays by round trip: {0}", line);
     }
 
     /** The current login, or null while not logged in. I/O thread. */
@@ -242,7 +220,7 @@ public final class RelayLink {
                                 state = State.AWAIT_CHALLENGE;
                                 c.writeAndFlush(new LoginFrames.Hello(ProtocolVersion.CURRENT, LoginFrames.Hello.RELAY_MAP));
                             } else {
-                                String refused = certificateRefusal(f.cause());
+                                String refused = RelayCertificates.refusal(f.cause());
                                 if (refused != null) {
                                     fatal("the relay at " + target.host() + ":" + target.port()
                                             + " is not the one in the relay address (" + refused + "); check the address"
@@ -321,28 +299,9 @@ public final class RelayLink {
         }
     }
 
-    /** Why the relay's certificate was refused (the first CertificateException's message in the chain), or null when it was not. */
-    private static String certificateRefusal(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof java.security.cert.CertificateException) {
-                return c.getMessage();
-            }
-        }
-        return null;
-    }
-
-    /** The SHA-256 of the certificate the relay served on {@code ch} (the CHALLENGE signature must cover it). */
-    private static byte[] servedCertificate(Channel ch) {
-        try {
-            return LoginFrames.certificateSha256(ch.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates()[0].getEncoded());
-        } catch (javax.net.ssl.SSLPeerUnverifiedException | java.security.cert.CertificateEncodingException e) {
-            return new byte[32]; // no certificate to bind to: no signature can match, the login is refused below
-        }
-    }
-
     private void onChallenge(Channel ch, LoginFrames.Challenge c) {
         if (!c.relay().equals(relay.relayId())
-                || !Identity.verify(c.relay(), LoginFrames.signedChallengeBytes(c.nonce(), c.relay(), servedCertificate(ch)),
+                || !Identity.verify(c.relay(), LoginFrames.signedChallengeBytes(c.nonce(), c.relay(), RelayCertificates.servedSha256(ch)),
                         c.signature().toArray())) {
             fatal("the relay did not prove the key " + relay.relayId().shortString() + " of its address; check the address");
             ch.close();
@@ -405,7 +364,7 @@ public final class RelayLink {
         } else if (f instanceof LinkFrames.Ping p) {
             ch.writeAndFlush(new LinkFrames.Pong(p.nonce()));
         } else if (f instanceof LinkFrames.RelayMap map) {
-            learned(map);
+            relays.learned(map);
         } else if (f instanceof LinkFrames.GoingAway away && away.reason() == CloseReason.REPLACED) {
             replaced();
         } else if (f instanceof LinkFrames.GoingAway away) {
@@ -414,25 +373,9 @@ public final class RelayLink {
         }
     }
 
-    /**
-     * The relay's fleet: its relays join the configured ones (after them, once each), so this client
-     * can move to them when its relay fails and believes their statements of its peers' addresses.
-     * I/O thread.
-     */
-    private void learned(LinkFrames.RelayMap map) {
-        java.util.LinkedHashMap<dev.junction.wire.identity.PeerId, RelayAddress> all = new java.util.LinkedHashMap<>();
-        configured.forEach(r -> all.put(r.relayId(), r));
-        map.relays().forEach(e -> all.putIfAbsent(e.address().relayId(), e.address()));
-        List<RelayAddress> fresh = List.copyOf(all.values());
-        if (!fresh.equals(relays)) {
-            relays = fresh;
-            LOG.log(System.Logger.Level.INFO, "relay fleet: {0} relays known", String.valueOf(fresh.size()));
-        }
-    }
-
     /** The relays this client may log in to: the configured ones, then those its relay's fleet named. */
     public List<RelayAddress> relays() {
-        return relays;
+        return relays.all();
     }
 
     /** Another login with this client's identity took the reservation: say so plainly, and wait longer each time before taking it back. */
@@ -566,11 +509,11 @@ public final class RelayLink {
         if (wasLoggedIn) {
             events.disconnected(replaced ? "another client logged in to the relay with this identity and took its reservation" : reason);
         }
-        if (!firstLogin.isDone() && failures >= 2 * relays.size() - 1) {
+        if (!firstLogin.isDone() && failures >= 2 * relays.all().size() - 1) {
             firstLogin.completeExceptionally(new JunctionException(reason));
         }
-        if (failures % 2 == 1 && relays.size() > 1) {
-            relay = relays.get((relays.indexOf(relay) + 1) % relays.size());
+        if (failures % 2 == 1 && relays.all().size() > 1) {
+            relay = relays.after(relay);
         }
         if (!goingAwayHint.isEmpty()) {
             try {
