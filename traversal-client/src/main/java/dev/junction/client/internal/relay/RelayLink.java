@@ -160,15 +160,10 @@ public final class RelayLink {
 
     /** Connects and logs in; the future fails with the relay's reason (and no retry) if login is refused. */
     public CompletableFuture<LoginFrames.LoginOk> start() {
-        if (relays.configured().size() > 1) {
-            // Several relays: log in to the nearest by measured round trip (at most RelayRanking.PROBE_TIMEOUT).
-            loop.execute(() -> RelayRanking.measure(transport, loop, relays.configured()).thenAccept(rtt -> loop.execute(() -> {
-                relay = relays.ranked(rtt);
-                open();
-            })));
-        } else {
-            loop.execute(this::open);
-        }
+        // The app's first relay first. Not the nearest by round trip (RelayRanking): peers given the
+        // same standalone relays as fallbacks must meet on the same one, which only a fleet makes
+        // unnecessary; ranking waits until the client knows its relays form one.
+        loop.execute(this::open);
         return firstLogin;
     }
 

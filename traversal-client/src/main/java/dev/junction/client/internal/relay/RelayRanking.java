@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Orders a client's relays by measured round trip, so it logs in to the nearest first. The round
+ * Orders a client's relays by measured round trip, so it can log in to the nearest first (not wired
+ * into the login yet: peers given the same standalone relays must pick the same one). The round
  * trip is a TCP handshake with the relay's control port (SYN to SYN-ACK: one round trip, before any
  * TLS work on either side); a relay that does not complete it within {@link #PROBE_TIMEOUT} goes
  * last, in the order it was given.
