@@ -3,21 +3,19 @@ package dev.junction.client.internal.relay;
 import dev.junction.wire.address.RelayAddress;
 import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.identity.PeerId;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * The relays a client may log in to, in the order it tries them: the app's (nearest first once
- * measured, {@link RelayRanking}), then those its relay's fleet named in RELAY_MAP, once each. It
+ * The relays a client may log in to, in the order it tries them: the app's, then those its
+ * relay's fleet named in RELAY_MAP, once each. It
  * believes address statements signed by any of them. Changed on the client's I/O thread; read anywhere.
  */
 final class RelayList {
     private static final System.Logger LOG = System.getLogger("junction.client.relay");
 
-    private volatile List<RelayAddress> configured;
+    private final List<RelayAddress> configured;
     private volatile List<RelayAddress> all;
 
     RelayList(List<RelayAddress> configured) {
@@ -35,20 +33,6 @@ final class RelayList {
     /** Every relay to try, in order. */
     List<RelayAddress> all() {
         return all;
-    }
-
-    /** The configured relays ordered by {@code rtt} (the fleet's keep their place after them); returns the one to try first. */
-    RelayAddress ranked(Map<RelayAddress, Duration> rtt) {
-        configured = RelayRanking.order(configured, rtt);
-        all = configured;
-        StringBuilder line = new StringBuilder();
-        for (RelayAddress r : configured) {
-            Duration d = rtt.get(r);
-            line.append(line.length() == 0 ? "" : ", ").append(r.host()).append(':').append(r.port()).append(' ')
-                    .append(d == null ? "unreachable" : String.format(Locale.ROOT, "%.1f ms", d.toNanos() / 1e6));
-        }
-        LOG.log(System.Logger.Level.INFO, "relays by round trip: {0}", line);
-        return configured.get(0);
     }
 
     /** The relay's fleet: its relays join the configured ones (after them, once each). */
