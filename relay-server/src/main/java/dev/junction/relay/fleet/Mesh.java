@@ -184,11 +184,6 @@ public final class Mesh {
         return now;
     }
 
-    /** The directory's entry for {@code relay}, or null. */
-    public RelayEntry relay(PeerId relay) {
-        return directory.relays().get(relay);
-    }
-
     /**
      * The far end of a cross-relay circuit: {@code peer}, homed on the relay at the other end of
      * {@code link}. {@code caller}: it asked for circuit {@code circuit} (this relay holds the callee).

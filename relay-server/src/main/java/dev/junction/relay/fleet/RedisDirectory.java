@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -416,12 +415,5 @@ public final class RedisDirectory implements AutoCloseable {
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
-    }
-
-    /** For tests: the peers whose homes this relay remembers. */
-    List<PeerId> rememberedPeers() {
-        synchronized (homes) {
-            return List.copyOf(homes.keySet());
-        }
     }
 }

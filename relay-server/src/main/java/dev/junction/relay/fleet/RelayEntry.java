@@ -23,10 +23,6 @@ public record RelayEntry(PeerId relay, String host, int controlPort, int udpPort
         return new InetSocketAddress(host, controlPort);
     }
 
-    public InetSocketAddress udp() {
-        return new InetSocketAddress(host, udpPort);
-    }
-
     String encode() {
         return relay + " " + host + " " + controlPort + " " + udpPort + " " + region + " " + reservations;
     }

@@ -2,6 +2,7 @@ package dev.junction.client.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.junction.relay.Closer;
 import dev.junction.client.ClientOptions;
 import dev.junction.client.PathKind;
 import dev.junction.client.Session;

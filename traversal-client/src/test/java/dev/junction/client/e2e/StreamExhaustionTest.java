@@ -3,6 +3,7 @@ package dev.junction.client.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.junction.relay.Closer;
 import dev.junction.client.ClientOptions;
 import dev.junction.client.IncomingStreamLimits;
 import dev.junction.client.Session;

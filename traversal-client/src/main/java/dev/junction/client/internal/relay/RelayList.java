@@ -26,10 +26,6 @@ final class RelayList {
         this.all = this.configured;
     }
 
-    List<RelayAddress> configured() {
-        return configured;
-    }
-
     /** Every relay to try, in order. */
     List<RelayAddress> all() {
         return all;
