@@ -83,9 +83,11 @@ class RoamingTest {
             Topology net = Topology.create(lab);
             Site listener = net.site("eiml", Kind.EIM);
             Site connector = net.site("symc", Kind.SYM);
-            // Behind sym the mappings come back with new ports: the direct path must be found again.
+            // Behind sym the mappings come back with new ports: the direct path must be found again, or never
+            // lost, when the connector's new mapping reaches the listener anyway (its NAT may hold a hole for
+            // that port from punching) and the listener follows it: both happen here, by timing.
             run(lab, net, "conntrack flushed on the connector's (sym) router, 20 MB", listener, connector, 20, true,
-                    Bounds.recovers(10_000, 20_000), c -> lab.inNs(net.routerOf(connector), "conntrack", "-F"));
+                    Bounds.recoversOrKeeps(10_000, 20_000), c -> lab.inNs(net.routerOf(connector), "conntrack", "-F"));
         }
     }
 
@@ -147,13 +149,23 @@ class RoamingTest {
      * direct one within {@code directMs} of the change's end; null for "never leaves its path" (no
      * such event may come).
      */
-    record Bounds(Long relayedMs, Long directMs) {
+    record Bounds(Long relayedMs, Long directMs, boolean mayKeep) {
+        Bounds(Long relayedMs, Long directMs) {
+            this(relayedMs, directMs, false);
+        }
+
         static Bounds recovers(long relayedMs, long directMs) {
             return new Bounds(relayedMs, directMs);
         }
 
+        /** Recovers within the bounds, or never leaves its path (no path event at all after the change). */
+        static Bounds recoversOrKeeps(long relayedMs, long directMs) {
+            return new Bounds(relayedMs, directMs, true);
+        }
+
         String label() {
-            return (relayedMs == null ? "stays" : "≤ " + relayedMs / 1000 + " s") + " / " + (directMs == null ? "stays" : "≤ " + directMs / 1000 + " s");
+            return (relayedMs == null ? "stays" : "≤ " + relayedMs / 1000 + " s") + " / " + (directMs == null ? "stays" : "≤ " + directMs / 1000 + " s")
+                    + (mayKeep ? ", or stays" : "");
         }
     }
 
@@ -238,8 +250,10 @@ class RoamingTest {
             if (Lab.nio()) {
                 assertThat(log).as(what + ": the connector ran on NIO").contains("I/O transport: NIO (-Djunction.nio=true)");
             }
-            assertWithin(what + ": on a relayed path after the change", toRelay, bounds.relayedMs(), log);
-            assertWithin(what + ": on a direct path after the change", toDirect, bounds.directMs(), log);
+            if (!(bounds.mayKeep() && toRelay == null && toDirect == null)) {
+                assertWithin(what + ": on a relayed path after the change", toRelay, bounds.relayedMs(), log);
+                assertWithin(what + ": on a direct path after the change", toDirect, bounds.directMs(), log);
+            }
             return l[2];
         } finally {
             applied.countDown();
@@ -329,7 +343,8 @@ class RoamingTest {
                 + "quarter of the file is held back (so the transfer is still running, which the test checks), then the\n"
                 + "rest is sent. Times count from the end of the change to the connector's next path event (relayed, then\n"
                 + "direct), as the events appear; \"-\" means no such event came. \"required\" is what the test that\n"
-                + "writes this table enforces for the row (\"stays\": the connector must not leave its path); a row\n"
+                + "writes this table enforces for the row (\"stays\": the connector must not leave its path; \"or stays\":\n"
+                + "either recovers in time or never leaves its path, both \"-\"); a row\n"
                 + "outside it, a transfer that does not finish or an echo that does not hash the same as the file fails the\n"
                 + "test. After the relay restarts under a direct session, a new peer must also reach the listener through\n"
                 + "the new relay (the listener reserved again).\n\n"
