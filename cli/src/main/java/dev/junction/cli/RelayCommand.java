@@ -113,6 +113,12 @@ final class RelayCommand implements Callable<Integer> {
             o.put("stun_udp", server.udpAddresses().stream().map(RelayCommand::hostPort).toList());
             o.put("stun_tcp", hostPort(server.stunTcpAddress()));
             o.put("control", hostPort(server.controlAddress()));
+            if (server.turn() != null) {
+                o.put("turn_udp", server.udpAddresses().stream().map(RelayCommand::hostPort).toList());
+                o.put("turn_tcp", hostPort(server.stunTcpAddress()));
+                o.put("turn_tls", server.turnTlsAddress() == null ? null : hostPort(server.turnTlsAddress()));
+                o.put("turn_secret_file", cfg.turn().get().secretFile().toString());
+            }
             o.put("metrics", metrics);
             o.put("admission", cfg.admission().mode().name().toLowerCase(java.util.Locale.ROOT));
             o.put("secret_file", secret);
@@ -128,6 +134,16 @@ final class RelayCommand implements Callable<Integer> {
             }
             System.out.println("stun: tcp " + hostPort(server.stunTcpAddress()));
             System.out.println("control: tls " + hostPort(server.controlAddress()));
+            if (server.turn() != null) {
+                for (InetSocketAddress a : server.udpAddresses()) {
+                    System.out.println("turn: udp " + hostPort(a));
+                }
+                System.out.println("turn: tcp " + hostPort(server.stunTcpAddress()));
+                if (server.turnTlsAddress() != null) {
+                    System.out.println("turn: tls " + hostPort(server.turnTlsAddress()));
+                }
+                System.out.println("turn credentials: secret in " + cfg.turn().get().secretFile());
+            }
             System.out.println("metrics: " + metrics);
             cfg.fleet().ifPresent(f -> System.out.println("fleet: " + withoutPassword(f.directory()) + " region " + f.region()));
             System.out.println("relay address: " + server.address());

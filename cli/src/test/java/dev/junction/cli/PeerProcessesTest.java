@@ -72,7 +72,7 @@ class PeerProcessesTest {
 
     @BeforeAll
     void relay() throws Exception {
-        Files.writeString(dir.resolve("relay.conf"), "junction.relay { stun-port = 0, control-port = 0, admin.port = 0 }\n");
+        Files.writeString(dir.resolve("relay.conf"), "junction.relay { stun-port = 0, control-port = 0, admin.port = 0, turn.tls-port = 0 }\n");
         start("relay", "relay", "--config", "relay.conf");
         relayAddress = await("relay.out", Pattern.compile("relay address: (\\S+)"));
         stunPort = Integer.parseInt(await("relay.out", Pattern.compile("stun: udp 127\\.0\\.0\\.1:(\\d+)")));

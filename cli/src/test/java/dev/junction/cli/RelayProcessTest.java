@@ -21,7 +21,7 @@ class RelayProcessTest {
     @Test
     void relayPrintsItsEndpointsAndDrainsOnSigterm() throws Exception {
         Path conf = dir.resolve("relay.conf");
-        Files.writeString(conf, "junction.relay { stun-port = 0, control-port = 0, admin.port = 0, drain.grace-period = 5s }\n");
+        Files.writeString(conf, "junction.relay { stun-port = 0, control-port = 0, admin.port = 0, turn.tls-port = 0, drain.grace-period = 5s }\n");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "relay", "--config", conf.toString())
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();

@@ -42,7 +42,7 @@ class MonitoringNamesTest {
         // A fleet relay, so the fleet's meters are served too; its directory (loopback port 1) never
         // answers, which changes nothing about which meters exist.
         RelayServer relay = RelayServer.start(RelayConfigLoader.load(Optional.empty(), Map.of("bind", "127.0.0.1",
-                "stun-port", 0, "control-port", 0, "admin.port", 0, "data-dir", dir.resolve("relay").toString(),
+                "stun-port", 0, "control-port", 0, "admin.port", 0, "turn.tls-port", 0, "data-dir", dir.resolve("relay").toString(),
                 "fleet.directory", "redis://127.0.0.1:1")));
         try {
             System.gc(); // the GC pause timer appears with the first collection, as on any running relay

@@ -124,7 +124,7 @@ final class FleetLab {
         Files.writeString(conf, "junction.relay {\n"
                 + "  data-dir = \"" + dir.resolve("relay" + i + "-data") + "\"\n"
                 + "  stun-port = " + (3478 + 2 * i) + ", stun-alt-port = " + (3479 + 2 * i) + ", control-port = " + (5349 + i) + "\n"
-                + "  admin.port = 0\n"
+                + "  admin.port = 0, turn.tls-port = 0\n"
                 + "  admission.secret-file = \"" + dir.resolve("admission.secret") + "\"\n"
                 + "  fleet { heartbeat = " + HEARTBEAT + ", cluster = " + cluster + " }\n"
                 + "}\n");

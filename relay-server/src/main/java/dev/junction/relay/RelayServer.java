@@ -25,6 +25,9 @@ import dev.junction.relay.reservation.ReservationRegistry;
 import dev.junction.relay.stun.StunResponder;
 import dev.junction.relay.stun.StunTcpInitializer;
 import dev.junction.relay.stun.StunUdpHandler;
+import dev.junction.relay.turn.TurnMetrics;
+import dev.junction.relay.turn.TurnSecrets;
+import dev.junction.relay.turn.TurnServer;
 import dev.junction.relay.tls.RelayTls;
 import dev.junction.wire.address.RelayAddress;
 import dev.junction.wire.admission.AdmissionSecret;
@@ -86,6 +89,10 @@ public final class RelayServer implements AutoCloseable {
     private AdminServer admin;
     private Channel control;
     private Channel stunTcp;
+    private Channel turnTls;
+    private final TurnServer turn;
+    /** The relay's own endpoints, which TURN never relays to (filled as listeners bind). */
+    private final java.util.Set<InetSocketAddress> services = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> sweeper;
     private ScheduledFuture<?> heartbeat;
     private volatile boolean draining;
@@ -115,6 +122,13 @@ public final class RelayServer implements AutoCloseable {
                 config.admission().mode() == RelayConfig.AdmissionMode.TOKEN ? config.admission().secretFile() : null,
                 config.admission().allowList(), config.admission().maxTokenLifetime(), clock);
         this.group = Transports.group(0);
+        if (config.turn().isPresent()) {
+            RelayConfig.Turn t = config.turn().get();
+            this.turn = new TurnServer(t.options(), TurnSecrets.loadOrCreate(t.secretFile()),
+                    config.admission().mode() == RelayConfig.AdmissionMode.OPEN, services, new TurnMetrics(metrics.registry()), clock);
+        } else {
+            this.turn = null;
+        }
         metrics.gauges(reservations::size, circuits::size, () -> draining ? 1 : 0);
     }
 
@@ -143,7 +157,7 @@ public final class RelayServer implements AutoCloseable {
                 config.stun().responsePortWindow(), config.stun().responsePortPerSecond());
         StunResponder responder = new StunResponder(config.bind(), config.altIp(), config.stunPort(), config.stunAltPort(), stunOptions);
         Forwarder forwarder = new Forwarder(circuits, metrics);
-        StunUdpHandler stun = new StunUdpHandler(responder, udpSockets, metrics);
+        StunUdpHandler stun = new StunUdpHandler(responder, udpSockets, metrics, turn);
         UdpRelayHandler relay = new UdpRelayHandler(reservations, forwarder, metrics, identity, clock);
         int queueBytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) config.limits().sendQueueFrames() * BYTES_PER_QUEUED_FRAME);
         WriteBufferWaterMark waterMark = new WriteBufferWaterMark(queueBytes / 2, queueBytes);
@@ -184,7 +198,7 @@ public final class RelayServer implements AutoCloseable {
             try {
                 stunTcp = Listening.await(new ServerBootstrap().group(group).channel(Transports.serverChannel())
                         .childHandler(new StunTcpInitializer(metrics, StunTcpInitializer.responder(config.bind(), udpPort, stunOptions),
-                                new ConnectionLimiter(config.limits().connectionsPerIp(), metrics)))
+                                new ConnectionLimiter(config.limits().connectionsPerIp(), metrics), turn, null))
                         .bind(tcpAt), "stun: tcp", tcpAt, "junction.relay.stun-port");
             } catch (BindException e) {
                 bound.forEach(Channel::close);
@@ -220,7 +234,19 @@ public final class RelayServer implements AutoCloseable {
         control = Listening.await(controlBootstrap.bind(controlAt), "control: tls", controlAt, "junction.relay.control-port");
         listeners.add(control);
 
+        if (turn != null && config.turn().get().tlsPort() >= 0) {
+            InetSocketAddress turnTlsAt = new InetSocketAddress(config.bind(), config.turn().get().tlsPort());
+            turnTls = Listening.await(new ServerBootstrap().group(group).channel(Transports.serverChannel())
+                    .childHandler(new StunTcpInitializer(metrics, StunTcpInitializer.responder(config.bind(), udpPort, stunOptions),
+                            new ConnectionLimiter(config.limits().connectionsPerIp(), metrics), turn, tls))
+                    .bind(turnTlsAt), "turn: tls", turnTlsAt, "junction.relay.turn.tls-port");
+            listeners.add(turnTls);
+        }
         admin = AdminServer.bind(group, new InetSocketAddress(config.adminBind(), config.adminPort()), metrics::scrape, () -> !draining);
+        for (Channel ch : listeners) {
+            services.add((InetSocketAddress) ch.localAddress());
+        }
+        services.add(admin.address());
         if (mesh != null) {
             Channel udpSocket = udpSockets.get(new InetSocketAddress(config.bind(), udpPort));
             MeshDialer dialer;
@@ -283,6 +309,16 @@ public final class RelayServer implements AutoCloseable {
 
     public InetSocketAddress stunTcpAddress() {
         return (InetSocketAddress) stunTcp.localAddress();
+    }
+
+    /** The TURN server, or null when TURN is off. */
+    public TurnServer turn() {
+        return turn;
+    }
+
+    /** TURN over TLS's listening address, or null when it is off. */
+    public InetSocketAddress turnTlsAddress() {
+        return turnTls == null ? null : (InetSocketAddress) turnTls.localAddress();
     }
 
     public InetSocketAddress controlAddress() {
@@ -357,6 +393,9 @@ public final class RelayServer implements AutoCloseable {
             directory.close();
         }
         circuits.closeEverything(CloseReason.RELAY_DRAINING);
+        if (turn != null) {
+            turn.close();
+        }
         channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         for (Channel ch : listeners) {
             ch.close().awaitUninterruptibly();

@@ -109,6 +109,11 @@ class CircuitTest {
             assertThat(id).as("circuit IDs are random and large").isGreaterThan(999);
             a.control().send(new CircuitFrames.CircuitClose(id, dev.junction.wire.control.CloseReason.NORMAL, 0));
             b.control().expect(CircuitFrames.CircuitClose.class);
+            // The relay logs the close after it told the peers: wait for the line, briefly.
+            long until = System.currentTimeMillis() + 2000;
+            while (lines.stream().noneMatch(l -> l.startsWith("circuit " + id + " closed: ")) && System.currentTimeMillis() < until) {
+                Thread.sleep(10);
+            }
             assertThat(lines).as("the circuit's log lines").anyMatch(l -> l.startsWith("circuit " + id + " open: "))
                     .anyMatch(l -> l.startsWith("circuit " + id + " closed: "));
         } finally {

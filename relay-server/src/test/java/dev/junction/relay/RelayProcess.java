@@ -189,6 +189,7 @@ public final class RelayProcess implements AutoCloseable {
             o.put("bind", "127.0.0.1");
             o.put("stun-port", 0);
             o.put("control-port", 0);
+            o.put("turn.tls-port", 0);
             o.put("admin.port", 0);
             o.put("data-dir", Path.of(args[0]).resolve("relay").toString());
             for (int i = 1; i < args.length; i++) {

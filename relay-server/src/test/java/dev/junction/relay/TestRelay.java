@@ -28,6 +28,7 @@ public final class TestRelay implements AutoCloseable {
         o.put("stun-port", 0);
         o.put("control-port", 0);
         o.put("admin.port", 0);
+        o.put("turn.tls-port", 0);
         o.put("data-dir", dir.resolve("relay").toString());
         o.putAll(overrides);
         return new TestRelay(RelayServer.start(RelayConfigLoader.load(Optional.empty(), o)), dir);

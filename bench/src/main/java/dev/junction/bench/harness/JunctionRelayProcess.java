@@ -34,6 +34,7 @@ final class JunctionRelayProcess implements AutoCloseable {
               bind = "127.0.0.1"
               stun-port = 0
               control-port = 0
+              turn.tls-port = 0
               data-dir = "%s"
               admission { mode = "token", secret-file = "%s" }
               limits {

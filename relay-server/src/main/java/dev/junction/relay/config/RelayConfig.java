@@ -29,7 +29,19 @@ public record RelayConfig(
         Duration drainGracePeriod,
         String reconnectHint,
         Stun stun,
-        Optional<Fleet> fleet) {
+        Optional<Fleet> fleet,
+        Optional<Turn> turn) {
+
+    /**
+     * TURN on the STUN ports ({@code junction.relay.turn}); absent when turned off, or when bind is a
+     * wildcard and no relayed-ip says which address to hand out.
+     *
+     * @param options    what the TURN server enforces
+     * @param secretFile the REST secret (one per line, the first mints)
+     * @param tlsPort    TURN over TLS's own port (0 picks a free one), or -1 for none
+     */
+    public record Turn(dev.junction.relay.turn.TurnOptions options, Path secretFile, int tlsPort) {
+    }
 
     /**
      * Membership of a fleet of relays ({@code junction.relay.fleet}); absent when {@code directory}

@@ -132,7 +132,48 @@ public final class RelayConfigLoader {
                 cert, key, admission, limits, keepalive, r.ip("admin.bind"), r.port("admin.port"),
                 r.duration("drain.grace-period"), r.string("drain.reconnect-hint"),
                 new RelayConfig.Stun(r.bool("stun.software"), r.positiveDuration("stun.response-port-window"),
-                        r.positiveInt("stun.response-port-rate")), fleet);
+                        r.positiveInt("stun.response-port-rate")), fleet, turn(r, bind, dataDir));
+    }
+
+    /** {@code junction.relay.turn}, validated; empty when off. */
+    private static Optional<RelayConfig.Turn> turn(Reader r, InetAddress bind, Path dataDir) {
+        if (!r.bool("turn.enabled")) {
+            return Optional.empty();
+        }
+        Optional<InetAddress> relayedIp = r.optionalIp("turn.relayed-ip");
+        InetAddress relayed = relayedIp.orElse(bind);
+        if (relayed.isAnyLocalAddress()) {
+            if (relayedIp.isPresent()) {
+                throw new ConfigException(ROOT + ".turn.relayed-ip", "must be the relay's own address, not a wildcard");
+            }
+            System.getLogger("junction.relay.turn").log(System.Logger.Level.WARNING, "TURN is off: bind is " + bind.getHostAddress()
+                    + " and " + ROOT + ".turn.relayed-ip does not say which address relayed transport addresses are on");
+            return Optional.empty();
+        }
+        String range = r.string("turn.relay-ports");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,5})-(\\d{1,5})").matcher(range);
+        if (!m.matches() || Integer.parseInt(m.group(1)) < 1024 || Integer.parseInt(m.group(2)) > 65535
+                || Integer.parseInt(m.group(1)) >= Integer.parseInt(m.group(2))) {
+            throw new ConfigException(ROOT + ".turn.relay-ports", "'" + range + "' must be LOW-HIGH with 1024 <= LOW < HIGH <= 65535");
+        }
+        String realm = r.string("turn.realm");
+        if (!realm.matches("[A-Za-z0-9._-]{1,128}")) {
+            throw new ConfigException(ROOT + ".turn.realm", "'" + realm + "' must be 1-128 letters, digits, '.', '_' or '-'");
+        }
+        int tlsPort = r.integer("turn.tls-port");
+        if (tlsPort < -1 || tlsPort > 65535) {
+            throw new ConfigException(ROOT + ".turn.tls-port", tlsPort + " is not a port (0 picks a free one, -1 turns TURN over TLS off)");
+        }
+        dev.junction.relay.turn.TurnOptions options = new dev.junction.relay.turn.TurnOptions(realm, relayed,
+                Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), r.positiveDuration("turn.max-lifetime"),
+                r.positiveInt("turn.allocations-total"), r.positiveInt("turn.allocations-per-user"), r.positiveInt("turn.allocations-per-ip"),
+                r.positiveInt("turn.permissions-per-allocation"), r.positiveInt("turn.channels-per-allocation"),
+                r.bytes("turn.bandwidth-per-allocation"), r.positiveDuration("turn.nonce-lifetime"),
+                r.positiveDuration("turn.max-credential-lifetime"), r.cidrs("turn.allowed-peer-ips"), r.cidrs("turn.denied-peer-ips"));
+        if (options.maxLifetime().compareTo(dev.junction.relay.turn.TurnOptions.DEFAULT_LIFETIME) < 0) {
+            throw new ConfigException(ROOT + ".turn.max-lifetime", "must be at least 600s, the lifetime RFC 8656 gives by default");
+        }
+        return Optional.of(new RelayConfig.Turn(options, r.optionalPath("turn.secret-file").orElse(dataDir.resolve("turn.secret")), tlsPort));
     }
 
     private static void checkUnknownKeys(Config given, Config reference) {
@@ -268,6 +309,20 @@ public final class RelayConfigLoader {
             } catch (IllegalArgumentException e) {
                 throw bad(key, "'" + s + "' is not one of token, allow-list, open");
             }
+        }
+
+        java.util.List<dev.junction.relay.turn.PeerPolicy.Cidr> cidrs(String key) {
+            java.util.List<dev.junction.relay.turn.PeerPolicy.Cidr> out = new java.util.ArrayList<>();
+            try {
+                for (String s : c.getStringList(key)) {
+                    out.add(dev.junction.relay.turn.PeerPolicy.Cidr.parse(s));
+                }
+            } catch (IllegalArgumentException e) {
+                throw bad(key, e.getMessage());
+            } catch (com.typesafe.config.ConfigException e) {
+                throw bad(key, "must be a list of address blocks such as [\"192.0.2.0/24\"]");
+            }
+            return out;
         }
 
         Set<PeerId> peerIds(String key) {

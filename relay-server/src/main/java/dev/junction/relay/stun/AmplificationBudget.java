@@ -8,7 +8,7 @@ import java.net.InetAddress;
  * headers included, so the relay is useless as a reflection amplifier. A request that wants a larger
  * answer pads itself (PADDING, RFC 5780 section 7.6), which raises its own size and so the budget.
  */
-final class AmplificationBudget {
+public final class AmplificationBudget {
     /** The answer may be this many times the request on the wire. */
     static final int FACTOR = 2;
     /** IPv4 header (20, no options) plus UDP header (8). */
@@ -20,7 +20,7 @@ final class AmplificationBudget {
     }
 
     /** The largest STUN message (bytes, without IP/UDP headers) that may answer a {@code requestBytes}-byte request from {@code source}. */
-    static int maxAnswerBytes(int requestBytes, InetAddress source) {
+    public static int maxAnswerBytes(int requestBytes, InetAddress source) {
         int headers = source instanceof Inet6Address ? IPV6_HEADERS : IPV4_HEADERS;
         return FACTOR * (requestBytes + headers) - headers;
     }

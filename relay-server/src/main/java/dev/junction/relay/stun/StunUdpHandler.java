@@ -5,6 +5,10 @@ import dev.junction.relay.metrics.LogThrottle;
 import dev.junction.relay.metrics.RelayMetrics;
 import dev.junction.wire.PacketKind;
 import dev.junction.wire.WireFormatException;
+import dev.junction.relay.turn.ClientPath;
+import dev.junction.relay.turn.TurnServer;
+import dev.junction.wire.stun.ChannelData;
+import dev.junction.wire.stun.StunClass;
 import dev.junction.wire.stun.StunDecoder;
 import dev.junction.wire.stun.StunEncoder;
 import dev.junction.wire.stun.StunMessage;
@@ -19,8 +23,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The first handler on every relay UDP socket. STUN requests are answered here; Junction frames go
- * on to the next handler (the UDP relay); anything else is dropped and counted. The responder may
+ * The first handler on every relay UDP socket. STUN Binding requests are answered here; other STUN
+ * messages and TURN ChannelData go to the TURN server when it runs; Junction frames go on to the next
+ * handler (the UDP relay); anything else is dropped and counted. The responder may
  * ask for a reply from another of the relay's STUN sockets (RFC 5780 CHANGE-REQUEST): the sockets
  * map, filled once all sockets are bound, finds it.
  */
@@ -31,12 +36,15 @@ public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPa
     private final StunResponder responder;
     private final Map<InetSocketAddress, Channel> sockets;
     private final RelayMetrics metrics;
+    private final TurnServer turn;
 
-    public StunUdpHandler(StunResponder responder, Map<InetSocketAddress, Channel> sockets, RelayMetrics metrics) {
+    /** @param turn the TURN server, or null when TURN is off */
+    public StunUdpHandler(StunResponder responder, Map<InetSocketAddress, Channel> sockets, RelayMetrics metrics, TurnServer turn) {
         super(false);
         this.responder = responder;
         this.sockets = sockets;
         this.metrics = metrics;
+        this.turn = turn;
     }
 
     @Override
@@ -47,7 +55,16 @@ public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPa
             packet.release();
             return;
         }
-        switch (PacketKind.classify(content.getUnsignedByte(content.readerIndex()))) {
+        int first = content.getUnsignedByte(content.readerIndex());
+        if (turn != null && ChannelData.isChannelData(first) && content.readableBytes() >= ChannelData.HEADER_LENGTH) {
+            try {
+                turn.onChannelData(content, ClientPath.udp(ctx.channel(), local(ctx, packet), packet.sender()));
+            } finally {
+                packet.release();
+            }
+            return;
+        }
+        switch (PacketKind.classify(first)) {
             case STUN -> {
                 try {
                     answer(ctx, packet);
@@ -88,8 +105,11 @@ public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPa
             metrics.drop(DropReason.MALFORMED_STUN);
             return;
         }
-        // The socket the request arrived on (Netty fills recipient with it on receive).
-        InetSocketAddress local = packet.recipient() != null ? packet.recipient() : (InetSocketAddress) ctx.channel().localAddress();
+        InetSocketAddress local = local(ctx, packet);
+        if (turn != null && !request.isBinding()) {
+            turn.onStun(request, packet.content(), ClientPath.udp(ctx.channel(), local, packet.sender()));
+            return;
+        }
         Optional<StunResponder.Reply> reply = responder.answer(request, requestBytes, local, packet.sender());
         if (reply.isEmpty()) {
             metrics.drop(DropReason.UNEXPECTED_STUN);
@@ -110,7 +130,12 @@ public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPa
         } else {
             out.writeAndFlush(new DatagramPacket(buf, r.to()), out.voidPromise());
         }
-        metrics.stun(r.message().messageClass() == dev.junction.wire.stun.StunClass.SUCCESS_RESPONSE
+        metrics.stun(r.message().messageClass() == StunClass.SUCCESS_RESPONSE
                 ? RelayMetrics.StunOutcome.SUCCESS : RelayMetrics.StunOutcome.ERROR_RESPONSE);
+    }
+
+    /** The socket the datagram arrived on (Netty fills recipient with it on receive). */
+    private static InetSocketAddress local(ChannelHandlerContext ctx, DatagramPacket packet) {
+        return packet.recipient() != null ? packet.recipient() : (InetSocketAddress) ctx.channel().localAddress();
     }
 }

@@ -23,7 +23,7 @@ class StunUdpHandlerTest {
     static final InetSocketAddress CLIENT = new InetSocketAddress("198.51.100.7", 40000);
     final RelayMetrics metrics = new RelayMetrics();
     final StunResponder responder = new StunResponder(CLIENT.getAddress(), Optional.empty(), 3478, 3479, StunResponder.Options.DEFAULTS);
-    final EmbeddedChannel ch = new EmbeddedChannel(new StunUdpHandler(responder, Map.of(), metrics));
+    final EmbeddedChannel ch = new EmbeddedChannel(new StunUdpHandler(responder, Map.of(), metrics, null));
 
     @AfterEach
     void close() {

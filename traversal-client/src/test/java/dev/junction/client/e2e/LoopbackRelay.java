@@ -30,6 +30,7 @@ final class LoopbackRelay implements AutoCloseable {
         o.put("bind", "127.0.0.1");
         o.put("stun-port", 0);
         o.put("control-port", 0);
+        o.put("turn.tls-port", 0);
         o.put("admin.port", 0);
         o.put("data-dir", dir.resolve("relay").toString());
         o.putAll(overrides);

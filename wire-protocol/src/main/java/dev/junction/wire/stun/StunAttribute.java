@@ -12,7 +12,11 @@ import java.util.List;
  * (RFC 8489 section 14). Each record writes its own value next to the code that reads it;
  * {@link StunDecoder} and {@link StunEncoder} handle the type, length and padding around it.
  */
-public sealed interface StunAttribute {
+public sealed interface StunAttribute permits StunAttribute.MappedAddress, StunAttribute.XorMappedAddress,
+        StunAttribute.ResponseOrigin, StunAttribute.OtherAddress, StunAttribute.ChangeRequest, StunAttribute.ResponsePort,
+        StunAttribute.Padding, StunAttribute.Software, StunAttribute.Username, StunAttribute.Realm, StunAttribute.Nonce,
+        StunAttribute.ErrorCode, StunAttribute.UnknownAttributes, StunAttribute.MessageIntegrity,
+        StunAttribute.MessageIntegritySha256, StunAttribute.Fingerprint, StunAttribute.Unknown, TurnAttribute {
 
     /** The attribute type code, see {@link StunAttributeType}. */
     int type();
@@ -238,6 +242,16 @@ public sealed interface StunAttribute {
         public static final int UNAUTHENTICATED = 401;
         public static final int UNKNOWN_ATTRIBUTE = 420;
         public static final int SERVER_ERROR = 500;
+        /** RFC 8656 section 18 error codes. */
+        public static final int FORBIDDEN = 403;
+        public static final int ALLOCATION_MISMATCH = 437;
+        public static final int STALE_NONCE = 438;
+        public static final int ADDRESS_FAMILY_NOT_SUPPORTED = 440;
+        public static final int WRONG_CREDENTIALS = 441;
+        public static final int UNSUPPORTED_TRANSPORT_PROTOCOL = 442;
+        public static final int PEER_ADDRESS_FAMILY_MISMATCH = 443;
+        public static final int ALLOCATION_QUOTA_REACHED = 486;
+        public static final int INSUFFICIENT_CAPACITY = 508;
 
         public ErrorCode {
             if (code < 300 || code > 699) {

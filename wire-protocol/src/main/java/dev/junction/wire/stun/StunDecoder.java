@@ -112,6 +112,16 @@ public final class StunDecoder {
                 case StunAttributeType.UNKNOWN_ATTRIBUTES -> StunAttribute.UnknownAttributes.decode(value, tid);
                 case StunAttributeType.MESSAGE_INTEGRITY -> StunAttribute.MessageIntegrity.decode(value, tid);
                 case StunAttributeType.MESSAGE_INTEGRITY_SHA256 -> StunAttribute.MessageIntegritySha256.decode(value, tid);
+                case StunAttributeType.CHANNEL_NUMBER -> TurnAttribute.ChannelNumber.decode(value, tid);
+                case StunAttributeType.LIFETIME -> TurnAttribute.Lifetime.decode(value, tid);
+                case StunAttributeType.XOR_PEER_ADDRESS -> TurnAttribute.XorPeerAddress.decode(value, tid);
+                case StunAttributeType.DATA -> TurnAttribute.Data.decode(value, tid);
+                case StunAttributeType.XOR_RELAYED_ADDRESS -> TurnAttribute.XorRelayedAddress.decode(value, tid);
+                case StunAttributeType.REQUESTED_ADDRESS_FAMILY -> TurnAttribute.RequestedAddressFamily.decode(value, tid);
+                case StunAttributeType.EVEN_PORT -> TurnAttribute.EvenPort.decode(value, tid);
+                case StunAttributeType.REQUESTED_TRANSPORT -> TurnAttribute.RequestedTransport.decode(value, tid);
+                case StunAttributeType.DONT_FRAGMENT -> new TurnAttribute.DontFragment();
+                case StunAttributeType.RESERVATION_TOKEN -> TurnAttribute.ReservationToken.decode(value, tid);
                 default -> new StunAttribute.Unknown(type, StunText.readBytes(value));
             };
         } catch (IllegalArgumentException e) {

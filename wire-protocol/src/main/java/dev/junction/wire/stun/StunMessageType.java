@@ -13,8 +13,15 @@ package dev.junction.wire.stun;
  * </pre>
  */
 public final class StunMessageType {
-    /** Binding, the only method Junction's STUN endpoint answers (RFC 8489 section 18.2). */
+    /** Binding (RFC 8489 section 18.2). */
     public static final int METHOD_BINDING = 0x001;
+    /** TURN's methods (RFC 8656 section 17). */
+    public static final int METHOD_ALLOCATE = 0x003;
+    public static final int METHOD_REFRESH = 0x004;
+    public static final int METHOD_SEND = 0x006;
+    public static final int METHOD_DATA = 0x007;
+    public static final int METHOD_CREATE_PERMISSION = 0x008;
+    public static final int METHOD_CHANNEL_BIND = 0x009;
     /** The largest method number: 12 bits. */
     public static final int MAX_METHOD = 0xFFF;
 
