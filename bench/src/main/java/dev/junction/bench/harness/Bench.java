@@ -25,7 +25,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
-        for (String tool : List.of("turnserver", "iperf3", "openssl", "redis-server")) {
+        for (String tool : List.of("turnserver", "turnutils_uclient", "turnutils_peer", "iperf3", "openssl", "redis-server")) {
             if (!onPath(tool)) {
                 System.err.println("bench: " + tool + " is missing; install it with: apt-get install -y coturn iperf3 openssl redis-server");
                 System.exit(2);
@@ -69,6 +69,9 @@ public final class Bench {
             }
             if (o.runs(8)) {
                 FleetSection.run(o, group, report);
+            }
+            if (o.runs(9)) {
+                TurnSection.run(o, report);
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -119,7 +122,7 @@ public final class Bench {
         }
     }
 
-    private static boolean onPath(String tool) {
+    static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {
                 return true;

@@ -25,7 +25,7 @@ record Options(boolean quick, int runs, List<Integer> pairCounts, double warmupS
         Path bench = Path.of("bench/target/benchmarks.jar");
         Path out = Path.of("BENCHMARKS.md");
         Integer runs = null;
-        java.util.Set<Integer> sections = new java.util.TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
+        java.util.Set<Integer> sections = new java.util.TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;

@@ -17,7 +17,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.DatagramPacket;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -52,6 +51,7 @@ public final class TurnServer implements AutoCloseable {
     private final ConcurrentHashMap<InetSocketAddress, Allocation> byRelayed = new ConcurrentHashMap<>();
     private final AtomicInteger permissions = new AtomicInteger();
     private final AtomicInteger channels = new AtomicInteger();
+    private final TurnRelaying relaying;
     private volatile boolean closed;
 
     /**
@@ -67,6 +67,7 @@ public final class TurnServer implements AutoCloseable {
         this.ports = new PortPool(options.portMin(), options.portMax());
         this.quotas = new Quotas(options.allocationsTotal(), options.allocationsPerUser(), options.allocationsPerSource());
         this.policy = new PeerPolicy(options.allowedPeers(), options.deniedPeers(), services, byRelayed::containsKey);
+        this.relaying = new TurnRelaying(metrics);
         metrics.gauges(allocations::size, permissions::get, channels::get);
     }
 
@@ -78,7 +79,7 @@ public final class TurnServer implements AutoCloseable {
     /** A STUN message that is not a Binding request; {@code raw} holds its bytes (for MESSAGE-INTEGRITY). */
     public void onStun(StunMessage message, ByteBuf raw, ClientPath client) {
         if (message.messageClass() == StunClass.INDICATION && message.method() == StunMessageType.METHOD_SEND) {
-            send(message, client);
+            relaying.send(allocations.get(client.key()), message);
             return;
         }
         if (message.messageClass() != StunClass.REQUEST) {
@@ -118,7 +119,9 @@ public final class TurnServer implements AutoCloseable {
             return;
         }
         Allocation existing = allocations.get(client.key());
-        if (existing != null && !sameUser(existing.username, pass.username())) {
+        // A new Allocate on a 5-tuple in use is 437 whoever sends it (RFC 8656 section 7.2, checked in allocate);
+        // the allocation's other requests must come with its user name (section 5): 441.
+        if (existing != null && request.method() != StunMessageType.METHOD_ALLOCATE && !sameUser(existing.username, pass.username())) {
             metrics.auth(TurnMetrics.Auth.WRONG_CREDENTIALS);
             error(client, request, StunAttribute.ErrorCode.WRONG_CREDENTIALS, "Wrong Credentials", pass);
             return;
@@ -322,12 +325,15 @@ public final class TurnServer implements AutoCloseable {
         long now = System.nanoTime();
         int channelsBefore = a.channelCount();
         int permissionsBefore = a.permissionCount();
-        Allocation.BindResult result = a.bind(number.get().number(), peer.get().address(), now, options.channelsPerAllocation());
+        InetSocketAddress peerAt = peer.get().address();
+        boolean permissionRoom = a.permitted(peerAt.getAddress(), now) || a.permissionCount() < options.permissionsPerAllocation();
+        Allocation.BindResult result = permissionRoom ? a.bind(number.get().number(), peerAt, now, options.channelsPerAllocation())
+                : Allocation.BindResult.FULL;
         if (result == Allocation.BindResult.CONFLICT) {
             error(client, request, StunAttribute.ErrorCode.BAD_REQUEST, "Channel number or peer already bound otherwise", pass);
             return;
         }
-        if (result == Allocation.BindResult.FULL || !a.permit(peer.get().address().getAddress(), now, options.permissionsPerAllocation())) {
+        if (result == Allocation.BindResult.FULL || !a.permit(peerAt.getAddress(), now, options.permissionsPerAllocation())) {
             error(client, request, StunAttribute.ErrorCode.INSUFFICIENT_CAPACITY, "Insufficient Capacity: channel or permission limit",
                     pass);
             return;
@@ -358,93 +364,9 @@ public final class TurnServer implements AutoCloseable {
         return a.getAddress() instanceof Inet6Address ? TurnAttribute.FAMILY_IPV6 : TurnAttribute.FAMILY_IPV4;
     }
 
-    // ---- Data: Send indications, ChannelData, and the way back (sections 11 and 12) ----
-
-    private void send(StunMessage indication, ClientPath client) {
-        Allocation a = allocations.get(client.key());
-        if (a == null || !a.bound()) {
-            metrics.drop(TurnMetrics.Drop.NO_ALLOCATION);
-            return;
-        }
-        Optional<TurnAttribute.XorPeerAddress> peer = indication.attribute(TurnAttribute.XorPeerAddress.class);
-        Optional<TurnAttribute.Data> data = indication.attribute(TurnAttribute.Data.class);
-        if (peer.isEmpty() || data.isEmpty()) {
-            metrics.drop(TurnMetrics.Drop.MALFORMED);
-            return;
-        }
-        byte[] payload = data.get().value().toArray();
-        toPeer(a, peer.get().address(), a.relayed.alloc().ioBuffer(payload.length).writeBytes(payload));
-    }
-
     /** A ChannelData message from a client: the whole datagram, or one frame of a stream with its padding. */
     public void onChannelData(ByteBuf message, ClientPath client) {
-        Allocation a = allocations.get(client.key());
-        if (a == null || !a.bound()) {
-            metrics.drop(TurnMetrics.Drop.NO_ALLOCATION);
-            return;
-        }
-        int length = ChannelData.length(message);
-        if (ChannelData.HEADER_LENGTH + length > message.readableBytes()) {
-            metrics.drop(TurnMetrics.Drop.MALFORMED);
-            return;
-        }
-        Allocation.Binding b = a.channel(ChannelData.channel(message), System.nanoTime());
-        if (b == null) {
-            metrics.drop(TurnMetrics.Drop.NO_CHANNEL);
-            return;
-        }
-        toPeer(a, b.peer, message.retainedSlice(message.readerIndex() + ChannelData.HEADER_LENGTH, length));
-    }
-
-    private void toPeer(Allocation a, InetSocketAddress peer, ByteBuf payload) {
-        long now = System.nanoTime();
-        int length = payload.readableBytes();
-        if (!a.permitted(peer.getAddress(), now)) {
-            payload.release();
-            metrics.drop(TurnMetrics.Drop.NO_PERMISSION);
-            return;
-        }
-        if (!a.bandwidth.take(length, now)) {
-            payload.release();
-            metrics.drop(TurnMetrics.Drop.RATE_LIMITED);
-            return;
-        }
-        a.relayed.writeAndFlush(new DatagramPacket(payload, peer), a.relayed.voidPromise());
-        metrics.relayed(a.key.transport(), TurnMetrics.Direction.TO_PEER, length);
-    }
-
-    /** A datagram from {@code peer} on {@code a}'s relayed socket: to the client as ChannelData or a Data indication. */
-    void fromPeer(Allocation a, InetSocketAddress peer, ByteBuf payload) {
-        long now = System.nanoTime();
-        int length = payload.readableBytes();
-        if (a.freed || !a.permitted(peer.getAddress(), now)) {
-            metrics.drop(TurnMetrics.Drop.NO_PERMISSION);
-            return;
-        }
-        if (!a.bandwidth.take(length, now)) {
-            metrics.drop(TurnMetrics.Drop.RATE_LIMITED);
-            return;
-        }
-        Allocation.Binding b = a.channelTo(peer, now);
-        ByteBuf out;
-        if (b != null) {
-            int frame = a.client.stream() ? ChannelData.streamFrameLength(length) : ChannelData.HEADER_LENGTH + length;
-            out = a.relayed.alloc().ioBuffer(frame);
-            ChannelData.writeHeader(out, b.number, length);
-            out.writeBytes(payload, payload.readerIndex(), length);
-            out.writeZero(frame - ChannelData.HEADER_LENGTH - length);
-        } else {
-            byte[] data = new byte[length];
-            payload.getBytes(payload.readerIndex(), data);
-            out = a.relayed.alloc().ioBuffer(length + 64);
-            StunEncoder.FINGERPRINT.encode(new StunMessage(StunClass.INDICATION, StunMessageType.METHOD_DATA, StunMessage.newTransactionId(),
-                    List.of(new TurnAttribute.XorPeerAddress(peer), new TurnAttribute.Data(Bytes.of(data)))), out);
-        }
-        if (!a.client.send(out)) {
-            metrics.drop(TurnMetrics.Drop.CLIENT_BACKLOG);
-            return;
-        }
-        metrics.relayed(a.key.transport(), TurnMetrics.Direction.FROM_PEER, length);
+        relaying.channelData(allocations.get(client.key()), message);
     }
 
     // ---- Lifetimes ----
@@ -499,6 +421,9 @@ public final class TurnServer implements AutoCloseable {
 
     /** An allocation that never got its socket: counted back, nothing else to undo. */
     private void abandon(Allocation a) {
+        if (a.freed) {
+            return;
+        }
         a.freed = true;
         allocations.remove(a.key, a);
         quotas.give(a.username, a.sourceKey);
@@ -557,6 +482,11 @@ public final class TurnServer implements AutoCloseable {
         encoder.encode(message, out);
         client.send(out);
         client.flush();
+    }
+
+    /** A datagram from {@code peer} on {@code a}'s relayed socket. */
+    void fromPeer(Allocation a, InetSocketAddress peer, ByteBuf payload) {
+        relaying.fromPeer(a, peer, payload);
     }
 
     /** For the relayed socket's handler: flushes what it wrote towards {@code a}'s client. */

@@ -71,6 +71,26 @@ class RelayConfigLoaderTest {
     }
 
     @Test
+    void turnIsOnByDefaultAndItsBadSettingsAreNamed() {
+        RelayConfig c = RelayConfigLoader.load(Optional.empty(), Map.of());
+        assertThat(c.turn()).isPresent();
+        assertThat(c.turn().get().tlsPort()).isEqualTo(5350);
+        assertThat(c.turn().get().options().relayedIp().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(c.turn().get().secretFile().getFileName().toString()).isEqualTo("turn.secret");
+        assertThat(RelayConfigLoader.load(Optional.empty(), Map.of("turn.enabled", false)).turn()).isEmpty();
+        assertThat(RelayConfigLoader.load(Optional.empty(), Map.of("bind", "0.0.0.0")).turn()).as("no address to hand out").isEmpty();
+        assertThat(RelayConfigLoader.load(Optional.empty(), Map.of("bind", "0.0.0.0", "turn.relayed-ip", "203.0.113.10")).turn()
+                .orElseThrow().options().relayedIp().getHostAddress()).isEqualTo("203.0.113.10");
+        for (Map.Entry<String, Object> bad : List.<Map.Entry<String, Object>>of(Map.entry("turn.relay-ports", "80-90"),
+                Map.entry("turn.relay-ports", "60000-50000"), Map.entry("turn.realm", "a b"), Map.entry("turn.tls-port", -2),
+                Map.entry("turn.max-lifetime", "5m"), Map.entry("turn.allowed-peer-ips", List.of("10.0.0.0/33")),
+                Map.entry("turn.denied-peer-ips", List.of("example.com/8")), Map.entry("turn.relayed-ip", "0.0.0.0"))) {
+            assertThatThrownBy(() -> RelayConfigLoader.load(Optional.empty(), Map.of(bad.getKey(), bad.getValue())))
+                    .as(bad.toString()).isInstanceOf(ConfigException.class).hasMessageContaining("junction.relay." + bad.getKey());
+        }
+    }
+
+    @Test
     void unreadableFileIsNamed() {
         assertThatThrownBy(() -> RelayConfigLoader.load(Optional.of(dir.resolve("missing.conf")), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("missing.conf");

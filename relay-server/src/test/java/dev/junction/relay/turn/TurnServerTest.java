@@ -251,6 +251,24 @@ class TurnServerTest {
     }
 
     @Test
+    void aRequestWithMessageIntegritySha256GetsItsAnswerSignedSo() throws Exception {
+        start(Map.of());
+        try (TurnTestClient c = client("alice")) {
+            c.allocate();
+            StunMessage refresh = c.withCredentials(request(StunMessageType.METHOD_REFRESH));
+            io.netty.buffer.ByteBuf out = Unpooled.buffer();
+            dev.junction.wire.stun.StunEncoder.FINGERPRINT.withIntegritySha256(c.key).encode(refresh, out);
+            c.sendRaw(Arrays.copyOf(out.array(), out.writerIndex()));
+            byte[] answer = c.receive();
+            StunMessage r = StunDecoder.decode(Unpooled.wrappedBuffer(answer));
+            assertThat(r.messageClass()).isEqualTo(StunClass.SUCCESS_RESPONSE);
+            assertThat(r.attribute(StunAttribute.MessageIntegritySha256.class)).as("answered with SHA-256 too").isPresent();
+            assertThat(r.attribute(StunAttribute.MessageIntegrity.class)).isEmpty();
+            assertThat(dev.junction.wire.stun.StunIntegrity.verify(Unpooled.wrappedBuffer(answer), c.key)).isTrue();
+        }
+    }
+
+    @Test
     void anotherUserOnTheSameFiveTupleGetsWrongCredentials() throws Exception {
         start(Map.of());
         try (TurnTestClient c = client("alice")) {
@@ -262,6 +280,61 @@ class TurnServerTest {
             c.key = dev.junction.wire.stun.StunIntegrity.longTermKey(c.username, c.realm, c.password);
             assertThat(code(c.call(request(StunMessageType.METHOD_REFRESH)))).isEqualTo(441);
         }
+    }
+
+    /** Writes {@code m} on a TCP connection (MESSAGE-INTEGRITY under {@code key} if not null) and reads one STUN answer. */
+    private static StunMessage tcpCall(java.net.Socket tcp, StunMessage m, byte[] key) throws Exception {
+        io.netty.buffer.ByteBuf out = Unpooled.buffer();
+        (key == null ? dev.junction.wire.stun.StunEncoder.FINGERPRINT : dev.junction.wire.stun.StunEncoder.FINGERPRINT.withIntegrity(key))
+                .encode(m, out);
+        tcp.getOutputStream().write(Arrays.copyOf(out.array(), out.writerIndex()));
+        java.io.DataInputStream in = new java.io.DataInputStream(tcp.getInputStream());
+        byte[] header = new byte[20];
+        in.readFully(header);
+        byte[] whole = Arrays.copyOf(header, 20 + (((header[2] & 0xFF) << 8) | (header[3] & 0xFF)));
+        in.readFully(whole, 20, whole.length - 20);
+        return StunDecoder.decode(Unpooled.wrappedBuffer(whole));
+    }
+
+    @Test
+    void overTcpChannelDataIsPaddedAndTheAllocationEndsWithTheConnection() throws Exception {
+        start(Map.of());
+        TurnCredentials.Minted m = TurnCredentials.mint(TurnSecrets.current(relay.server.config().turn().orElseThrow().secretFile()), "tcp",
+                Duration.ofHours(1), Instant.now());
+        try (java.net.Socket tcp = new java.net.Socket(); DatagramSocket peer = peer()) {
+            tcp.connect(relay.server.stunTcpAddress(), 3000);
+            tcp.setSoTimeout(3000);
+            StunMessage challenge = tcpCall(tcp, request(StunMessageType.METHOD_ALLOCATE, new TurnAttribute.RequestedTransport(17)), null);
+            assertThat(code(challenge)).isEqualTo(401);
+            String realm = challenge.attribute(StunAttribute.Realm.class).orElseThrow().text();
+            String nonce = challenge.attribute(StunAttribute.Nonce.class).orElseThrow().text();
+            byte[] key = dev.junction.wire.stun.StunIntegrity.longTermKey(m.username(), realm, m.password());
+            java.util.function.Function<StunMessage, StunMessage> signed = r -> {
+                java.util.List<StunAttribute> attrs = new java.util.ArrayList<>(r.attributes());
+                attrs.add(new StunAttribute.Username(m.username()));
+                attrs.add(new StunAttribute.Realm(realm));
+                attrs.add(new StunAttribute.Nonce(nonce));
+                return new StunMessage(r.messageClass(), r.method(), r.transactionId(), attrs);
+            };
+            StunMessage ok = tcpCall(tcp, signed.apply(request(StunMessageType.METHOD_ALLOCATE, new TurnAttribute.RequestedTransport(17))), key);
+            InetSocketAddress relayed = ok.attribute(TurnAttribute.XorRelayedAddress.class).orElseThrow().address();
+            InetSocketAddress peerAt = (InetSocketAddress) peer.getLocalSocketAddress();
+            assertThat(tcpCall(tcp, signed.apply(request(StunMessageType.METHOD_CHANNEL_BIND, new TurnAttribute.ChannelNumber(0x4000),
+                    new TurnAttribute.XorPeerAddress(peerAt))), key).messageClass()).isEqualTo(StunClass.SUCCESS_RESPONSE);
+            // Five bytes of data, padded to eight on the stream; then a STUN message right after it must still frame.
+            tcp.getOutputStream().write(new byte[] {0x40, 0x00, 0x00, 0x05, 'h', 'e', 'l', 'l', 'o', 0, 0, 0});
+            assertThat(new String(receive(peer), StandardCharsets.US_ASCII)).isEqualTo("hello");
+            peer.send(new DatagramPacket(new byte[] {1, 2, 3}, 3, relayed));
+            byte[] frame = new byte[8];
+            new java.io.DataInputStream(tcp.getInputStream()).readFully(frame);
+            assertThat(frame).as("ChannelData with 3 bytes, padded to 8").containsExactly(0x40, 0x00, 0x00, 0x03, 1, 2, 3, 0);
+            assertThat(relay.server.turn().allocationCount()).isEqualTo(1);
+        }
+        long until = System.currentTimeMillis() + 3000;
+        while (relay.server.turn().allocationCount() > 0 && System.currentTimeMillis() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(relay.server.turn().allocationCount()).as("freed when the connection closed").isZero();
     }
 
     @Test
