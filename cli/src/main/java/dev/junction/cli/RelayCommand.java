@@ -113,6 +113,7 @@ final class RelayCommand implements Callable<Integer> {
             o.put("stun_udp", server.udpAddresses().stream().map(RelayCommand::hostPort).toList());
             o.put("stun_tcp", hostPort(server.stunTcpAddress()));
             o.put("control", hostPort(server.controlAddress()));
+            o.put("tls_engine", server.tlsEngine());
             if (server.turn() != null) {
                 o.put("turn_udp", server.udpAddresses().stream().map(RelayCommand::hostPort).toList());
                 o.put("turn_tcp", hostPort(server.stunTcpAddress()));

@@ -90,6 +90,7 @@ public final class RelayServer implements AutoCloseable {
     private Channel control;
     private Channel stunTcp;
     private Channel turnTls;
+    private String tlsEngine;
     private final TurnServer turn;
     /** The relay's own endpoints, which TURN never relays to (filled as listeners bind). */
     private final java.util.Set<InetSocketAddress> services = ConcurrentHashMap.newKeySet();
@@ -151,6 +152,7 @@ public final class RelayServer implements AutoCloseable {
 
     private void bind() throws InterruptedException, BindException {
         RelayTls.Server server = RelayTls.server(config, identity);
+        tlsEngine = server.engine();
         SslContext tls = server.context();
         metrics.config(config.limits().reservationsTotal(), config.limits().circuitsPerReservation(), server.notAfter());
         StunResponder.Options stunOptions = new StunResponder.Options(config.stun().software(),
@@ -309,6 +311,11 @@ public final class RelayServer implements AutoCloseable {
 
     public InetSocketAddress stunTcpAddress() {
         return (InetSocketAddress) stunTcp.localAddress();
+    }
+
+    /** The TLS engine serving the control channel and TURN-TLS: "openssl" (BoringSSL) or "jdk". */
+    public String tlsEngine() {
+        return tlsEngine;
     }
 
     /** The TURN server, or null when TURN is off. */

@@ -50,7 +50,7 @@ public final class TestClient implements AutoCloseable {
 
     /** Connects with TLS; the handshake fails unless the certificate carries {@code pin}'s key. */
     public static TestClient connect(InetSocketAddress relay, PeerId pin) throws Exception {
-        SslContext tls = SslContextBuilder.forClient().protocols("TLSv1.3").trustManager(new PinTrust(pin)).build();
+        SslContext tls = SslContextBuilder.forClient().sslProvider(io.netty.handler.ssl.SslProvider.JDK).protocols("TLSv1.3").trustManager(new PinTrust(pin)).build();
         BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
         Channel ch = new Bootstrap().group(GROUP).channel(NioSocketChannel.class).handler(new ChannelInitializer<Channel>() {
             @Override

@@ -44,7 +44,7 @@ final class Net {
 
     private static SslContext tls(String protocol) {
         try {
-            return SslContextBuilder.forClient().protocols(protocol).trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            return SslContextBuilder.forClient().sslProvider(io.netty.handler.ssl.SslProvider.JDK).protocols(protocol).trustManager(InsecureTrustManagerFactory.INSTANCE).build();
         } catch (SSLException e) {
             throw new IllegalStateException(e);
         }

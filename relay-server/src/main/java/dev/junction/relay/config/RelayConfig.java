@@ -30,7 +30,15 @@ public record RelayConfig(
         String reconnectHint,
         Stun stun,
         Optional<Fleet> fleet,
-        Optional<Turn> turn) {
+        Optional<Turn> turn,
+        TlsEngine tlsEngine) {
+
+    /** Which TLS implementation serves the relay's TLS ports ({@code tls.engine}). */
+    public enum TlsEngine {
+        AUTO,
+        OPENSSL,
+        JDK
+    }
 
     /**
      * TURN on the STUN ports ({@code junction.relay.turn}); absent when turned off, or when bind is a

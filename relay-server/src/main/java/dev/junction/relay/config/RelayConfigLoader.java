@@ -132,7 +132,7 @@ public final class RelayConfigLoader {
                 cert, key, admission, limits, keepalive, r.ip("admin.bind"), r.port("admin.port"),
                 r.duration("drain.grace-period"), r.string("drain.reconnect-hint"),
                 new RelayConfig.Stun(r.bool("stun.software"), r.positiveDuration("stun.response-port-window"),
-                        r.positiveInt("stun.response-port-rate")), fleet, turn(r, bind, dataDir));
+                        r.positiveInt("stun.response-port-rate")), fleet, turn(r, bind, dataDir), r.tlsEngine("tls.engine"));
     }
 
     /** {@code junction.relay.turn}, validated; empty when off. */
@@ -300,6 +300,15 @@ public final class RelayConfigLoader {
                 throw bad(key, "must be longer than 0");
             }
             return d;
+        }
+
+        RelayConfig.TlsEngine tlsEngine(String key) {
+            String s = string(key);
+            try {
+                return RelayConfig.TlsEngine.valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw bad(key, "'" + s + "' is not one of auto, openssl, jdk");
+            }
         }
 
         RelayConfig.AdmissionMode admissionMode(String key) {

@@ -188,9 +188,11 @@ public final class RelayLink {
         }
         SslContext tls;
         try {
-            // The pinned relay's own certificate, or a CA-issued one for the address's host (RelayTrust).
-            tls = SslContextBuilder.forClient().protocols("TLSv1.3").trustManager(RelayTrust.create(relay.relayId(), relayCas))
-                    .endpointIdentificationAlgorithm("HTTPS").build();
+            // The pinned relay's own certificate, or a CA-issued one for the address's host (RelayTrust). The JDK's
+            // TLS always: Netty would pick netty-tcnative's BoringSSL when an app has it on its classpath, and that
+            // fails every handshake with a relay's Ed25519 certificate.
+            tls = SslContextBuilder.forClient().sslProvider(io.netty.handler.ssl.SslProvider.JDK).protocols("TLSv1.3")
+                    .trustManager(RelayTrust.create(relay.relayId(), relayCas)).endpointIdentificationAlgorithm("HTTPS").build();
         } catch (SSLException e) {
             fatal("cannot set up TLS: " + e.getMessage());
             return;
