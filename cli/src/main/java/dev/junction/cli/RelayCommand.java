@@ -135,29 +135,39 @@ final class RelayCommand implements Callable<Integer> {
             }
             System.out.println("stun: tcp " + hostPort(server.stunTcpAddress()));
             System.out.println("control: tls " + hostPort(server.controlAddress()));
-            if (server.turn() != null) {
-                for (InetSocketAddress a : server.udpAddresses()) {
-                    System.out.println("turn: udp " + hostPort(a));
-                }
-                System.out.println("turn: tcp " + hostPort(server.stunTcpAddress()));
-                if (server.turnTlsAddress() != null) {
-                    System.out.println("turn: tls " + hostPort(server.turnTlsAddress()));
-                }
-                System.out.println("turn credentials: secret in " + cfg.turn().get().secretFile());
-            }
             System.out.println("metrics: " + metrics);
             cfg.fleet().ifPresent(f -> System.out.println("fleet: " + withoutPassword(f.directory()) + " region " + f.region()));
             System.out.println("relay address: " + server.address());
             if (secret != null) {
                 System.out.println("admission: token; secret in " + secret);
+                printTurn(server, cfg);
                 System.out.println("try: ./junction keygen --out alice.key && ./junction token --secret-file " + secret
                         + " --identity alice.key > alice.token && ./junction listen --relay " + server.address()
                         + " --identity alice.key --token-file alice.token");
             } else {
                 System.out.println("admission: " + cfg.admission().mode().name().toLowerCase(java.util.Locale.ROOT));
+                printTurn(server, cfg);
             }
         }
         System.out.flush();
+    }
+
+    /**
+     * The TURN lines, after the admission line: a tool that takes the first "secret in FILE" keeps
+     * getting the admission secret, as before TURN.
+     */
+    private static void printTurn(RelayServer server, RelayConfig cfg) {
+        if (server.turn() == null) {
+            return;
+        }
+        for (InetSocketAddress a : server.udpAddresses()) {
+            System.out.println("turn: udp " + hostPort(a));
+        }
+        System.out.println("turn: tcp " + hostPort(server.stunTcpAddress()));
+        if (server.turnTlsAddress() != null) {
+            System.out.println("turn: tls " + hostPort(server.turnTlsAddress()));
+        }
+        System.out.println("turn credentials: secret in " + cfg.turn().get().secretFile());
     }
 
     static String hostPort(InetSocketAddress a) {

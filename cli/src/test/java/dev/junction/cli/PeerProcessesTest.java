@@ -76,7 +76,7 @@ class PeerProcessesTest {
         start("relay", "relay", "--config", "relay.conf");
         relayAddress = await("relay.out", Pattern.compile("relay address: (\\S+)"));
         stunPort = Integer.parseInt(await("relay.out", Pattern.compile("stun: udp 127\\.0\\.0\\.1:(\\d+)")));
-        secret = AdmissionSecret.read(dir.resolve(await("relay.out", Pattern.compile("secret in (\\S+)"))));
+        secret = AdmissionSecret.read(dir.resolve(await("relay.out", Pattern.compile("admission: token; secret in (\\S+)"))));
     }
 
     @AfterAll
