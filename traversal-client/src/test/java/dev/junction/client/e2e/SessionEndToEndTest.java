@@ -129,8 +129,12 @@ class SessionEndToEndTest {
                 return Arrays.equals(echoed.join(), data);
             }, writers));
         }
+        // One deadline for all: what is checked is that every stream gets its own bytes back, not how fast. Over
+        // relay-tcp on a loaded 2-core machine 3.2 MB each way through one TLS connection once took over 30 s
+        // (QUIC backing off from frames the relay's bounded send queue dropped).
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
         for (CompletableFuture<Boolean> r : results) {
-            assertThat(r.get(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(r.get()).isTrue();
         }
     }
 
