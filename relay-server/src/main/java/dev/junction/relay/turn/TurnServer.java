@@ -4,7 +4,6 @@ import dev.junction.relay.net.SourceKey;
 import dev.junction.relay.stun.AmplificationBudget;
 import dev.junction.relay.net.Transports;
 import dev.junction.wire.Bytes;
-import dev.junction.wire.stun.ChannelData;
 import dev.junction.wire.stun.StunAttribute;
 import dev.junction.wire.stun.StunAttributeType;
 import dev.junction.wire.stun.StunClass;

@@ -126,17 +126,7 @@ final class TurnTestClient implements AutoCloseable {
 
     /** The next datagram (kept ones first), or null after the socket's timeout. */
     byte[] receive() throws IOException {
-        if (!other.isEmpty()) {
-            return other.remove(0);
-        }
-        byte[] b = new byte[70_000];
-        DatagramPacket p = new DatagramPacket(b, b.length);
-        try {
-            socket.receive(p);
-        } catch (SocketTimeoutException e) {
-            return null;
-        }
-        return Arrays.copyOf(b, p.getLength());
+        return other.isEmpty() ? receiveFresh() : other.remove(0);
     }
 
     /** Receives straight from the socket (not the kept ones), for data after the responses. */
