@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "junction", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "NAT traversal and relay: run a relay, check your NAT, connect peers.",
         subcommands = {RelayCommand.class, KeygenCommand.class, TokenCommand.class, NatCheckCommand.class,
-                ListenCommand.class, ConnectCommand.class, HealthCommand.class, BenchCommand.class, TurnCredentialsCommand.class})
+                ListenCommand.class, ConnectCommand.class, HealthCommand.class, BenchCommand.class, TurnCredentialsCommand.class,
+                RotateKeyCommand.class})
 public final class Main implements Runnable {
     static {
         // One line per log record, before any logger exists.

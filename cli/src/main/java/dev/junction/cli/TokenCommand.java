@@ -46,14 +46,19 @@ final class TokenCommand implements Callable<Integer> {
 
     /** HOCON duration syntax (30s, 5m, 24h, 7d), the same the config files use. */
     static Duration parseDuration(String text) {
+        return parseDuration(text, "--ttl");
+    }
+
+    /** A positive duration given to {@code option} (30m, 24h, 7d), or a CliException naming the option. */
+    static Duration parseDuration(String text, String option) {
         try {
             Duration d = ConfigFactory.parseString("d = \"" + text.replace("\"", "") + "\"").getDuration("d");
             if (d.isNegative() || d.isZero()) {
-                throw new CliException("--ttl must be positive, was " + text);
+                throw new CliException(option + " must be positive, was " + text);
             }
             return d;
         } catch (com.typesafe.config.ConfigException e) {
-            throw new CliException("--ttl: '" + text + "' is not a duration such as 30m, 24h or 7d");
+            throw new CliException(option + ": '" + text + "' is not a duration such as 30m, 24h or 7d");
         }
     }
 }

@@ -92,8 +92,28 @@ class CliTest {
         assertThat(err.toString()).contains("does not exist");
     }
 
+    @Test
+    void rotateKeyReplacesTheKeyKeepsTheOldOneAndWritesItsEndorsement() throws Exception {
+        Path key = dir.resolve("relay.key");
+        Main.run("keygen", "--out", key.toString());
+        PeerId old = PeerId.parse(out.toString().strip());
+        out.reset();
+        assertThat(Main.run("rotate-key", "--identity", key.toString(), "--overlap", "7d", "--json")).isZero();
+        String json = out.toString().strip();
+        PeerId next = IdentityFile.read(key).peerId();
+        assertThat(next).isNotEqualTo(old);
+        assertThat(json).contains("\"previous\":\"" + old + "\"").contains("\"next\":\"" + next + "\"");
+        dev.junction.wire.control.KeyEndorsement e = dev.junction.relay.tls.KeyRotation.load(key, next);
+        assertThat(e.vouches(old, next, Instant.now())).isTrue();
+        assertThat(e.vouches(old, next, Instant.now().plus(java.time.Duration.ofDays(7)).plusSeconds(5))).as("for the overlap only").isFalse();
+        err.reset();
+        assertThat(Main.run("rotate-key", "--identity", key.toString(), "--overlap", "soon")).isEqualTo(1);
+        assertThat(err.toString()).contains("--overlap");
+        assertThat(IdentityFile.read(key).peerId()).as("a refused rotation changes nothing").isEqualTo(next);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"relay", "keygen", "token", "nat-check", "listen", "connect", "bench"})
+    @ValueSource(strings = {"relay", "keygen", "token", "nat-check", "listen", "connect", "bench", "rotate-key"})
     void everyCommandHasHelp(String command) {
         assertThat(Main.run(command, "--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: junction " + command);

@@ -82,6 +82,15 @@ final class DelayLine {
         return start(lab, ns, delayMs, lossPercent, seed);
     }
 
+    /**
+     * Delays what a host {@code ns} receives on {@code ifName} for TCP port {@code port} only: one
+     * server of several on the host seems that much farther away.
+     */
+    static Process onHostReceiveForPort(Lab lab, String ns, String ifName, int port, int delayMs) throws IOException, InterruptedException {
+        lab.inNs(ns, "iptables", "-A", "INPUT", "-i", ifName, "-p", "tcp", "--dport", String.valueOf(port), "-j", "NFQUEUE", "--queue-num", "0");
+        return start(lab, ns, delayMs, 0, port);
+    }
+
     private static Process start(Lab lab, String ns, int delayMs, double lossPercent, long seed) throws IOException, InterruptedException {
         compile();
         Path log = Files.createTempFile("delayline-" + ns, ".log");

@@ -119,11 +119,16 @@ final class FleetLab {
         redis.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Relay {@code i}'s control (TLS) port. */
+    static int controlPort(int i) {
+        return 5349 + i;
+    }
+
     private void startRelay(int i) throws Exception {
         Path conf = dir.resolve("relay" + i + ".conf");
         Files.writeString(conf, "junction.relay {\n"
                 + "  data-dir = \"" + dir.resolve("relay" + i + "-data") + "\"\n"
-                + "  stun-port = " + (3478 + 2 * i) + ", stun-alt-port = " + (3479 + 2 * i) + ", control-port = " + (5349 + i) + "\n"
+                + "  stun-port = " + (3478 + 2 * i) + ", stun-alt-port = " + (3479 + 2 * i) + ", control-port = " + controlPort(i) + "\n"
                 + "  admin.port = 0, turn.tls-port = 0\n"
                 + "  admission.secret-file = \"" + dir.resolve("admission.secret") + "\"\n"
                 + "  fleet { heartbeat = " + HEARTBEAT + ", cluster = " + cluster + " }\n"

@@ -183,6 +183,46 @@ class FleetLabTest {
         }
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aClientGivenAFarRelayOfTheFleetMovesHomeToTheNearestAndStaysReachable() throws Exception {
+        Path data = dir.resolve("small.bin");
+        Lab.randomFile(data, 1, 14);
+        try (Lab lab = Lab.open()) {
+            Topology net = Topology.create(lab);
+            Site listenerSite = net.site("eimn", Kind.EIM);
+            Site connectorSite = net.site("fcn", Kind.FULLCONE);
+            List<Process> processes = new ArrayList<>();
+            try {
+                FleetLab fleet = FleetLab.start(lab, net, dir, 2, processes);
+                // Relay 1's control port answers 40 ms later than relay 0's: it is the far one.
+                DelayLine.onHostReceiveForPort(lab, net.relayNs(), "eth0", FleetLab.controlPort(1), 40);
+                String[] bob = fleet.peer("bob");
+                String[] alice = fleet.peer("alice");
+                Path bobLog = listen(lab, listenerSite, dir, "bob", bob, processes, "--relay", fleet.addresses.get(1));
+                String near = "{\"event\":\"relay\",\"state\":\"connected\",\"relay\":\"" + fleet.addresses.get(0) + "\"}";
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!Files.readString(bobLog).contains(near) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                String bobEvents = Files.readString(bobLog);
+                assertThat(bobEvents).as("bob logged in to the relay he was given, then moved to the nearest of its fleet")
+                        .contains("{\"event\":\"relay\",\"state\":\"connected\",\"relay\":\"" + fleet.addresses.get(1) + "\"}")
+                        .contains(near);
+                fleet.awaitLogged(0, "login " + bob[2], 1, 10);
+                Process c = connect(connectorSite, data, dir.resolve("back.bin"), dir.resolve("alice.err"), alice, bob[2], processes,
+                        "--no-punch", "--relay", fleet.addresses.get(1));
+                assertThat(c.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(Lab.sha256(dir.resolve("back.bin"))).as("reached on his new home relay: " + Files.readString(dir.resolve("alice.err")))
+                        .isEqualTo(Lab.sha256(data));
+                assertThat(Files.readString(dir.resolve("relay0.log"))).as("relay 0 carried the circuit")
+                        .containsPattern("circuit \\d+ open: " + alice[2] + " -> " + bob[2]);
+            } finally {
+                LabRelay.stopAll(processes);
+            }
+        }
+    }
+
     private static String quote(String s) {
         return java.util.regex.Pattern.quote(s);
     }

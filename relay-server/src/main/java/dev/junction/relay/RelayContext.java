@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param limits  the configured limits (send queue, request rate, write timeout)
  * @param udpPort the relay's primary UDP port, told to clients in LOGIN_OK
  * @param mesh    the relay's fleet links and routing, or null when it runs alone
+ * @param endorsement the relay's previous key vouching for this one (sent in CHALLENGE to clients
+ *                    that follow rotations until it expires), or null
  */
 public record RelayContext(
         Identity identity,
@@ -31,5 +33,6 @@ public record RelayContext(
         Duration unauthenticatedTimeout,
         RelayConfig.Limits limits,
         int udpPort,
-        Mesh mesh) {
+        Mesh mesh,
+        dev.junction.wire.control.KeyEndorsement endorsement) {
 }

@@ -28,6 +28,7 @@ import dev.junction.relay.stun.StunUdpHandler;
 import dev.junction.relay.turn.TurnMetrics;
 import dev.junction.relay.turn.TurnSecrets;
 import dev.junction.relay.turn.TurnServer;
+import dev.junction.relay.tls.KeyRotation;
 import dev.junction.relay.tls.RelayTls;
 import dev.junction.wire.address.RelayAddress;
 import dev.junction.wire.admission.AdmissionSecret;
@@ -74,6 +75,8 @@ public final class RelayServer implements AutoCloseable {
 
     private final RelayConfig config;
     private final Identity identity;
+    /** The previous key's endorsement of {@link #identity}, or null (no rotation, or it failed to load: start fails then). */
+    private final dev.junction.wire.control.KeyEndorsement endorsement;
     private final RelayMetrics metrics;
     private final ReservationRegistry reservations;
     /** The fleet's directory and mesh; null when the relay runs alone. */
@@ -99,7 +102,8 @@ public final class RelayServer implements AutoCloseable {
     private volatile boolean draining;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private RelayServer(RelayConfig config, Identity identity) throws IOException {
+    private RelayServer(RelayConfig config, Identity identity, dev.junction.wire.control.KeyEndorsement endorsement) throws IOException {
+        this.endorsement = endorsement;
         this.config = config;
         this.identity = identity;
         this.metrics = new RelayMetrics();
@@ -107,6 +111,10 @@ public final class RelayServer implements AutoCloseable {
         LocalReservationRegistry local = new LocalReservationRegistry(l.reservationsTotal(), l.reservationsPerIp(), l.reservationLifetime(), clock);
         if (config.fleet().isPresent()) {
             RelayConfig.Fleet f = config.fleet().get();
+            if (!f.allows(identity.peerId())) {
+                throw new IOException("junction.relay.fleet.allow-list does not name this relay (" + identity.peerId()
+                        + "): list every relay of the fleet, this one included");
+            }
             FleetMetrics fleetMetrics = new FleetMetrics(metrics.registry());
             FleetSecret secret = FleetSecret.load(f.secretFile());
             this.directory = new RedisDirectory(f, identity.peerId(), secret, l.reservationLifetime(), fleetMetrics);
@@ -136,10 +144,22 @@ public final class RelayServer implements AutoCloseable {
     /** Loads the identity and secret (creating them in the data dir on first start) and binds everything. */
     public static RelayServer start(RelayConfig config) throws IOException, InterruptedException {
         Identity identity = IdentityFile.loadOrCreate(config.identityFile());
+        dev.junction.wire.control.KeyEndorsement endorsement = KeyRotation.load(config.identityFile(), identity.peerId());
+        if (endorsement != null) {
+            if (endorsement.expiredAt(Instant.now())) {
+                LOG.log(System.Logger.Level.WARNING, "the key endorsement by {0} expired at {1}: clients that pinned that key no longer"
+                        + " follow to {2}; remove {3}", endorsement.previous(), endorsement.expires(), identity.peerId(),
+                        KeyRotation.endorsementFile(config.identityFile()));
+                endorsement = null;
+            } else {
+                LOG.log(System.Logger.Level.INFO, "identity rotated: {0} vouches for this relay''s key until {1}",
+                        endorsement.previous(), endorsement.expires());
+            }
+        }
         if (config.admission().mode() == RelayConfig.AdmissionMode.TOKEN) {
             AdmissionSecret.loadOrCreate(config.admission().secretFile());
         }
-        RelayServer server = new RelayServer(config, identity);
+        RelayServer server = new RelayServer(config, identity, endorsement);
         try {
             server.bind();
         } catch (Throwable e) {
@@ -218,7 +238,7 @@ public final class RelayServer implements AutoCloseable {
 
         RelayContext context = new RelayContext(identity, admission, reservations, circuits, forwarder, metrics, clock,
                 config.limits().reservationLifetime(), config.keepalive(), config.limits().unauthenticatedTimeout(), config.limits(), udpPort,
-                mesh);
+                mesh, endorsement);
         ControlChannelInitializer init = new ControlChannelInitializer(tls, context);
         ConnectionLimiter controlLimiter = new ConnectionLimiter(config.limits().connectionsPerIp(), metrics);
         ServerBootstrap controlBootstrap = new ServerBootstrap().group(group).channel(Transports.serverChannel())

@@ -9,7 +9,9 @@ public interface ClientListener {
     /**
      * The client holds a reservation on the relay (after start, and after every reconnect).
      *
-     * @param relayAddress the relay's address, as {@link TraversalClient#relay()} gives it
+     * @param relayAddress the relay's address, as {@link TraversalClient#relay()} gives it. After the
+     *        relay rotated its identity key (endorsed by the key the app pinned) it carries the new
+     *        PeerId: store it where the app keeps the relay address
      */
     default void relayConnected(String relayAddress) {
     }

@@ -80,6 +80,16 @@ final class ChildProcess implements AutoCloseable {
         return process.waitFor(seconds, TimeUnit.SECONDS);
     }
 
+    /** SIGKILL, and waits for the exit. */
+    void kill() {
+        RUNNING.remove(this);
+        try {
+            process.destroyForcibly().waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         RUNNING.remove(this);

@@ -138,6 +138,11 @@ final class JunctionRelayProcess implements AutoCloseable {
         return new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1)));
     }
 
+    /** SIGKILL: a crash, no drain. */
+    void kill() {
+        process.kill();
+    }
+
     @Override
     public void close() {
         process.close();

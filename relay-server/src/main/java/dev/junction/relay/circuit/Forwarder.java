@@ -25,10 +25,6 @@ public final class Forwarder {
     /** DATA header: type:u8 | length:u16 | circuit:u32 (docs/PROTOCOL.md section 3.2). */
     static final int TCP_HEADER = DataHeader.LENGTH;
 
-    /** The datagram came from another relay of the fleet (over a mesh link). */
-    private static final int MESH_IN = 1;
-    /** The datagram leaves for another relay of the fleet. */
-    private static final int MESH_OUT = 2;
     private final CircuitTable circuits;
     private final RelayMetrics metrics;
 
@@ -81,13 +77,12 @@ public final class Forwarder {
             }
         }
         Reservation to = c.other(from);
-        int mesh = (from.kind() == Reservation.Kind.REMOTE ? MESH_IN : 0) | (to.kind() == Reservation.Kind.REMOTE ? MESH_OUT : 0);
         boolean toUdp = c.reachByUdp(to);
         if (toUdp == viaUdp) {
             if (toUdp) {
-                sendUdp(to, frame, length, true, batchOn, mesh);
+                sendUdp(from, to, frame, length, true, batchOn);
             } else {
-                sendTcp(to, frame, length, false, mesh);
+                sendTcp(from, to, frame, length, false);
             }
             return;
         }
@@ -104,9 +99,9 @@ public final class Forwarder {
                 : DataHeader.write(out.alloc().ioBuffer(TCP_HEADER), id, length);
         ByteBuf reframed = out.alloc().compositeDirectBuffer(2).addComponents(true, h, slice);
         if (toUdp) {
-            sendUdp(to, reframed, length, false, batchOn, mesh);
+            sendUdp(from, to, reframed, length, false, batchOn);
         } else {
-            sendTcp(to, reframed, length, true, mesh);
+            sendTcp(from, to, reframed, length, true);
         }
     }
 
@@ -115,14 +110,14 @@ public final class Forwarder {
      * it is accepted for sending, before the write, so a scrape never lags what the receiver
      * already holds and dropped frames never count as relayed.
      */
-    private void counted(boolean inUdp, boolean outUdp, int length, int mesh) {
+    private void counted(boolean inUdp, boolean outUdp, int length, Reservation from, Reservation to) {
         metrics.relayed(inUdp ? RelayMetrics.Transport.UDP : RelayMetrics.Transport.TCP, RelayMetrics.Direction.IN, length);
         metrics.relayed(outUdp ? RelayMetrics.Transport.UDP : RelayMetrics.Transport.TCP, RelayMetrics.Direction.OUT, length);
-        if ((mesh & MESH_IN) != 0) {
-            metrics.meshForwarded(RelayMetrics.Direction.IN, length);
+        if (from.kind() == Reservation.Kind.REMOTE) {
+            metrics.meshForwarded(RelayMetrics.Direction.IN, length, from.via().peer());
         }
-        if ((mesh & MESH_OUT) != 0) {
-            metrics.meshForwarded(RelayMetrics.Direction.OUT, length);
+        if (to.kind() == Reservation.Kind.REMOTE) {
+            metrics.meshForwarded(RelayMetrics.Direction.OUT, length, to.via().peer());
         }
     }
 
@@ -136,7 +131,7 @@ public final class Forwarder {
     }
 
     /** A RELAY_DATA datagram to the receiver's bound UDP address; {@code viaUdp}: it arrived over UDP. */
-    private void sendUdp(Reservation to, ByteBuf datagram, int length, boolean viaUdp, Channel batchOn, int mesh) {
+    private void sendUdp(Reservation from, Reservation to, ByteBuf datagram, int length, boolean viaUdp, Channel batchOn) {
         Channel ch = to.udpChannel();
         InetSocketAddress address = to.udpAddress();
         if (ch == null || address == null || !ch.isWritable()) {
@@ -144,17 +139,17 @@ public final class Forwarder {
             metrics.drop(DropReason.QUEUE_FULL);
             return;
         }
-        counted(viaUdp, true, length, mesh);
+        counted(viaUdp, true, length, from, to);
         write(ch, new DatagramPacket(datagram, address), batchOn);
     }
 
     /** A DATA frame through the receiver's bounded control send queue, which counts a drop itself. */
-    private void sendTcp(Reservation to, ByteBuf frame, int length, boolean viaUdp, int mesh) {
+    private void sendTcp(Reservation from, Reservation to, ByteBuf frame, int length, boolean viaUdp) {
         if (length > DataHeader.MAX_PAYLOAD) {
             frame.release();
             metrics.drop(DropReason.QUEUE_FULL);
             return;
         }
-        to.link().sendRelayed(frame, () -> counted(viaUdp, false, length, mesh));
+        to.link().sendRelayed(frame, () -> counted(viaUdp, false, length, from, to));
     }
 }

@@ -64,7 +64,11 @@ public record RelayConfig(
      * @param directoryTimeout  how long one directory command may take before it counts as failed
      */
     public record Fleet(String directory, boolean cluster, Path secretFile, String region, InetAddress advertise,
-                        Duration heartbeat, Duration directoryTimeout) {
+                        Duration heartbeat, Duration directoryTimeout, Set<PeerId> allowList) {
+        /** True when {@code relay} may belong to this fleet: the allow-list is empty or names it. */
+        public boolean allows(PeerId relay) {
+            return allowList.isEmpty() || allowList.contains(relay);
+        }
     }
 
     /** How logins are admitted. */

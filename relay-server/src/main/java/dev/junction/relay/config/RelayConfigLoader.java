@@ -125,7 +125,7 @@ public final class RelayConfigLoader {
             }
             fleet = Optional.of(new RelayConfig.Fleet(directory, r.bool("fleet.cluster"),
                     r.optionalPath("fleet.secret-file").orElse(dataDir.resolve("fleet.secret")), region, advertise,
-                    r.positiveDuration("fleet.heartbeat"), r.positiveDuration("fleet.directory-timeout")));
+                    r.positiveDuration("fleet.heartbeat"), r.positiveDuration("fleet.directory-timeout"), r.peerIds("fleet.allow-list")));
         }
         return new RelayConfig(bind, altIp, stunPort, stunAltPort, r.port("control-port"), dataDir,
                 r.optionalPath("identity-file").orElse(dataDir.resolve("relay.key")),

@@ -128,8 +128,12 @@ final class ClientSession extends OutboxLink {
         state = State.AWAIT_AUTH;
         PeerId self = relay.identity().peerId();
         if (hello.version() == ProtocolVersion.CURRENT) {
+            // A client that follows rotations gets the previous key's endorsement while it lasts (PROTOCOL.md 5.1).
+            dev.junction.wire.control.KeyEndorsement e = relay.endorsement();
+            boolean endorse = hello.rotation() && e != null && !e.expiredAt(relay.clock().instant());
             send(new LoginFrames.Challenge(ProtocolVersion.CURRENT, self, nonce,
-                    Bytes.of(relay.identity().sign(LoginFrames.signedChallengeBytes(nonce, self, servedCertificateSha256())))));
+                    Bytes.of(relay.identity().sign(LoginFrames.signedChallengeBytes(nonce, self, servedCertificateSha256()))),
+                    endorse ? e : null));
         } else {
             // N-1: a client of the previous version gets that version's CHALLENGE; the rest of the
             // protocol is the same for both (PROTOCOL.md section 7).

@@ -153,9 +153,12 @@ public final class Mesh {
         }
     }
 
-    /** True when {@code token} admits relay {@code relay} to this relay's mesh (minted with the fleet secret). */
+    /**
+     * True when {@code token} admits relay {@code relay} to this relay's mesh: minted with the fleet
+     * secret, and {@code relay} on fleet.allow-list when there is one.
+     */
     public boolean admits(PeerId relay, String token) {
-        return secret.admits(token, relay, clock.instant());
+        return secret.admits(token, relay, clock.instant()) && directory.allowed(relay);
     }
 
     /** The AUTH token this relay presents when it dials another. */

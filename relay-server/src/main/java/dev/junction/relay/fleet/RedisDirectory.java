@@ -82,6 +82,9 @@ public final class RedisDirectory implements AutoCloseable {
     private volatile StatefulConnection<String, String> connection;
     private volatile StatefulRedisPubSubConnection<String, String> presence;
     private volatile Map<PeerId, RelayEntry> relays = Map.of();
+    /** Relays seen holding the fleet secret but not on fleet.allow-list (logged once each). */
+    private final java.util.Set<PeerId> unlisted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final RelayConfig.Fleet config;
     private volatile boolean connecting;
     private volatile boolean lastHeartbeatOk;
     /** A publication failed since the last heartbeat: the next one that gets through writes every reservation again. */
@@ -92,6 +95,7 @@ public final class RedisDirectory implements AutoCloseable {
         this.self = self;
         this.secret = secret;
         this.peerTtl = peerTtl;
+        this.config = config;
         this.heartbeat = config.heartbeat();
         this.metrics = metrics;
         this.uri = RedisURI.create(config.directory());
@@ -253,7 +257,7 @@ public final class RedisDirectory implements AutoCloseable {
             }
             String relayKey = RELAY_KEY + home.get(); // a relay that joined since the last heartbeat
             return c.get(relayKey).thenApply(s -> s == null ? null : secret.open(relayKey, s).flatMap(RelayEntry::decode)
-                    .filter(r -> r.relay().equals(home.get())).map(this::learn).orElse(null));
+                    .filter(r -> r.relay().equals(home.get()) && allowed(r.relay())).map(this::learn).orElse(null));
         }).handle((entry, e) -> {
             if (e != null) {
                 metrics.request(FleetMetrics.Op.LOOKUP, FleetMetrics.Outcome.FAILED, started);
@@ -303,6 +307,20 @@ public final class RedisDirectory implements AutoCloseable {
         more.put(entry.relay(), entry);
         relays = Map.copyOf(more);
         return entry;
+    }
+
+    /**
+     * True when {@code relay} belongs to the fleet as far as this relay's {@code fleet.allow-list}
+     * says (always, when it is empty); a relay that is not is logged once and otherwise ignored.
+     */
+    public boolean allowed(PeerId relay) {
+        if (config.allows(relay)) {
+            return true;
+        }
+        if (unlisted.add(relay)) {
+            LOG.log(System.Logger.Level.WARNING, "relay {0} holds the fleet secret but is not on fleet.allow-list: ignored", relay);
+        }
+        return false;
     }
 
     /** The fleet's relays as of the last heartbeat, this one included. */
@@ -370,7 +388,9 @@ public final class RedisDirectory implements AutoCloseable {
                 }
                 Optional<RelayEntry> e = secret.open(key, sealed).flatMap(RelayEntry::decode);
                 if (e.isPresent() && e.get().relay().toString().equals(id)) {
-                    out.put(e.get().relay(), e.get());
+                    if (allowed(e.get().relay())) {
+                        out.put(e.get().relay(), e.get());
+                    }
                 } else {
                     metrics.forged();
                 }

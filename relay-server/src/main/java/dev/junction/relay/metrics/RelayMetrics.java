@@ -49,6 +49,10 @@ public final class RelayMetrics implements AutoCloseable {
     private final Counter[] relayedPackets = new Counter[4];
     private final Counter[] meshBytes = new Counter[2];
     private final Counter[] meshPackets = new Counter[2];
+    /** Characters of a relay's PeerId in its mesh link's label. */
+    static final int LINK_LABEL_CHARS = 8;
+    /** Per mesh link: bytes in, bytes out, packets in, packets out; one entry per relay of the fleet, so bounded by its size. */
+    private final java.util.Map<dev.junction.wire.identity.PeerId, Counter[]> meshLinks = new java.util.concurrent.ConcurrentHashMap<>();
     private final Counter loginsOk;
     private final Map<ErrorCode, Counter> loginsRefused = new EnumMap<>(ErrorCode.class);
     private final Counter circuitsOpened;
@@ -151,10 +155,39 @@ public final class RelayMetrics implements AutoCloseable {
         relayedPackets[i].increment();
     }
 
-    /** A datagram of a cross-relay circuit crossed a mesh link ({@code direction} IN: from another relay). */
-    public void meshForwarded(Direction direction, int bytes) {
+    /**
+     * A datagram of a cross-relay circuit crossed the mesh link to relay {@code link}
+     * ({@code direction} IN: from it): counted in all and per link.
+     */
+    public void meshForwarded(Direction direction, int bytes, dev.junction.wire.identity.PeerId link) {
         meshBytes[direction.ordinal()].increment(bytes);
         meshPackets[direction.ordinal()].increment();
+        Counter[] c = meshLinks.computeIfAbsent(link, this::linkCounters);
+        c[direction.ordinal()].increment(bytes);
+        c[2 + direction.ordinal()].increment();
+    }
+
+    /**
+     * The label a mesh link's counters carry: the other relay's PeerId's last {@value #LINK_LABEL_CHARS}
+     * characters (enough to tell a fleet's relays apart; never a client's identity).
+     */
+    public static String linkLabel(dev.junction.wire.identity.PeerId relay) {
+        String s = relay.toString();
+        return s.substring(s.length() - LINK_LABEL_CHARS);
+    }
+
+    private Counter[] linkCounters(dev.junction.wire.identity.PeerId relay) {
+        String label = linkLabel(relay);
+        Counter[] c = new Counter[4];
+        for (Direction d : Direction.values()) {
+            c[d.ordinal()] = Counter.builder("junction.mesh.link.forwarded.bytes").baseUnit("bytes")
+                    .description("Session bytes of cross-relay circuits per mesh link (relay: the other relay's PeerId's last characters)")
+                    .tags("relay", label, "direction", label(d)).register(registry);
+            c[2 + d.ordinal()] = Counter.builder("junction.mesh.link.forwarded.packets")
+                    .description("Session datagrams of cross-relay circuits per mesh link (relay: the other relay's PeerId's last characters)")
+                    .tags("relay", label, "direction", label(d)).register(registry);
+        }
+        return c;
     }
 
     public void loginSucceeded() {

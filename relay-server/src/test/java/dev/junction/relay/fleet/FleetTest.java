@@ -6,6 +6,7 @@ import dev.junction.relay.Closer;
 import dev.junction.relay.TestClient;
 import dev.junction.relay.TestRelay;
 import dev.junction.relay.UdpPeer;
+import dev.junction.relay.metrics.RelayMetrics;
 import dev.junction.relay.reservation.Reservation;
 import dev.junction.wire.Bytes;
 import dev.junction.wire.control.CircuitFrames;
@@ -14,6 +15,7 @@ import dev.junction.wire.control.ErrorCode;
 import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.identity.Identity;
+import dev.junction.wire.identity.IdentityFile;
 import dev.junction.wire.identity.PeerId;
 import dev.junction.wire.udp.UdpFrame;
 import java.nio.file.Path;
@@ -63,7 +65,11 @@ class FleetTest {
     }
 
     TestRelay relay(String directory, boolean cluster, String name, String fleetSecretFile) throws Exception {
-        Map<String, Object> o = new HashMap<>();
+        return relay(directory, cluster, name, fleetSecretFile, Map.of());
+    }
+
+    TestRelay relay(String directory, boolean cluster, String name, String fleetSecretFile, Map<String, Object> more) throws Exception {
+        Map<String, Object> o = new HashMap<>(more);
         o.put("data-dir", dir.resolve(name).toString());
         o.put("admission.secret-file", dir.resolve("admission.secret").toString());
         o.put("fleet.directory", directory);
@@ -173,7 +179,14 @@ class FleetTest {
                 .contains("junction_fleet_relays 2.0")
                 // Two datagrams each way crossed the link from A's side: one per circuit.
                 .contains("junction_mesh_forwarded_packets_total{direction=\"in\"} 2.0")
-                .contains("junction_mesh_forwarded_packets_total{direction=\"out\"} 2.0");
+                .contains("junction_mesh_forwarded_packets_total{direction=\"out\"} 2.0")
+                // The same per link, the link labelled by B's PeerId's last characters.
+                .contains("junction_mesh_link_forwarded_packets_total{direction=\"in\",relay=\""
+                        + RelayMetrics.linkLabel(b.server.identity().peerId()) + "\"} 2.0")
+                .contains("junction_mesh_link_forwarded_packets_total{direction=\"out\",relay=\""
+                        + RelayMetrics.linkLabel(b.server.identity().peerId()) + "\"} 2.0")
+                .contains("junction_mesh_link_forwarded_bytes_total{direction=\"out\",relay=\""
+                        + RelayMetrics.linkLabel(b.server.identity().peerId()) + "\"}");
 
         alice.control().send(new CircuitFrames.CircuitClose(id, CloseReason.NORMAL, 0));
         CircuitFrames.CircuitClose closed = bob.control().expect(CircuitFrames.CircuitClose.class);
@@ -287,6 +300,42 @@ class FleetTest {
         // Its peers' entries are not believed: to A they are nowhere.
         alice.control().send(new CircuitFrames.Connect(5, mallory.peerId()));
         assertThat(alice.control().expect(LinkFrames.Error.class).code()).isEqualTo(ErrorCode.PEER_NOT_FOUND);
+    }
+
+    @Test
+    void withAnAllowListARelayHoldingTheFleetSecretButNotListedNeitherJoinsNorIsBelieved() throws Exception {
+        RedisProcess redis = redis();
+        Map<String, PeerId> ids = new HashMap<>();
+        for (String name : new String[] {"a", "b", "c"}) {
+            Identity id = Identity.generate();
+            IdentityFile.write(id, dir.resolve(name).resolve("relay.key"));
+            ids.put(name, id.peerId());
+        }
+        Map<String, Object> listAB = Map.of("fleet.allow-list", java.util.List.of(ids.get("a").toString(), ids.get("b").toString()));
+        String secret = dir.resolve("fleet.secret").toString();
+        TestRelay a = relay(redis.uri(), false, "a", secret, listAB);
+        TestRelay b = relay(redis.uri(), false, "b", secret, listAB);
+        // c holds the fleet secret (it leaked) and lists itself, but a and b do not list it.
+        TestRelay c = relay(redis.uri(), false, "c", secret, Map.of("fleet.allow-list", java.util.List.of(ids.get("a").toString(),
+                ids.get("b").toString(), ids.get("c").toString())));
+        meshed(a, b);
+        Peer alice = peer(a);
+        Peer mallory = peer(c);
+        Thread.sleep(1500); // three heartbeats: c has written its entries and tried to dial both
+
+        assertThat(a.server.mesh().links()).doesNotContainKey(ids.get("c"));
+        assertThat(b.server.mesh().links()).doesNotContainKey(ids.get("c"));
+        assertThat(a.server.mesh().directory().relays()).as("not one of a's fleet").doesNotContainKey(ids.get("c"));
+        alice.control().send(new CircuitFrames.Connect(5, mallory.peerId()));
+        assertThat(alice.control().expect(LinkFrames.Error.class).code()).isEqualTo(ErrorCode.PEER_NOT_FOUND);
+    }
+
+    @Test
+    void anAllowListThatDoesNotNameTheRelayItselfStopsItAtStart() throws Exception {
+        RedisProcess redis = redis();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> relay(redis.uri(), false, "a", dir.resolve("fleet.secret").toString(),
+                        Map.of("fleet.allow-list", java.util.List.of(Identity.generate().peerId().toString()))))
+                .hasMessageContaining("fleet.allow-list").hasMessageContaining("this relay");
     }
 
     @Test

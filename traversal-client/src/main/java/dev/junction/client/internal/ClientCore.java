@@ -237,6 +237,11 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
     }
 
     @Override
+    public boolean idle() {
+        return connections.isEmpty();
+    }
+
+    @Override
     public void disconnected(String reason) {
         udp.stop();
         facts.udpUnbound();

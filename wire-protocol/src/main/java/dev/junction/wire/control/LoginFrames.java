@@ -74,6 +74,11 @@ public final class LoginFrames {
         public static final long MESH = 1;
         /** Capability bit: a client that takes RELAY_MAP (the fleet's relays), sent after LOGIN_OK and on changes. */
         public static final long RELAY_MAP = 2;
+        /**
+         * Capability bit: a client that follows a relay's key rotation; CHALLENGE to it carries the
+         * relay's {@link KeyEndorsement} when the relay has a current one.
+         */
+        public static final long ROTATION = 4;
 
         public Hello {
             Fields.checkU16(version, "version");
@@ -100,6 +105,11 @@ public final class LoginFrames {
         /** True when the sender asks for a relay-to-relay mesh link. */
         public boolean mesh() {
             return (capabilities & MESH) != 0;
+        }
+
+        /** True when the sender follows key rotations (takes CHALLENGE with an endorsement). */
+        public boolean rotation() {
+            return (capabilities & ROTATION) != 0;
         }
     }
 
@@ -133,8 +143,14 @@ public final class LoginFrames {
         }
     }
 
-    /** CHALLENGE: version:u16 | relay:PeerId | nonce:32 bytes | signature:64 bytes (relay's, over {@link #signedChallengeBytes}). */
-    public record Challenge(int version, PeerId relay, Bytes nonce, Bytes signature) implements ControlFrame {
+    /**
+     * CHALLENGE: version:u16 | relay:PeerId | nonce:32 bytes | signature:64 bytes (relay's, over
+     * {@link #signedChallengeBytes}) [| endorsement:{@link KeyEndorsement}]. The endorsement (the
+     * relay's previous key vouching for {@code relay}) is present only towards a client whose HELLO set
+     * {@link Hello#ROTATION}, and only while the relay has a current one; null otherwise.
+     */
+    public record Challenge(int version, PeerId relay, Bytes nonce, Bytes signature, KeyEndorsement endorsement)
+            implements ControlFrame {
         public Challenge {
             Fields.checkU16(version, "version");
             if (nonce.length() != NONCE_LENGTH) {
@@ -143,6 +159,11 @@ public final class LoginFrames {
             if (signature.length() != Identity.SIGNATURE_LENGTH) {
                 throw new IllegalArgumentException("signature must be 64 bytes");
             }
+        }
+
+        /** A CHALLENGE without an endorsement. */
+        public Challenge(int version, PeerId relay, Bytes nonce, Bytes signature) {
+            this(version, relay, nonce, signature, null);
         }
 
         public ControlFrameType type() {
@@ -154,11 +175,15 @@ public final class LoginFrames {
             Fields.writePeerId(out, relay);
             out.writeBytes(nonce.toArray());
             out.writeBytes(signature.toArray());
+            if (endorsement != null) {
+                endorsement.encode(out);
+            }
         }
 
         static Challenge decode(ByteBuf in) {
-            return new Challenge(Fields.readU16(in, "version"), Fields.readPeerId(in),
+            Challenge c = new Challenge(Fields.readU16(in, "version"), Fields.readPeerId(in),
                     Fields.readFixed(in, NONCE_LENGTH, "nonce"), Fields.readFixed(in, Identity.SIGNATURE_LENGTH, "signature"));
+            return in.isReadable() ? new Challenge(c.version, c.relay, c.nonce, c.signature, KeyEndorsement.decode(in)) : c;
         }
     }
 

@@ -63,6 +63,10 @@ final class Connection {
     private boolean resumable;
     /** The caller's side: a new circuit is being asked for. */
     private boolean waitingForCircuit;
+    /** A CONNECT for a new circuit is under way (one at a time, so a resume opens one circuit, not one per trigger). */
+    private boolean asking;
+    /** A login came while {@link #asking}: a failed CONNECT is retried at once rather than after its backoff. */
+    private boolean askAgainAtOnce;
 
     /** Why the session is closing (reported once, when it has closed), or null while it lives. */
     private String closeReason;
@@ -357,7 +361,11 @@ final class Connection {
     /** Logged in (again): a session waiting for a circuit tries now rather than at its next backoff. */
     void loggedIn() {
         if (waitingForCircuit) {
-            askForCircuit(RETRY_MIN_MS);
+            if (asking) {
+                askAgainAtOnce = true; // the CONNECT under way went to the old login: if it fails, ask again at once
+            } else {
+                askForCircuit(RETRY_MIN_MS);
+            }
         }
     }
 
@@ -371,11 +379,22 @@ final class Connection {
             waitingForCircuit = false;
             return; // resumed already, or the session ended
         }
+        if (asking) {
+            return; // one CONNECT at a time: its end schedules the next try
+        }
+        asking = true;
         ctx.link().connect(route.peer()).whenComplete((open, e) -> ctx.loop().execute(() -> {
+            asking = false;
             if (e != null) {
-                retryCircuit(Math.min(RETRY_MAX_MS, delay * 2));
+                if (askAgainAtOnce) {
+                    askAgainAtOnce = false;
+                    askForCircuit(RETRY_MIN_MS);
+                } else {
+                    retryCircuit(Math.min(RETRY_MAX_MS, delay * 2));
+                }
                 return;
             }
+            askAgainAtOnce = false;
             if (!route.relayGone() || !live()) {
                 ctx.link().closeCircuit(open.circuit()); // another attempt won, or the session ended
                 return;

@@ -266,6 +266,11 @@ public final class Connections implements DatagramSorter.Probes {
         }
     }
 
+    /** True when no session is open (circuits still in their handshake have none yet). */
+    public boolean isEmpty() {
+        return byRoute.isEmpty();
+    }
+
     /** Closes every session (the client is closing). */
     public void closeAll() {
         new ArrayList<>(byRoute.values()).forEach(c -> c.close("the client closed"));

@@ -33,6 +33,9 @@ public interface RelayEvents {
     /** The end of a burst of frames read from the TLS connection. */
     void readComplete();
 
+    /** True when no session is open or opening: moving to another relay now disturbs nothing. */
+    boolean idle();
+
     /** The connection ended; the link reconnects by itself. */
     void disconnected(String reason);
 }

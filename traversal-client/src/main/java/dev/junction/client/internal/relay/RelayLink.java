@@ -2,7 +2,6 @@ package dev.junction.client.internal.relay;
 
 import dev.junction.client.JunctionException;
 import dev.junction.client.internal.net.ClientTransport;
-import dev.junction.client.internal.tls.RelayTrust;
 import dev.junction.wire.Bytes;
 import dev.junction.wire.ProtocolVersion;
 import dev.junction.wire.WireFormatException;
@@ -12,6 +11,7 @@ import dev.junction.wire.control.CloseReason;
 import dev.junction.wire.control.ControlCodec;
 import dev.junction.wire.control.ControlFrame;
 import dev.junction.wire.control.DataHeader;
+import dev.junction.wire.control.KeyEndorsement;
 import dev.junction.wire.control.LinkFrames;
 import dev.junction.wire.control.LoginFrames;
 import dev.junction.wire.identity.Identity;
@@ -25,11 +25,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 
 /**
  * The client's control connection to its relay: TLS with the relay's key pinned, login, reservation
@@ -60,16 +59,6 @@ public final class RelayLink {
     static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
     /** ± share of each delay randomized so clients of a restarted relay do not return in lockstep. */
     static final double JITTER = 0.2;
-    /**
-     * After the relay gave this client's reservation to another login with the same identity, the
-     * first wait before taking it back; it doubles with each replacement in a row, up to
-     * {@link #REPLACED_BACKOFF_MAX}, so two processes sharing one identity do not take the reservation
-     * from each other back and forth without end.
-     */
-    static final Duration REPLACED_BACKOFF_MIN = Duration.ofSeconds(5);
-    static final Duration REPLACED_BACKOFF_MAX = Duration.ofMinutes(5);
-    /** A login that held this long without being replaced ends a run of replacements. */
-    static final Duration REPLACED_FORGOTTEN = Duration.ofMinutes(10);
     /** TCP connect and TLS handshake together. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -108,15 +97,16 @@ public final class RelayLink {
     /** When the last frame from the relay arrived (System.nanoTime). */
     private long lastHeardNanos;
     private String goingAwayHint = "";
-    /** Replacements in a row (another login with this identity took the reservation), and when the last one came. */
-    private int replacements;
-    private long lastReplacedNanos;
-    /** The relay said REPLACED on the connection now ending. */
-    private boolean replaced;
+    /** Other logins with this identity taking the reservation, and the wait before taking it back. */
+    private final Replacements replacements = new Replacements();
     private ScheduledFuture<?> ticker;
     private long lastRefreshNanos;
     /** Seconds the reservation has left as the relay last said (LOGIN_OK, REFRESH_OK); I/O thread. */
     private long reservationSeconds;
+    /** The fleet's relays were measured once (the client then moved home to the nearest, if idle and clearly nearer). */
+    private boolean ranked;
+    /** The relay to log in to at the next reconnect, chosen as the fleet's nearest; null for the usual order. */
+    private RelayAddress movingTo;
     /** The admission token last sent (AUTH or REFRESH); I/O thread. */
     private String lastToken;
 
@@ -160,9 +150,7 @@ public final class RelayLink {
 
     /** Connects and logs in; the future fails with the relay's reason (and no retry) if login is refused. */
     public CompletableFuture<LoginFrames.LoginOk> start() {
-        // The app's first relay first. Not the nearest by round trip (RelayRanking): peers given the
-        // same standalone relays as fallbacks must meet on the same one, which only a fleet makes
-        // unnecessary; ranking waits until the client knows its relays form one.
+        // The app's first relay first; the nearest only once the relay names its fleet (rankFleet).
         loop.execute(this::open);
         return firstLogin;
     }
@@ -188,17 +176,9 @@ public final class RelayLink {
         }
         SslContext tls;
         try {
-            // The pinned relay's own certificate, or a CA-issued one for the address's host (RelayTrust). The JDK's
-            // TLS always: Netty would pick netty-tcnative's BoringSSL when an app has it on its classpath, and that
-            // fails every handshake with a relay's Ed25519 certificate.
-            tls = SslContextBuilder.forClient().sslProvider(io.netty.handler.ssl.SslProvider.JDK).protocols("TLSv1.3")
-                    .trustManager(RelayTrust.create(relay.relayId(), relayCas)).endpointIdentificationAlgorithm("HTTPS").build();
-        } catch (SSLException e) {
-            fatal("cannot set up TLS: " + e.getMessage());
-            return;
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            fatal("cannot read the relay certificate authorities from " + relayCas + ": " + e.getMessage()
-                    + "; give a PEM file of CA certificates");
+            tls = RelayCertificates.clientContext(relay.relayId(), relayCas);
+        } catch (IllegalStateException e) {
+            fatal(e.getMessage());
             return;
         }
         RelayAddress target = relay;
@@ -215,7 +195,7 @@ public final class RelayLink {
                         ssl.handshakeFuture().addListener(f -> {
                             if (f.isSuccess()) {
                                 state = State.AWAIT_CHALLENGE;
-                                c.writeAndFlush(new LoginFrames.Hello(ProtocolVersion.CURRENT, LoginFrames.Hello.RELAY_MAP));
+                                c.writeAndFlush(new LoginFrames.Hello(ProtocolVersion.CURRENT, LoginFrames.Hello.RELAY_MAP | LoginFrames.Hello.ROTATION));
                             } else {
                                 String refused = RelayCertificates.refusal(f.cause());
                                 if (refused != null) {
@@ -297,12 +277,14 @@ public final class RelayLink {
     }
 
     private void onChallenge(Channel ch, LoginFrames.Challenge c) {
-        if (!c.relay().equals(relay.relayId())
-                || !Identity.verify(c.relay(), LoginFrames.signedChallengeBytes(c.nonce(), c.relay(), RelayCertificates.servedSha256(ch)),
-                        c.signature().toArray())) {
-            fatal("the relay did not prove the key " + relay.relayId().shortString() + " of its address; check the address");
+        RelayProof proof = RelayProof.check(relay, c, RelayCertificates.servedIdentity(ch), RelayCertificates.servedSha256(ch), Instant.now());
+        if (proof.refusal() != null) {
+            fatal(proof.refusal());
             ch.close();
             return;
+        }
+        if (proof.rotatedBy() != null) {
+            rotated(c.relay(), proof.rotatedBy());
         }
         String token;
         try {
@@ -316,6 +298,15 @@ public final class RelayLink {
         lastToken = token;
         state = State.AWAIT_LOGIN;
         ch.writeAndFlush(new LoginFrames.Auth(identity.peerId(), Bytes.of(sig), token == null ? "" : token));
+    }
+
+    /** The relay proved {@code next}, which the pinned key endorsed: pinned from now on (the app hears it in relayConnected). */
+    private void rotated(PeerId next, KeyEndorsement e) {
+        RelayAddress old = relay;
+        relay = new RelayAddress(old.host(), old.port(), next);
+        relays.rotated(old, relay);
+        LOG.log(System.Logger.Level.WARNING, "relay {0} rotated its identity key; its address is now {1} (the old key vouches for it"
+                + " until {2}): store the new address", old, relay, e.expires());
     }
 
     private void onLoginAnswer(ControlFrame f) {
@@ -362,12 +353,41 @@ public final class RelayLink {
             ch.writeAndFlush(new LinkFrames.Pong(p.nonce()));
         } else if (f instanceof LinkFrames.RelayMap map) {
             relays.learned(map);
+            rankFleet();
         } else if (f instanceof LinkFrames.GoingAway away && away.reason() == CloseReason.REPLACED) {
             replaced();
         } else if (f instanceof LinkFrames.GoingAway away) {
             goingAwayHint = away.reconnectHint();
             LOG.log(System.Logger.Level.INFO, "relay going away ({0}); will reconnect", away.reason().label());
         }
+    }
+
+    /**
+     * The first time the relay names its fleet, measures the round trip to each of its relays
+     * (RelayRanking) and, when one is clearly nearer than this one and no session is open or
+     * opening, moves home there: the client logs in to the app's first relay (peers given the same
+     * standalone relays must meet on one), and only a fleet makes any of its relays as good a home.
+     */
+    private void rankFleet() {
+        if (ranked || !RelayRanking.rankable(relay, relays.fleet())) {
+            return;
+        }
+        ranked = true;
+        RelayAddress from = relay;
+        RelayRanking.nearestOfFleet(transport, loop, from, relays.fleet()).thenAccept(choice -> {
+            if (choice.nearest().equals(from) || !from.equals(relay) || state != State.LOGGED_IN) {
+                return;
+            }
+            if (!connects.isEmpty() || !events.idle()) {
+                LOG.log(System.Logger.Level.INFO, "relay {0} of the fleet is nearer ({1}); staying on {2} while sessions are open",
+                        choice.nearest(), choice.times(), from);
+                return;
+            }
+            LOG.log(System.Logger.Level.INFO, "moving home to the nearest relay of the fleet: {0} ({1})", choice.nearest(), choice.times());
+            movingTo = choice.nearest();
+            failures = 0;
+            channel.close();
+        });
     }
 
     /** The relays this client may log in to: the configured ones, then those its relay's fleet named. */
@@ -377,23 +397,11 @@ public final class RelayLink {
 
     /** Another login with this client's identity took the reservation: say so plainly, and wait longer each time before taking it back. */
     private void replaced() {
-        long now = System.nanoTime();
-        if (replacements > 0 && now - lastReplacedNanos > REPLACED_FORGOTTEN.toNanos()) {
-            replacements = 0;
-        }
-        replacements++;
-        lastReplacedNanos = now;
-        replaced = true;
+        int inARow = replacements.replaced(System.nanoTime());
         LOG.log(System.Logger.Level.WARNING, "another client logged in to the relay with this identity ({0}) and took its reservation"
                 + " ({1} time(s) in a row); taking it back in {2} s. Two running clients must not share an identity:"
                 + " give each its own identity file (junction: --identity FILE)", identity.peerId().shortString(),
-                String.valueOf(replacements), String.valueOf(replacedBackoff().toSeconds()));
-    }
-
-    /** How long to wait before logging in again after the latest replacement. */
-    private Duration replacedBackoff() {
-        long ms = REPLACED_BACKOFF_MIN.toMillis() << Math.min(replacements - 1, 16);
-        return Duration.ofMillis(Math.min(REPLACED_BACKOFF_MAX.toMillis(), ms));
+                String.valueOf(inARow), String.valueOf(replacements.backoff().toSeconds()));
     }
 
     /** Opens a circuit to {@code peer}: completes with CIRCUIT_OPEN or fails with the relay's reason. */
@@ -504,13 +512,17 @@ public final class RelayLink {
         connects.values().forEach(f -> f.completeExceptionally(new JunctionException("relay connection lost: " + reason)));
         connects.clear();
         if (wasLoggedIn) {
-            events.disconnected(replaced ? "another client logged in to the relay with this identity and took its reservation" : reason);
+            events.disconnected(replacements.pending() ? "another client logged in to the relay with this identity and took its reservation" : reason);
         }
         if (!firstLogin.isDone() && failures >= 2 * relays.all().size() - 1) {
             firstLogin.completeExceptionally(new JunctionException(reason));
         }
         if (failures % 2 == 1 && relays.all().size() > 1) {
             relay = relays.after(relay);
+        }
+        if (movingTo != null) {
+            relay = movingTo;
+            movingTo = null;
         }
         if (!goingAwayHint.isEmpty()) {
             try {
@@ -520,8 +532,8 @@ public final class RelayLink {
             }
             goingAwayHint = "";
         }
-        long base = replaced ? replacedBackoff().toMillis() : Math.min(BACKOFF_MAX.toMillis(), BACKOFF_MIN.toMillis() << Math.min(failures, 16));
-        replaced = false;
+        long base = replacements.take() ? replacements.backoff().toMillis()
+                : Math.min(BACKOFF_MAX.toMillis(), BACKOFF_MIN.toMillis() << Math.min(failures, 16));
         long delay = (long) (base * (1 - JITTER + 2 * JITTER * ThreadLocalRandom.current().nextDouble()));
         failures++;
         loop.schedule(this::open, delay, TimeUnit.MILLISECONDS);

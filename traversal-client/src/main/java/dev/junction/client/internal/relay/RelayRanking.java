@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Orders a client's relays by measured round trip, so it can log in to the nearest first (not wired
- * into the login yet: peers given the same standalone relays must pick the same one). The round
+ * Orders a client's relays by measured round trip, so it can make the nearest relay of its fleet
+ * its home (RelayLink measures the fleet its relay names; standalone relays are never ranked, as
+ * peers given the same ones must pick the same one). The round
  * trip is a TCP handshake with the relay's control port (SYN to SYN-ACK: one round trip, before any
  * TLS work on either side); a relay that does not complete it within {@link #PROBE_TIMEOUT} goes
  * last, in the order it was given.
@@ -52,6 +53,30 @@ public final class RelayRanking {
             }
         }
         return out;
+    }
+
+    /** The fleet's nearest relay by round trip ({@code current} unless another is clearly nearer), and the times in words. */
+    record Choice(RelayAddress nearest, String times) {
+    }
+
+    /** True when {@code fleet} names {@code current} (by PeerId) and at least one other relay: there is something to rank. */
+    static boolean rankable(RelayAddress current, List<RelayAddress> fleet) {
+        return fleet.size() > 1 && fleet.stream().anyMatch(r -> r.relayId().equals(current.relayId()));
+    }
+
+    /** Measures {@code current} and the other relays of {@code fleet}; completes on {@code loop}. */
+    static CompletableFuture<Choice> nearestOfFleet(ClientTransport transport, EventLoop loop, RelayAddress current, List<RelayAddress> fleet) {
+        List<RelayAddress> candidates = new ArrayList<>(fleet);
+        candidates.removeIf(r -> r.relayId().equals(current.relayId()));
+        candidates.add(0, current);
+        return measure(transport, loop, candidates).thenApply(rtt -> {
+            RelayAddress nearest = order(candidates, rtt).get(0);
+            return new Choice(nearest, millis(rtt.get(nearest)) + " ms against " + millis(rtt.get(current)) + " ms");
+        });
+    }
+
+    private static String millis(Duration d) {
+        return d == null ? "no answer" : String.format(java.util.Locale.ROOT, "%.1f", d.toNanos() / 1e6);
     }
 
     /** Probes every relay at once on {@code loop}; completes on {@code loop} with the round trips measured. */

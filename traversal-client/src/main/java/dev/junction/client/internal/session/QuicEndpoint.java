@@ -36,12 +36,19 @@ import java.util.function.Consumer;
  *
  * <p>TLS 1.3 with each peer's self-signed Ed25519 certificate, mutual: the trust managers accept
  * any well-formed identity certificate, and {@link #verifiedPeer} then insists it is the circuit's
- * peer. ALPN {@value #ALPN} carries the protocol version, so a peer of another version fails the
- * handshake instead of misreading streams.
+ * peer. ALPN carries the protocol version ({@value #ALPN}, and {@link #ALPNS} offered): a peer one
+ * version back still connects (sessions did not change between them, PROTOCOL.md section 6.2), so
+ * apps upgrade one peer at a time; a peer further apart fails the handshake instead of misreading
+ * streams.
  */
 public final class QuicEndpoint {
-    /** Application protocol: Junction sessions, version 1. */
+    /** Application protocol: Junction sessions of this version. */
     public static final String ALPN = "junction/" + dev.junction.wire.ProtocolVersion.CURRENT;
+    /**
+     * Offered and accepted, in order of preference: this version, then the previous one (N-1).
+     * Sessions are the same in both (version 3 changed only the relay's CHALLENGE).
+     */
+    public static final String[] ALPNS = {ALPN, "junction/" + dev.junction.wire.ProtocolVersion.OLDEST_ACCEPTED};
     /** Every datagram fits a 1280-byte IPv6 path with Junction's 5–7 byte relay header. */
     static final int MAX_UDP_PAYLOAD = 1200;
     /** Connection-level receive window. */
@@ -72,12 +79,8 @@ public final class QuicEndpoint {
      */
     public static QuicEndpoint bind(ClientTransport transport, Identity identity, ClientOptions options, PathMux mux,
                                     Consumer<QuicChannel> onServerConnection) throws InterruptedException {
-        QuicSslContext serverTls = QuicSslContextBuilder.forServer(new IdentityKeyManager(identity), null)
-                .option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, new String[] {"ed25519"})
-                .trustManager(new PeerIdTrust(null)).clientAuth(ClientAuth.REQUIRE).applicationProtocols(ALPN).build();
-        QuicSslContext clientTls = QuicSslContextBuilder.forClient().keyManager(new IdentityKeyManager(identity), null)
-                .option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, new String[] {"ed25519"})
-                .trustManager(new PeerIdTrust(null)).applicationProtocols(ALPN).build();
+        QuicSslContext serverTls = serverTls(identity, ALPNS);
+        QuicSslContext clientTls = clientTls(identity, ALPNS);
         ChannelHandler server = tune(new QuicServerCodecBuilder(), options).sslContext(serverTls)
                 // No token handler: without one Netty skips address validation (Retry), which
                 // guards public servers from spoofed sources; these datagrams arrive over
@@ -106,6 +109,20 @@ public final class QuicEndpoint {
         QuicAnchor c = QuicAnchor.bind(transport.group(), transport.datagramChannel(), client, mux::outbound);
         mux.anchors(c, s);
         return new QuicEndpoint(c, s);
+    }
+
+    /** The accepting side's TLS: this identity's certificate, any identity certificate from the peer (checked later), {@code alpns}. */
+    public static QuicSslContext serverTls(Identity identity, String... alpns) {
+        return QuicSslContextBuilder.forServer(new IdentityKeyManager(identity), null)
+                .option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, new String[] {"ed25519"})
+                .trustManager(new PeerIdTrust(null)).clientAuth(ClientAuth.REQUIRE).applicationProtocols(alpns).build();
+    }
+
+    /** The opening side's TLS, as {@link #serverTls}. */
+    public static QuicSslContext clientTls(Identity identity, String... alpns) {
+        return QuicSslContextBuilder.forClient().keyManager(new IdentityKeyManager(identity), null)
+                .option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, new String[] {"ed25519"})
+                .trustManager(new PeerIdTrust(null)).applicationProtocols(alpns).build();
     }
 
     private static <B extends QuicCodecBuilder<B>> B tune(B b, ClientOptions options) {

@@ -27,7 +27,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * </ul>
  * Either way the relay must then sign its login CHALLENGE with the pinned key over the SHA-256 of
  * that certificate, so the pin holds with a CA-issued certificate too. A self-signed Ed25519
- * certificate of another key is refused outright (it is another relay, whatever the CAs say).
+ * certificate of another key passes this layer only to be judged by the CHALLENGE (the relay link):
+ * the relay may have rotated its key, and then its CHALLENGE carries the pinned key's endorsement
+ * of the new one (PROTOCOL.md section 5.1); without one the login is refused before anything but
+ * HELLO was sent. The CHALLENGE signature covers this very certificate, so a man in the middle
+ * cannot pass a rotated relay's CHALLENGE on either.
  */
 public final class RelayTrust extends X509ExtendedTrustManager {
     private final PeerId pinned;
@@ -64,43 +68,48 @@ public final class RelayTrust extends X509ExtendedTrustManager {
         throw new GeneralSecurityException("the JDK offers no X.509 trust manager");
     }
 
-    /** True for the pinned relay's own certificate, false for one that is no identity certificate (the CAs decide); another identity is refused. */
-    private boolean pinnedOwn(X509Certificate[] chain) throws CertificateException {
-        PeerId id;
+    /**
+     * True for a relay identity certificate (self-signed over an Ed25519 key: the pinned one, or
+     * another that the CHALLENGE must show the pinned key endorsed), false for one that is no identity
+     * certificate (the CAs decide).
+     */
+    private boolean identityCertificate(X509Certificate[] chain) {
         try {
-            id = PeerIdTrust.peerOf(chain);
+            PeerIdTrust.peerOf(chain);
+            return true;
         } catch (CertificateException notAnIdentity) {
             return false;
         }
-        if (!id.equals(pinned)) {
-            throw new CertificateException("certificate carries " + id + ", not the pinned " + pinned);
-        }
-        return true;
+    }
+
+    /** The PeerId this trust was made for. */
+    public PeerId pinned() {
+        return pinned;
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        if (pinnedOwn(chain)) {
+        if (identityCertificate(chain)) {
             return;
         }
         try {
             authorities.checkServerTrusted(chain, authType, engine); // PKIX, and the host name (endpoint identification HTTPS)
         } catch (CertificateException e) {
-            throw new CertificateException("the relay's certificate is neither the pinned relay's own nor one the trusted CAs issued for "
+            throw new CertificateException("the relay's certificate is neither a relay identity certificate nor one the trusted CAs issued for "
                     + (engine == null ? "its address" : engine.getPeerHost()) + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        if (!pinnedOwn(chain)) {
+        if (!identityCertificate(chain)) {
             authorities.checkServerTrusted(chain, authType, socket);
         }
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        if (!pinnedOwn(chain)) {
+        if (!identityCertificate(chain)) {
             authorities.checkServerTrusted(chain, authType);
         }
     }

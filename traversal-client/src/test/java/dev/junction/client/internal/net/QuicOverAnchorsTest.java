@@ -1,9 +1,10 @@
 package dev.junction.client.internal.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.junction.client.internal.tls.IdentityKeyManager;
-import dev.junction.client.internal.tls.PeerIdTrust;
+import dev.junction.client.internal.session.QuicEndpoint;
+import dev.junction.wire.ProtocolVersion;
 import dev.junction.wire.identity.Identity;
 import dev.junction.wire.identity.PeerId;
 import io.netty.buffer.ByteBuf;
@@ -18,10 +19,8 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
-import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
-import io.netty.handler.ssl.ClientAuth;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -30,24 +29,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** QUIC with Ed25519 identities, mutually authenticated, between two anchors wired back to back. */
+/**
+ * QUIC with Ed25519 identities, mutually authenticated, between two anchors wired back to back; and
+ * the session version each side offers in ALPN (N-1: a peer one version back still connects).
+ */
 class QuicOverAnchorsTest {
-    @Test
-    void quicWithEd25519CertificatesRunsBetweenAnchors() throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        try {
-            Identity server = Identity.generate();
-            Identity client = Identity.generate();
-            InetSocketAddress virtualClient = new InetSocketAddress("127.77.0.1", 1);
-            InetSocketAddress virtualServer = new InetSocketAddress("127.77.0.2", 1);
-            AtomicReference<QuicAnchor> serverAnchor = new AtomicReference<>();
-            AtomicReference<QuicAnchor> clientAnchor = new AtomicReference<>();
-            CompletableFuture<String> echoed = new CompletableFuture<>();
-            CompletableFuture<PeerId> serverSawClient = new CompletableFuture<>();
+    /** Two anchors wired back to back, a server codec echoing streams on one; closed with the group. */
+    private static final class BackToBack implements AutoCloseable {
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        final InetSocketAddress virtualClient = new InetSocketAddress("127.77.0.1", 1);
+        final InetSocketAddress virtualServer = new InetSocketAddress("127.77.0.2", 1);
+        final AtomicReference<QuicAnchor> serverAnchor = new AtomicReference<>();
+        final AtomicReference<QuicAnchor> clientAnchor = new AtomicReference<>();
+        final CompletableFuture<PeerId> serverSawClient = new CompletableFuture<>();
 
-            QuicSslContext serverTls = QuicSslContextBuilder.forServer(new IdentityKeyManager(server), null)
-                    .option(io.netty.handler.codec.quic.BoringSSLContextOption.SIGNATURE_ALGORITHMS, new String[] {"ed25519"})
-                    .trustManager(new PeerIdTrust(null)).clientAuth(ClientAuth.REQUIRE).applicationProtocols(dev.junction.client.internal.session.QuicEndpoint.ALPN).build();
+        BackToBack(QuicSslContext serverTls, QuicSslContext clientTls) throws Exception {
             var serverCodec = new QuicServerCodecBuilder().sslContext(serverTls)
                     .maxIdleTimeout(10, TimeUnit.SECONDS).initialMaxData(1 << 20).initialMaxStreamDataBidirectionalRemote(1 << 20)
                     .initialMaxStreamsBidirectional(10).maxSendUdpPayloadSize(1200).maxRecvUdpPayloadSize(1200)
@@ -70,9 +66,6 @@ class QuicOverAnchorsTest {
                         clientAnchor.get().inject(p.content(), virtualServer);
                         clientAnchor.get().readComplete();
                     }));
-            QuicSslContext clientTls = QuicSslContextBuilder.forClient().keyManager(new IdentityKeyManager(client), null)
-                    .option(io.netty.handler.codec.quic.BoringSSLContextOption.SIGNATURE_ALGORITHMS, new String[] {"ed25519"})
-                    .trustManager(new PeerIdTrust(server.peerId())).applicationProtocols(dev.junction.client.internal.session.QuicEndpoint.ALPN).build();
             var clientCodec = new QuicClientCodecBuilder().sslContext(clientTls).maxIdleTimeout(10, TimeUnit.SECONDS)
                     .initialMaxData(1 << 20).initialMaxStreamDataBidirectionalLocal(1 << 20)
                     .maxSendUdpPayloadSize(1200).maxRecvUdpPayloadSize(1200).build();
@@ -81,29 +74,66 @@ class QuicOverAnchorsTest {
                         serverAnchor.get().inject(p.content(), virtualClient);
                         serverAnchor.get().readComplete();
                     }));
+        }
 
-            QuicChannel quic = QuicChannel.newBootstrap(clientAnchor.get().channel()).handler(new ChannelInboundHandlerAdapter())
+        QuicChannel connect() throws Exception {
+            return QuicChannel.newBootstrap(clientAnchor.get().channel()).handler(new ChannelInboundHandlerAdapter())
                     .remoteAddress(virtualServer).connect().get(5, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws Exception {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void quicWithEd25519CertificatesRunsBetweenAnchors() throws Exception {
+        Identity server = Identity.generate();
+        Identity client = Identity.generate();
+        try (BackToBack b = new BackToBack(QuicEndpoint.serverTls(server, QuicEndpoint.ALPNS), QuicEndpoint.clientTls(client, QuicEndpoint.ALPNS))) {
+            CompletableFuture<String> echoed = new CompletableFuture<>();
+            QuicChannel quic = b.connect();
             QuicStreamChannel stream = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ByteBuf b = (ByteBuf) msg;
-                    echoed.complete(b.toString(StandardCharsets.UTF_8));
-                    b.release();
+                    ByteBuf buf = (ByteBuf) msg;
+                    echoed.complete(buf.toString(StandardCharsets.UTF_8));
+                    buf.release();
                 }
             }).get(5, TimeUnit.SECONDS);
             stream.writeAndFlush(Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
             assertThat(echoed.get(5, TimeUnit.SECONDS)).isEqualTo("hello");
-            assertThat(serverSawClient.get(5, TimeUnit.SECONDS)).isEqualTo(client.peerId());
-            assertThat(dev.junction.client.internal.session.QuicEndpoint.verifiedPeer(quic, server.peerId())).isEqualTo(server.peerId());
+            assertThat(b.serverSawClient.get(5, TimeUnit.SECONDS)).isEqualTo(client.peerId());
+            assertThat(quic.sslEngine().getApplicationProtocol()).isEqualTo(QuicEndpoint.ALPN);
+            assertThat(QuicEndpoint.verifiedPeer(quic, server.peerId())).isEqualTo(server.peerId());
             PeerId someoneElse = Identity.generate().peerId();
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> dev.junction.client.internal.session.QuicEndpoint.verifiedPeer(quic, someoneElse))
+            assertThatThrownBy(() -> QuicEndpoint.verifiedPeer(quic, someoneElse))
                     .isInstanceOf(java.security.cert.CertificateException.class)
                     .hasMessageContaining("proved it is " + server.peerId()).hasMessageContaining("not " + someoneElse);
             quic.close().sync();
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aPeerOfThePreviousVersionConnectsEitherWayRound() throws Exception {
+        String previous = "junction/" + ProtocolVersion.OLDEST_ACCEPTED;
+        try (BackToBack oldCaller = new BackToBack(QuicEndpoint.serverTls(Identity.generate(), QuicEndpoint.ALPNS),
+                QuicEndpoint.clientTls(Identity.generate(), previous))) {
+            assertThat(oldCaller.connect().sslEngine().getApplicationProtocol()).isEqualTo(previous);
+        }
+        try (BackToBack oldCallee = new BackToBack(QuicEndpoint.serverTls(Identity.generate(), previous),
+                QuicEndpoint.clientTls(Identity.generate(), QuicEndpoint.ALPNS))) {
+            assertThat(oldCallee.connect().sslEngine().getApplicationProtocol()).isEqualTo(previous);
+        }
+    }
+
+    @Test
+    void aPeerTwoVersionsBackFailsTheHandshake() throws Exception {
+        String ancient = "junction/" + (ProtocolVersion.OLDEST_ACCEPTED - 1);
+        try (BackToBack b = new BackToBack(QuicEndpoint.serverTls(Identity.generate(), QuicEndpoint.ALPNS),
+                QuicEndpoint.clientTls(Identity.generate(), ancient))) {
+            assertThatThrownBy(b::connect).as("no common application protocol").isInstanceOf(Exception.class);
         }
     }
 }
