@@ -77,6 +77,20 @@ public final class TestClient implements AutoCloseable {
                         });
             }
         }).connect(relay).sync().channel();
+        // The handshake's end, before anything is sent: a refused certificate fails here with its
+        // reason, not later as a write to a channel the handshake failure already closed.
+        io.netty.util.concurrent.Future<Channel> handshake = ch.pipeline().get(io.netty.handler.ssl.SslHandler.class).handshakeFuture();
+        if (!handshake.await(10, TimeUnit.SECONDS)) {
+            ch.close();
+            throw new java.io.IOException("TLS handshake with " + relay + " did not finish within 10 s");
+        }
+        if (!handshake.isSuccess()) {
+            StringBuilder why = new StringBuilder();
+            for (Throwable t = handshake.cause(); t != null; t = t.getCause()) {
+                why.append(why.length() > 0 ? ": " : "").append(t.getMessage());
+            }
+            throw new java.io.IOException("TLS handshake failed: " + why, handshake.cause());
+        }
         return new TestClient(ch, inbox);
     }
 

@@ -283,6 +283,11 @@ final class ClientSession extends OutboxLink {
                 var outcome = relay.circuits().connectRemote(reservation,
                         dev.junction.relay.fleet.Mesh.remoteSide(route.link(), c.target(), false, 0), c.request());
                 error = outcome.error();
+                if (error == null && !route.link().controlChannel().isActive()) {
+                    // The link went down between the route and now: its circuits were closed before this
+                    // one joined them, so close it here (the caller hears RELAY_UNREACHABLE at once).
+                    relay.circuits().closeAll(route.link(), dev.junction.wire.control.CloseReason.RELAY_UNREACHABLE);
+                }
             }
             if (error != null) {
                 send(new LinkFrames.Error(c.request(), error, error.hint()));
