@@ -60,6 +60,10 @@ final class PeerOptions {
     @Option(names = "--no-punch", description = "Stay on the relay: no hole punching for a direct path.")
     boolean noPunch;
 
+    @Option(names = "--port-mapping", description = "Ask the gateway (PCP, then NAT-PMP) to map the session's UDP port and offer the "
+            + "mapped address to peers (junction.client.port-mapping; off unless given: it talks to your router).")
+    boolean portMapping;
+
     @Option(names = "--json", description = "Print events as JSON lines on stderr.")
     boolean json;
 
@@ -124,7 +128,7 @@ final class PeerOptions {
             }
         };
         TraversalClient.Builder b = TraversalClient.builder().identityFile(identity).tokens(tokens())
-                .options(ClientOptions.DEFAULTS.withRelayUdp(!relayTcp).withPunch(!noPunch)).listener(listener);
+                .options(ClientOptions.DEFAULTS.toBuilder().relayUdp(!relayTcp).punch(!noPunch).portMapping(portMapping).build()).listener(listener);
         relays.forEach(b::relay);
         if (acceptor != null) {
             b.onSession(acceptor);

@@ -77,6 +77,7 @@ public final class ClientConfig {
                     .relayUdp(r.bool("relay-udp"))
                     .sessionIdleTimeout(r.duration("session-idle-timeout"))
                     .punch(r.bool("punch"))
+                    .portMapping(r.bool("port-mapping"))
                     .prediction(new PortPrediction(r.integer("port-prediction.sockets"), r.integer("port-prediction.probes"),
                             r.integer("port-prediction.rate")))
                     .streams(new IncomingStreamLimits(r.integer("incoming-streams.per-session"),

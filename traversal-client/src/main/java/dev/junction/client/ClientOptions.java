@@ -26,10 +26,12 @@ import java.time.Duration;
  * @param prediction port prediction against "symmetric" NATs while punching
  * @param streams how many streams peers may open toward this client and the threads their handlers get
  * @param punchLimits how much punching a peer can make this client do
+ * @param portMapping whether to ask the gateway (PCP, then NAT-PMP) to map the session's UDP port and
+ *     offer the mapped address to peers; off by default, as it talks to the user's router
  */
 public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
                             boolean punch, PortPrediction prediction, IncomingStreamLimits streams,
-                            PunchLimits punchLimits) {
+                            PunchLimits punchLimits, boolean portMapping) {
     /** The relay's own upper bound of its keepalive: longer and idle NAT mappings would close. */
     static final Duration MAX_KEEPALIVE = Duration.ofSeconds(60);
     /**
@@ -41,10 +43,30 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
     /**
      * keepalive 20 s, connect timeout 15 s, relay over UDP on, sessions idle out after 60 s, hole
      * punching on, {@link PortPrediction#DEFAULTS}, {@link IncomingStreamLimits#DEFAULTS} and
-     * {@link PunchLimits#DEFAULTS} (the same values as the library's reference.conf).
+     * {@link PunchLimits#DEFAULTS}, port mapping off (the same values as the library's reference.conf).
      */
     public static final ClientOptions DEFAULTS = new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true,
-            Duration.ofSeconds(60), true, PortPrediction.DEFAULTS, IncomingStreamLimits.DEFAULTS, PunchLimits.DEFAULTS);
+            Duration.ofSeconds(60), true, PortPrediction.DEFAULTS, IncomingStreamLimits.DEFAULTS, PunchLimits.DEFAULTS, false);
+
+    /**
+     * Options without port mapping.
+     *
+     * @param keepalive see {@link #keepalive()}
+     * @param connectTimeout see {@link #connectTimeout()}
+     * @param relayUdp see {@link #relayUdp()}
+     * @param sessionIdleTimeout see {@link #sessionIdleTimeout()}
+     * @param punch see {@link #punch()}
+     * @param prediction see {@link #prediction()}
+     * @param streams see {@link #streams()}
+     * @param punchLimits see {@link #punchLimits()}
+     * @throws IllegalArgumentException as the canonical constructor
+     * @deprecated positional booleans are easy to swap; use {@link #builder()}
+     */
+    @Deprecated
+    public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
+                         boolean punch, PortPrediction prediction, IncomingStreamLimits streams, PunchLimits punchLimits) {
+        this(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, streams, punchLimits, false);
+    }
 
     /**
      * Options with the default punch limits.
@@ -130,12 +152,13 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @param prediction see {@link #prediction()}
      * @param streams see {@link #streams()}
      * @param punchLimits see {@link #punchLimits()}
+     * @param portMapping see {@link #portMapping()}
      * @throws IllegalArgumentException if {@code keepalive} is not above 0 and at most 60 s,
      *     {@code connectTimeout} is not positive, or {@code sessionIdleTimeout} is under 2 s; the
      *     message names the setting and its config key
      * @throws NullPointerException if a duration, {@code prediction}, {@code streams} or
      *     {@code punchLimits} is null; the message names it
-     * @deprecated eight positional settings, two of them booleans, are easy to swap; use
+     * @deprecated nine positional settings, three of them booleans, are easy to swap; use
      *     {@link #builder()} or {@link #toBuilder()}
      */
     @Deprecated
@@ -251,6 +274,16 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
     }
 
     /**
+     * These options with gateway port mapping on or off.
+     *
+     * @param on true asks the gateway (PCP, then NAT-PMP) for a mapping of the session's UDP port
+     * @return new options; this one is unchanged
+     */
+    public ClientOptions withPortMapping(boolean on) {
+        return toBuilder().portMapping(on).build();
+    }
+
+    /**
      * Client options by name; every setting starts from the options the builder was made from
      * ({@link ClientOptions#DEFAULTS} for {@link ClientOptions#builder()}). Nothing is checked
      * until {@link #build()}. Not thread-safe; the options it builds are.
@@ -264,6 +297,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
         private PortPrediction prediction;
         private IncomingStreamLimits streams;
         private PunchLimits punchLimits;
+        private boolean portMapping;
 
         private Builder(ClientOptions from) {
             keepalive = from.keepalive;
@@ -274,6 +308,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
             prediction = from.prediction;
             streams = from.streams;
             punchLimits = from.punchLimits;
+            portMapping = from.portMapping;
         }
 
         /**
@@ -373,6 +408,20 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
         }
 
         /**
+         * Whether to ask the gateway for a mapping of the session's UDP port, PCP first, then
+         * NAT-PMP, and offer the mapped address to peers as a candidate (config key
+         * {@code junction.client.port-mapping}; default false: it talks to the user's router, so
+         * an app turns it on deliberately). The relayed path never waits for it.
+         *
+         * @param on true to ask
+         * @return this builder
+         */
+        public Builder portMapping(boolean on) {
+            this.portMapping = on;
+            return this;
+        }
+
+        /**
          * Checks every setting and makes the options; the builder may be used again.
          *
          * @return the options
@@ -383,7 +432,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
          */
         public ClientOptions build() {
             return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, streams,
-                    punchLimits);
+                    punchLimits, portMapping);
         }
     }
 }

@@ -70,6 +70,8 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
     private final HostFacts facts = new HostFacts();
     private final Connections connections;
     private final NetworkWatcher watcher;
+    /** The gateway's mapping of the session socket's port (options.portMapping()), or null; set on the I/O thread. */
+    private volatile dev.junction.client.internal.portmap.PortMapper portMapper;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** "Relayed UDP unavailable" was logged since UDP was last bound (the binding retries every keepalive: once is enough). */
@@ -102,6 +104,33 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
         sorter.wire(stun::onPacket, relayUdp, connections, udp::onFrame, mux::directData, mux::readComplete);
         this.quic = QuicEndpoint.bind(transport, identity, options, mux, connections::serverConnection);
         this.watcher = new NetworkWatcher(now -> loop.execute(() -> networkChanged(now)));
+        if (options.portMapping()) {
+            loop.execute(this::mapPort);
+        }
+    }
+
+    /** Asks the default gateway, if there is one, to map the session socket's port (again, after a network change). I/O thread. */
+    private void mapPort() {
+        if (portMapper != null) {
+            dev.junction.client.internal.portmap.PortMapper old = portMapper;
+            portMapper = null;
+            Thread t = new Thread(old::close, "junction-portmap-close");
+            t.setDaemon(true);
+            t.start();
+            facts.portMapped(null);
+        }
+        java.util.Optional<java.net.Inet4Address> gateway = dev.junction.client.internal.portmap.Gateway.defaultIpv4();
+        if (closed.get() || gateway.isEmpty()) {
+            return;
+        }
+        portMapper = new dev.junction.client.internal.portmap.PortMapper(gateway.get(), socket.localAddress().getPort(),
+                m -> loop.execute(() -> facts.portMapped(m == null ? null : m.external())));
+        portMapper.start();
+    }
+
+    /** The gateway's mapping of the session socket's port, or null (none asked for, none granted yet, or refused). */
+    public InetSocketAddress portMapped() {
+        return facts.portMapped();
     }
 
     /** A port-prediction socket beside the session socket: PROBEs and QUIC only. */
@@ -267,6 +296,9 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
         LOG.log(System.Logger.Level.INFO, "network changed; addresses now {0}", now);
         link.addressesChanged(now);
         udp.rebind();
+        if (options.portMapping()) {
+            mapPort(); // the gateway may be another one now
+        }
         connections.networkChanged();
     }
 
@@ -282,6 +314,10 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
             return;
         }
         watcher.close();
+        dev.junction.client.internal.portmap.PortMapper mapper = portMapper;
+        if (mapper != null) {
+            mapper.close(); // the gateway deletes the mapping now rather than at its expiry
+        }
         link.close();
         loop.submit(() -> {
             udp.stop();

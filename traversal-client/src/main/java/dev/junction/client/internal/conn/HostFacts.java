@@ -19,6 +19,8 @@ public final class HostFacts {
     private InetSocketAddress tcpObserved;
     private AddressAttestation tcpStatement;
     private AddressAttestation udpStatement;
+    /** The session socket's port as the gateway mapped it (PCP, NAT-PMP), or null. */
+    private volatile InetSocketAddress portMapped;
 
     /** The session socket's mapping behaviour, measured after each UDP bind (for port prediction). */
     public NatHint hint() {
@@ -47,6 +49,16 @@ public final class HostFacts {
         this.udpStatement = null;
     }
 
+    /** The gateway mapped the session socket's port to {@code external} (null: no mapping now). */
+    public void portMapped(InetSocketAddress external) {
+        this.portMapped = external;
+    }
+
+    /** The session socket's port as the gateway mapped it, or null. */
+    public InetSocketAddress portMapped() {
+        return portMapped;
+    }
+
     /** The session socket's address as the relay sees it over UDP, or null when UDP is not bound. */
     public InetSocketAddress udpMapped() {
         return udpMapped;
@@ -66,7 +78,15 @@ public final class HostFacts {
 
     /** UDP candidates of the session socket bound at {@code local}. */
     List<InetSocketAddress> udpCandidates(InetSocketAddress local) {
-        return Candidates.gather(local, udpMapped);
+        List<InetSocketAddress> gathered = Candidates.gather(local, udpMapped);
+        InetSocketAddress mapped = portMapped;
+        if (mapped == null || gathered.contains(mapped)) {
+            return gathered;
+        }
+        // The gateway's mapping goes right after the relay's view: it is where a peer behind a symmetric NAT gets in.
+        List<InetSocketAddress> out = new ArrayList<>(gathered);
+        out.add(udpMapped == null ? 0 : Math.min(1, out.size()), mapped);
+        return out.size() > Candidates.MAX ? out.subList(0, Candidates.MAX) : out;
     }
 
     /** TCP candidates of the session's TCP port {@code local}: the public IP for TCP is the control connection's. */

@@ -1,0 +1,131 @@
+package dev.junction.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.junction.lab.Topology.Kind;
+import dev.junction.lab.Topology.Site;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Port mapping (issue 19) against a gateway in the lab's router namespace that speaks the real PCP
+ * and NAT-PMP wire formats and installs real nftables rules ({@link PortMapGateway}; Debian's
+ * miniupnpd refuses every mapping on the reserved addresses this lab must use). Two symmetric NATs
+ * stay on the relay without it; with one router mapping the listener's port the pair goes direct,
+ * the mapping is renewed while the session runs and deleted when the client closes. A gateway that
+ * answers garbage or names an unusable address changes nothing: the relayed session carries the
+ * bytes. Port mapping is only ever turned on here, inside the lab's own namespaces.
+ */
+class PortMappingLabTest {
+    @TempDir
+    Path dir;
+
+    /** The gateway fixture in {@code site}'s router, on its LAN address; returns its log once it listens. */
+    static Path gateway(Lab lab, Topology net, Site site, Path dir, String mode, int maxLifetimeSeconds, List<Process> processes)
+            throws Exception {
+        Path log = dir.resolve("gateway-" + site.name() + ".log");
+        String lanIp = site.hostIp().substring(0, site.hostIp().lastIndexOf('.')) + ".1";
+        processes.add(lab.startJava(net.routerOf(site), log, "dev.junction.lab.PortMapGateway", lanIp, site.publicIp(),
+                String.valueOf(maxLifetimeSeconds), mode));
+        Lab.awaitLine(log, "portmap gateway ready", 30);
+        return log;
+    }
+
+    /** {@code junction listen --echo --port-mapping} at {@code site}; returns its process (its log is NAME.log). */
+    static Process listen(Lab lab, Site site, Path dir, String name, String[] peer, String relay) throws Exception {
+        Path log = dir.resolve(name + ".log");
+        Process p = lab.startJava(site.host(), log, "dev.junction.cli.Main", "listen", "--echo", "--json", "--port-mapping",
+                "--relay", relay, "--identity", peer[0], "--token", peer[1]);
+        Lab.awaitLine(log, "{\"event\":\"listening\"", 30);
+        return p;
+    }
+
+    /** {@code junction connect} from {@code site} streaming {@code data}; returns its stderr (the JSON events) once done. */
+    static String connect(Site site, Path data, Path back, Path events, String[] peer, String target, String relay, List<Process> processes)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", site.host()));
+        cmd.addAll(List.of(Lab.javaCommand("dev.junction.cli.Main", "connect", "--json", "--relay", relay,
+                "--identity", peer[0], "--token", peer[1], target)));
+        Process c = new ProcessBuilder(cmd).redirectInput(data.toFile()).redirectOutput(back.toFile()).redirectError(events.toFile()).start();
+        processes.add(c);
+        assertThat(c.waitFor(120, TimeUnit.SECONDS)).as("connect finished").isTrue();
+        return Files.readString(events);
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void twoSymmetricNatsGoDirectWhenOneRouterMapsTheListenersPortAndTheMappingIsRenewedThenDeleted() throws Exception {
+        Path data = dir.resolve("data.bin");
+        Lab.randomFile(data, 4, 21);
+        try (Lab lab = Lab.open()) {
+            Topology net = Topology.create(lab);
+            Site listenerSite = net.site("symm", Kind.SYM);
+            Site connectorSite = net.site("symc", Kind.SYM);
+            List<Process> processes = new ArrayList<>();
+            try {
+                // A 4 s lifetime: the client renews every 2 s, several times within the session.
+                Path gatewayLog = gateway(lab, net, listenerSite, dir, "ok", 4, processes);
+                LabRelay relay = LabRelay.start(lab, net, dir, processes);
+                String[] bob = relay.peer("bob");
+                String[] alice = relay.peer("alice");
+                Process listener = listen(lab, listenerSite, dir, "bob", bob, relay.address());
+                String mapped = Lab.awaitLine(gatewayLog, "mapped " + listenerSite.hostIp() + ":", 10);
+                assertThat(mapped).as("asked by PCP first").endsWith("(pcp, 4 s)");
+                String log = connect(connectorSite, data, dir.resolve("back.bin"), dir.resolve("alice.err"), alice, bob[2], relay.address(),
+                        processes);
+                assertThat(Lab.sha256(dir.resolve("back.bin"))).as("echoed bytes, " + log).isEqualTo(Lab.sha256(data));
+                int relayed = log.indexOf("\"kind\":\"relay-");
+                assertThat(relayed).as(log).isNotNegative();
+                assertThat(log.indexOf("\"kind\":\"direct-udp\"")).as("sym x sym went direct through the mapped port: " + log)
+                        .isGreaterThan(relayed);
+                Lab.awaitLine(gatewayLog, "renewed " + listenerSite.hostIp() + ":", 10);
+
+                long t0 = System.nanoTime();
+                listener.destroy(); // SIGTERM: the client closes and deletes its mapping
+                Lab.awaitLine(gatewayLog, "deleted " + listenerSite.hostIp() + ":", 5);
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertThat(lab.inNs(net.routerOf(listenerSite), "nft", "list", "table", "ip", "portmap")).as("the rules are gone")
+                        .doesNotContain("dnat");
+                assertThat(ms).as("deleted within a second of the client closing (JVM exit included)").isLessThan(3000);
+                System.out.printf("port mapping: sym x sym direct through %s; deleted %d ms after SIGTERM%n", mapped, ms);
+            } finally {
+                LabRelay.stopAll(processes);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aGatewayThatAnswersGarbageOrLiesLeavesTheRelayedSessionAsItWas() throws Exception {
+        Path data = dir.resolve("data.bin");
+        Lab.randomFile(data, 1, 22);
+        try (Lab lab = Lab.open()) {
+            Topology net = Topology.create(lab);
+            Site connectorSite = net.site("eimg", Kind.EIM);
+            List<Process> processes = new ArrayList<>();
+            try {
+                LabRelay relay = LabRelay.start(lab, net, dir, processes);
+                String[] alice = relay.peer("alice");
+                for (String mode : new String[] {"garbage", "lie"}) {
+                    Site site = net.site("sy" + mode.charAt(0), Kind.SYM);
+                    gateway(lab, net, site, dir, mode, 60, processes);
+                    String[] bob = relay.peer("bob" + mode);
+                    listen(lab, site, dir, "bob" + mode, bob, relay.address());
+                    String log = connect(connectorSite, data, dir.resolve("back-" + mode + ".bin"), dir.resolve("alice-" + mode + ".err"),
+                            alice, bob[2], relay.address(), processes);
+                    assertThat(Lab.sha256(dir.resolve("back-" + mode + ".bin"))).as(mode + ": " + log).isEqualTo(Lab.sha256(data));
+                    String bobLog = Files.readString(dir.resolve("bob" + mode + ".log"));
+                    assertThat(bobLog.split("no usable port mapping", -1).length - 1).as("said once, not retried: " + bobLog).isEqualTo(1);
+                }
+            } finally {
+                LabRelay.stopAll(processes);
+            }
+        }
+    }
+}
