@@ -2,6 +2,7 @@ package dev.junction.cli;
 
 import dev.junction.client.JunctionException;
 import dev.junction.client.NatCheck;
+import dev.junction.client.PortMappingSupport;
 import dev.junction.client.NatReport;
 import dev.junction.wire.address.RelayAddress;
 import java.net.InetAddress;
@@ -31,6 +32,10 @@ final class NatCheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a machine-readable report.")
     boolean json;
 
+    @Option(names = "--port-mapping", description = "Also ask the default gateway which port mapping protocols it speaks (PCP, NAT-PMP, "
+            + "UPnP-IGD; it talks to your router and searches the LAN by SSDP, so off unless given).")
+    boolean portMapping;
+
     @Override
     public Integer call() {
         InetSocketAddress server;
@@ -45,7 +50,8 @@ final class NatCheckCommand implements Callable<Integer> {
         } catch (JunctionException e) {
             throw new CliException(e.getMessage(), e);
         }
-        System.out.println(json ? json(r) : human(r));
+        PortMappingSupport pm = portMapping ? NatCheck.portMapping() : null;
+        System.out.println(json ? json(r, pm) : human(r, pm));
         return 0;
     }
 
@@ -66,6 +72,11 @@ final class NatCheckCommand implements Callable<Integer> {
     }
 
     static String json(NatReport r) {
+        return json(r, null);
+    }
+
+    /** The report as JSON; "port_mapping" is null unless {@code pm} (--port-mapping) is given. */
+    static String json(NatReport r, PortMappingSupport pm) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("relay", hp(r.relay()));
         o.put("udp", r.udp());
@@ -82,10 +93,24 @@ final class NatCheckCommand implements Callable<Integer> {
         o.put("verdict", r.verdict());
         o.put("interfaces", r.interfaces().stream().map(InetAddress::getHostAddress).toList());
         o.put("elapsed_ms", r.elapsedMillis());
+        o.put("port_mapping", pm == null ? null : portMappingJson(pm));
         return Json.object(o);
     }
 
+    private static Map<String, Object> portMappingJson(PortMappingSupport pm) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("pcp", pm.pcp());
+        o.put("nat_pmp", pm.natPmp());
+        o.put("upnp", pm.upnp());
+        o.put("gateway", pm.gateway());
+        return o;
+    }
+
     static String human(NatReport r) {
+        return human(r, null);
+    }
+
+    static String human(NatReport r, PortMappingSupport pm) {
         StringBuilder sb = new StringBuilder("NAT check against " + hp(r.relay()) + "\n");
         line(sb, "UDP", r.udp() ? "yes, round trip " + r.rttMillis() + " ms" : "blocked (sessions will use the TLS relay path)");
         line(sb, "public UDP address", r.mapped() == null ? "-" : hp(r.mapped())
@@ -98,6 +123,11 @@ final class NatCheckCommand implements Callable<Integer> {
         line(sb, "hairpinning", r.hairpinning() == null ? "not tested" : r.hairpinning() ? "yes" : "no");
         line(sb, "verdict", r.verdict());
         line(sb, "interfaces", String.join(", ", r.interfaces().stream().map(InetAddress::getHostAddress).toList()));
+        if (pm != null) {
+            line(sb, "port mapping", pm.gateway() == null ? "no default gateway found"
+                    : "gateway " + pm.gateway() + ": PCP " + (pm.pcp() ? "yes" : "no") + ", NAT-PMP " + (pm.natPmp() ? "yes" : "no")
+                    + ", UPnP " + (pm.upnp() ? "yes" : "no"));
+        }
         line(sb, "took", r.elapsedMillis() + " ms");
         return sb.toString().stripTrailing();
     }

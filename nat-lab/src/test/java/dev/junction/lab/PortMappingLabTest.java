@@ -100,6 +100,60 @@ class PortMappingLabTest {
         }
     }
 
+    /**
+     * Debian's miniupnpd (UPnP-IGD, NAT-PMP and PCP) in a router namespace: found by nat-check, but it
+     * refuses every mapping on the reserved addresses the lab must use, so the client says so once
+     * and its relayed session carries the bytes as before.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void miniupnpdIsFoundAndItsRefusalChangesNothing() throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/sbin/miniupnpd"))) {
+            throw new AssertionError("miniupnpd is missing: apt-get install miniupnpd-nftables (.ci/run installs it)");
+        }
+        Path data = dir.resolve("data.bin");
+        Lab.randomFile(data, 1, 23);
+        try (Lab lab = Lab.open()) {
+            Topology net = Topology.create(lab);
+            Site site = net.site("symu", Kind.SYM);
+            Site connectorSite = net.site("eimu", Kind.EIM);
+            List<Process> processes = new ArrayList<>();
+            try {
+                String router = net.routerOf(site);
+                Path conf = dir.resolve("miniupnpd.conf");
+                Files.writeString(conf, String.join("\n", "ext_ifname=wan", "listening_ip=lan", "port=0", "enable_natpmp=yes",
+                        "enable_upnp=yes", "secure_mode=no", "system_uptime=yes", "uuid=3d3cec3a-8cf0-11e0-98ee-001a6bd2d07b",
+                        "lease_file=" + dir.resolve("upnp.leases"), "allow 1024-65535 100.64.0.0/10 1024-65535",
+                        "deny 0-65535 0.0.0.0/0 0-65535", ""));
+                Path log = dir.resolve("miniupnpd.log");
+                Process upnpd = new ProcessBuilder("ip", "netns", "exec", router, "/usr/sbin/miniupnpd", "-d", "-f", conf.toString(),
+                        "-P", dir.resolve("miniupnpd.pid").toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                processes.add(upnpd);
+                LabRelay relay = LabRelay.start(lab, net, dir, processes);
+                String json = "";
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (!json.contains("\"upnp\":true") && System.nanoTime() < deadline && upnpd.isAlive()) {
+                    json = lab.inNs(site.host(), Lab.javaCommand("dev.junction.cli.Main", "nat-check", "--json", "--port-mapping",
+                            "--relay", relay.address()));
+                }
+                assertThat(json).as("miniupnpd found: " + json + "; its log: " + Files.readString(log)).contains("\"upnp\":true")
+                        .contains("\"nat_pmp\":true");
+                String[] bob = relay.peer("bobu");
+                String[] alice = relay.peer("aliceu");
+                listen(lab, site, dir, "bobu", bob, relay.address());
+                String events = connect(connectorSite, data, dir.resolve("back.bin"), dir.resolve("alice.err"), alice, bob[2],
+                        relay.address(), processes);
+                assertThat(Lab.sha256(dir.resolve("back.bin"))).as(events).isEqualTo(Lab.sha256(data));
+                String bobLog = Files.readString(dir.resolve("bobu.log"));
+                assertThat(bobLog.split("no usable port mapping", -1).length - 1).as("refused, said once: " + bobLog).isEqualTo(1);
+                System.out.printf("port mapping: miniupnpd %s; the client: %s%n", json.replaceAll(".*\"port_mapping\":", ""),
+                        bobLog.lines().filter(l -> l.contains("no usable port mapping")).findFirst().orElse(""));
+            } finally {
+                LabRelay.stopAll(processes);
+            }
+        }
+    }
+
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aGatewayThatAnswersGarbageOrLiesLeavesTheRelayedSessionAsItWas() throws Exception {
@@ -112,6 +166,17 @@ class PortMappingLabTest {
             try {
                 LabRelay relay = LabRelay.start(lab, net, dir, processes);
                 String[] alice = relay.peer("alice");
+                // A gateway that speaks NAT-PMP only: PCP's version 0 answer sends the client there, and it maps.
+                Site natPmpSite = net.site("syn", Kind.SYM);
+                Path natPmpGateway = gateway(lab, net, natPmpSite, dir, "natpmp", 60, processes);
+                listen(lab, natPmpSite, dir, "bobn", relay.peer("bobn"), relay.address());
+                assertThat(Lab.awaitLine(natPmpGateway, "mapped " + natPmpSite.hostIp() + ":", 10)).endsWith("(nat-pmp, 60 s)");
+                String pm = lab.inNs(natPmpSite.host(), Lab.javaCommand("dev.junction.cli.Main", "nat-check", "--json", "--port-mapping",
+                        "--relay", relay.address()));
+                assertThat(pm).as("nat-check names what the gateway speaks")
+                        .contains("\"port_mapping\":{\"pcp\":false,\"nat_pmp\":true,\"upnp\":false,\"gateway\":\"");
+                assertThat(lab.inNs(connectorSite.host(), Lab.javaCommand("dev.junction.cli.Main", "nat-check", "--json", "--relay",
+                        relay.address()))).as("and says nothing of port mapping unless asked").contains("\"port_mapping\":null");
                 for (String mode : new String[] {"garbage", "lie"}) {
                     Site site = net.site("sy" + mode.charAt(0), Kind.SYM);
                     gateway(lab, net, site, dir, mode, 60, processes);

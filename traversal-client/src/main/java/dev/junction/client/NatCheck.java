@@ -46,6 +46,23 @@ public final class NatCheck {
     }
 
     /**
+     * Asks the host's default gateway which port mapping protocols it speaks: PCP, NAT-PMP and
+     * UPnP-IGD, all at once, in at most about 1.3 s; maps nothing. It talks to the user's router (and
+     * sends an SSDP search on the LAN), so call it only when the user asked for it.
+     *
+     * @return what the gateway answered; all false, gateway null, when the host has no default IPv4
+     *     gateway the client can find (no default route, or not Linux)
+     */
+    public static PortMappingSupport portMapping() {
+        java.util.Optional<java.net.Inet4Address> gateway = dev.junction.client.internal.portmap.Gateway.defaultIpv4();
+        if (gateway.isEmpty()) {
+            return new PortMappingSupport(null, false, false, false);
+        }
+        dev.junction.client.internal.portmap.GatewayProbe.Support s = dev.junction.client.internal.portmap.GatewayProbe.probe(gateway.get());
+        return new PortMappingSupport(gateway.get().getHostAddress(), s.pcp(), s.natPmp(), s.upnp());
+    }
+
+    /**
      * Runs a check from a new UDP socket, then closes it. Blocks the calling thread for up to
      * {@value #BUDGET_MILLIS} ms. Thread-safe: each call has its own socket and threads. A running
      * client checks its own session socket with {@link TraversalClient#checkNat()} instead.

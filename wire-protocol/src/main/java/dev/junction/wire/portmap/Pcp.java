@@ -46,6 +46,26 @@ public final class Pcp {
         }
     }
 
+    /** Opcode ANNOUNCE (section 14.1): a bare header; a PCP server answers it, which is how a client learns one is there. */
+    public static final int OP_ANNOUNCE = 0;
+    /** Header length: an ANNOUNCE request or response is this long. */
+    public static final int HEADER_LENGTH = 24;
+
+    /** An ANNOUNCE request from {@code client} (24 bytes). */
+    public static byte[] announceRequest(InetAddress client) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH);
+        b.put((byte) VERSION).put((byte) OP_ANNOUNCE).putShort((short) 0).putInt(0).put(sixteen(client));
+        return b.array();
+    }
+
+    /** The result code of a PCP response header for {@code opcode}, or -1 when {@code b} is no such response. */
+    public static int responseResult(byte[] b, int length, int opcode) {
+        if (length < HEADER_LENGTH || (b[0] & 0xff) != VERSION || (b[1] & 0xff) != (0x80 | opcode)) {
+            return -1;
+        }
+        return b[3] & 0xff;
+    }
+
     /** A MAP request from {@code client} for {@code internalPort}; lifetime 0 deletes. */
     public static byte[] mapRequest(InetAddress client, byte[] nonce, int protocol, int internalPort, int suggestedExternalPort,
                                     InetAddress suggestedExternalIp, long lifetimeSeconds) {

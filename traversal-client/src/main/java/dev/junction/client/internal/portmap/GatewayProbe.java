@@ -1,0 +1,107 @@
+package dev.junction.client.internal.portmap;
+
+import dev.junction.wire.WireFormatException;
+import dev.junction.wire.portmap.NatPmp;
+import dev.junction.wire.portmap.Pcp;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Which port mapping protocols the gateway speaks, as {@code tailscale netcheck} reports them: PCP
+ * (an ANNOUNCE answered), NAT-PMP (an external address request answered) and UPnP-IGD (an SSDP
+ * M-SEARCH for an InternetGatewayDevice answered). Asks, maps nothing; bounded: each probe waits at
+ * most {@link #WAIT_MILLIS} (UPnP {@link #SSDP_WAIT_MILLIS}), all three at once.
+ */
+public final class GatewayProbe {
+    static final int WAIT_MILLIS = 500;
+    /** SSDP answers come within MX seconds (1 here), spread at random. */
+    static final int SSDP_WAIT_MILLIS = 1300;
+    static final InetSocketAddress SSDP = new InetSocketAddress("239.255.255.250", 1900);
+    static final String IGD = "urn:schemas-upnp-org:device:InternetGatewayDevice:1";
+
+    /** What the gateway answered. */
+    public record Support(boolean pcp, boolean natPmp, boolean upnp) {
+    }
+
+    private GatewayProbe() {
+    }
+
+    /** Probes {@code gateway} for all three at once; at most about 1.3 s. */
+    public static Support probe(InetAddress gateway) {
+        var pcp = java.util.concurrent.CompletableFuture.supplyAsync(() -> pcp(gateway));
+        var natPmp = java.util.concurrent.CompletableFuture.supplyAsync(() -> natPmp(gateway));
+        boolean upnp = upnp();
+        return new Support(pcp.join(), natPmp.join(), upnp);
+    }
+
+    static boolean pcp(InetAddress gateway) {
+        try (DatagramSocket s = connected(gateway)) {
+            byte[] answer = exchange(s, Pcp.announceRequest(s.getLocalAddress()));
+            return answer != null && Pcp.responseResult(answer, answer.length, Pcp.OP_ANNOUNCE) >= 0
+                    && Pcp.responseResult(answer, answer.length, Pcp.OP_ANNOUNCE) != Pcp.UNSUPP_VERSION;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static boolean natPmp(InetAddress gateway) {
+        try (DatagramSocket s = connected(gateway)) {
+            byte[] answer = exchange(s, NatPmp.externalAddressRequest());
+            return answer != null && NatPmp.decodeResponse(answer, answer.length).opcode() == NatPmp.OP_EXTERNAL_ADDRESS;
+        } catch (IOException | WireFormatException e) {
+            return false;
+        }
+    }
+
+    /** An SSDP M-SEARCH on the LAN for an Internet gateway device; true when one answers. */
+    static boolean upnp() {
+        String search = "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: " + IGD + "\r\n\r\n";
+        byte[] request = search.getBytes(StandardCharsets.US_ASCII);
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.setSoTimeout(100);
+            s.send(new DatagramPacket(request, request.length, SSDP));
+            long deadline = System.nanoTime() + SSDP_WAIT_MILLIS * 1_000_000L;
+            byte[] buf = new byte[2048];
+            while (System.nanoTime() < deadline) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    s.receive(p);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                String text = new String(buf, 0, p.getLength(), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+                if (text.startsWith("http/1.1 200") && text.contains("internetgatewaydevice")) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false; // no route for multicast: no UPnP on this network
+        }
+    }
+
+    private static DatagramSocket connected(InetAddress gateway) throws IOException {
+        DatagramSocket s = new DatagramSocket();
+        s.connect(new InetSocketAddress(gateway, NatPmp.PORT));
+        s.setSoTimeout(WAIT_MILLIS);
+        return s;
+    }
+
+    private static byte[] exchange(DatagramSocket s, byte[] request) throws IOException {
+        s.send(new DatagramPacket(request, request.length));
+        byte[] buf = new byte[1100];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        try {
+            s.receive(p);
+            return java.util.Arrays.copyOf(buf, p.getLength());
+        } catch (SocketTimeoutException | java.net.PortUnreachableException e) {
+            return null;
+        }
+    }
+}
