@@ -86,6 +86,7 @@ final class PeerOptions {
         f.put("kind", p.kind().label());
         f.put("remote", RelayCommand.hostPort(p.remote()));
         f.put("ms", p.sinceMillis());
+        f.put("family", p.remote().getAddress() instanceof java.net.Inet6Address ? "ipv6" : "ipv4");
         event("path", f, "path " + p.kind().label() + " via " + RelayCommand.hostPort(p.remote()) + " after " + p.sinceMillis() + " ms");
     }
 

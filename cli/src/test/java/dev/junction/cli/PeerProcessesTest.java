@@ -106,7 +106,7 @@ class PeerProcessesTest {
         assertThat(p.exitValue()).as(Files.readString(dir.resolve("bob.err"))).isZero();
         assertThat(Files.readString(dir.resolve("bob.out"))).isEqualTo("hello through the relay\n");
         assertThat(Files.readString(dir.resolve("bob.err")))
-                .containsPattern("\\{\"event\":\"path\",\"peer\":\"" + alice[6] + "\",\"kind\":\"relay-udp\",\"remote\":\"127\\.0\\.0\\.1:\\d+\",\"ms\":\\d+}");
+                .containsPattern("\\{\"event\":\"path\",\"peer\":\"" + alice[6] + "\",\"kind\":\"relay-udp\",\"remote\":\"127\\.0\\.0\\.1:\\d+\",\"ms\":\\d+,\"family\":\"ipv4\"}");
 
         Process q = connect("bob-tcp", bob, alice[6], "over TLS\n", "--relay-tcp");
         assertThat(q.exitValue()).isZero();

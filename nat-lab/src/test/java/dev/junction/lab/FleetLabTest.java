@@ -33,25 +33,14 @@ class FleetLabTest {
     /** {@code junction listen --echo} at {@code site} with {@code relays} (each a --relay); returns its log once it listens. */
     static Path listen(Lab lab, Site site, Path dir, String name, String[] peer, List<Process> processes, String... flagsAndRelays)
             throws Exception {
-        Path log = dir.resolve(name + ".log");
-        List<String> args = new ArrayList<>(List.of("listen", "--echo", "--json", "--identity", peer[0], "--token", peer[1]));
-        args.addAll(List.of(flagsAndRelays));
-        processes.add(lab.startJava(site.host(), log, "dev.junction.cli.Main", args.toArray(String[]::new)));
-        Lab.awaitLine(log, "{\"event\":\"listening\"", 30);
-        return log;
+        LabPeers.listen(lab, site, dir, name, peer, processes, flagsAndRelays);
+        return dir.resolve(name + ".log");
     }
 
     /** {@code junction connect} at {@code site}, streaming {@code data} and writing the echo to {@code back}. */
     static Process connect(Site site, Path data, Path back, Path events, String[] peer, String target, List<Process> processes,
                            String... flagsAndRelays) throws Exception {
-        List<String> args = new ArrayList<>(List.of("connect", "--json", "--identity", peer[0], "--token", peer[1]));
-        args.addAll(List.of(flagsAndRelays));
-        args.add(target);
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", site.host()));
-        cmd.addAll(List.of(Lab.javaCommand("dev.junction.cli.Main", args.toArray(String[]::new))));
-        Process c = new ProcessBuilder(cmd).redirectInput(data.toFile()).redirectOutput(back.toFile()).redirectError(events.toFile()).start();
-        processes.add(c);
-        return c;
+        return LabPeers.connect(site, data, back, events, peer, target, processes, flagsAndRelays);
     }
 
     @ParameterizedTest(name = "directory on a Redis Cluster: {0}")

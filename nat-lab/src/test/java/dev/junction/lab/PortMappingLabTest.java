@@ -38,22 +38,14 @@ class PortMappingLabTest {
     }
 
     /** {@code junction listen --echo --port-mapping} at {@code site}; returns its process (its log is NAME.log). */
-    static Process listen(Lab lab, Site site, Path dir, String name, String[] peer, String relay) throws Exception {
-        Path log = dir.resolve(name + ".log");
-        Process p = lab.startJava(site.host(), log, "dev.junction.cli.Main", "listen", "--echo", "--json", "--port-mapping",
-                "--relay", relay, "--identity", peer[0], "--token", peer[1]);
-        Lab.awaitLine(log, "{\"event\":\"listening\"", 30);
-        return p;
+    static Process listen(Lab lab, Site site, Path dir, String name, String[] peer, String relay, List<Process> processes) throws Exception {
+        return LabPeers.listen(lab, site, dir, name, peer, processes, "--port-mapping", "--relay", relay);
     }
 
     /** {@code junction connect} from {@code site} streaming {@code data}; returns its stderr (the JSON events) once done. */
     static String connect(Site site, Path data, Path back, Path events, String[] peer, String target, String relay, List<Process> processes)
             throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", site.host()));
-        cmd.addAll(List.of(Lab.javaCommand("dev.junction.cli.Main", "connect", "--json", "--relay", relay,
-                "--identity", peer[0], "--token", peer[1], target)));
-        Process c = new ProcessBuilder(cmd).redirectInput(data.toFile()).redirectOutput(back.toFile()).redirectError(events.toFile()).start();
-        processes.add(c);
+        Process c = LabPeers.connect(site, data, back, events, peer, target, processes, "--relay", relay);
         assertThat(c.waitFor(120, TimeUnit.SECONDS)).as("connect finished").isTrue();
         return Files.readString(events);
     }
@@ -74,7 +66,7 @@ class PortMappingLabTest {
                 LabRelay relay = LabRelay.start(lab, net, dir, processes);
                 String[] bob = relay.peer("bob");
                 String[] alice = relay.peer("alice");
-                Process listener = listen(lab, listenerSite, dir, "bob", bob, relay.address());
+                Process listener = listen(lab, listenerSite, dir, "bob", bob, relay.address(), processes);
                 String mapped = Lab.awaitLine(gatewayLog, "mapped " + listenerSite.hostIp() + ":", 10);
                 assertThat(mapped).as("asked by PCP first").endsWith("(pcp, 4 s)");
                 String log = connect(connectorSite, data, dir.resolve("back.bin"), dir.resolve("alice.err"), alice, bob[2], relay.address(),
@@ -140,7 +132,7 @@ class PortMappingLabTest {
                         .contains("\"nat_pmp\":true");
                 String[] bob = relay.peer("bobu");
                 String[] alice = relay.peer("aliceu");
-                listen(lab, site, dir, "bobu", bob, relay.address());
+                listen(lab, site, dir, "bobu", bob, relay.address(), processes);
                 String events = connect(connectorSite, data, dir.resolve("back.bin"), dir.resolve("alice.err"), alice, bob[2],
                         relay.address(), processes);
                 assertThat(Lab.sha256(dir.resolve("back.bin"))).as(events).isEqualTo(Lab.sha256(data));
@@ -169,7 +161,7 @@ class PortMappingLabTest {
                 // A gateway that speaks NAT-PMP only: PCP's version 0 answer sends the client there, and it maps.
                 Site natPmpSite = net.site("syn", Kind.SYM);
                 Path natPmpGateway = gateway(lab, net, natPmpSite, dir, "natpmp", 60, processes);
-                listen(lab, natPmpSite, dir, "bobn", relay.peer("bobn"), relay.address());
+                listen(lab, natPmpSite, dir, "bobn", relay.peer("bobn"), relay.address(), processes);
                 assertThat(Lab.awaitLine(natPmpGateway, "mapped " + natPmpSite.hostIp() + ":", 10)).endsWith("(nat-pmp, 60 s)");
                 String pm = lab.inNs(natPmpSite.host(), Lab.javaCommand("dev.junction.cli.Main", "nat-check", "--json", "--port-mapping",
                         "--relay", relay.address()));
@@ -181,7 +173,7 @@ class PortMappingLabTest {
                     Site site = net.site("sy" + mode.charAt(0), Kind.SYM);
                     gateway(lab, net, site, dir, mode, 60, processes);
                     String[] bob = relay.peer("bob" + mode);
-                    listen(lab, site, dir, "bob" + mode, bob, relay.address());
+                    listen(lab, site, dir, "bob" + mode, bob, relay.address(), processes);
                     String log = connect(connectorSite, data, dir.resolve("back-" + mode + ".bin"), dir.resolve("alice-" + mode + ".err"),
                             alice, bob[2], relay.address(), processes);
                     assertThat(Lab.sha256(dir.resolve("back-" + mode + ".bin"))).as(mode + ": " + log).isEqualTo(Lab.sha256(data));

@@ -31,7 +31,7 @@ class PunchingMatrixTest {
     /** After the switch to direct, lines echoed over the direct path for this long prove that it carries data and holds. */
     static final long HOLD_MS = 3000;
     static final long HOLD_LINE_MS = 100;
-    static final Pattern PATH = Pattern.compile("\\{\"event\":\"path\",\"peer\":\"[^\"]+\",\"kind\":\"([a-z-]+)\",\"remote\":\"([^\"]+)\",\"ms\":(\\d+)}");
+    static final Pattern PATH = Pattern.compile("\\{\"event\":\"path\",\"peer\":\"[^\"]+\",\"kind\":\"([a-z-]+)\",\"remote\":\"([^\"]+)\",\"ms\":(\\d+),\"family\":\"ipv[46]\"}");
 
     /**
      * A pair: the listener's NAT, the connector's NAT, the path the session should end on, and

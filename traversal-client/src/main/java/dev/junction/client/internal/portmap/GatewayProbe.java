@@ -87,21 +87,10 @@ public final class GatewayProbe {
     }
 
     private static DatagramSocket connected(InetAddress gateway) throws IOException {
-        DatagramSocket s = new DatagramSocket();
-        s.connect(new InetSocketAddress(gateway, NatPmp.PORT));
-        s.setSoTimeout(WAIT_MILLIS);
-        return s;
+        return PortMapper.socket(gateway, WAIT_MILLIS);
     }
 
     private static byte[] exchange(DatagramSocket s, byte[] request) throws IOException {
-        s.send(new DatagramPacket(request, request.length));
-        byte[] buf = new byte[1100];
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
-        try {
-            s.receive(p);
-            return java.util.Arrays.copyOf(buf, p.getLength());
-        } catch (SocketTimeoutException | java.net.PortUnreachableException e) {
-            return null;
-        }
+        return PortMapper.exchange(s, request);
     }
 }

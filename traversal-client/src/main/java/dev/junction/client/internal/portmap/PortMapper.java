@@ -194,14 +194,19 @@ public final class PortMapper implements AutoCloseable {
     }
 
     private DatagramSocket socket() throws IOException {
+        return socket(gateway, (int) TRY_TIMEOUT.toMillis());
+    }
+
+    /** A UDP socket connected to the gateway's PCP/NAT-PMP port (only its answers get through), waiting {@code timeoutMillis} per receive. */
+    static DatagramSocket socket(InetAddress gateway, int timeoutMillis) throws IOException {
         DatagramSocket s = new DatagramSocket();
         s.connect(new InetSocketAddress(gateway, NatPmp.PORT));
-        s.setSoTimeout((int) TRY_TIMEOUT.toMillis());
+        s.setSoTimeout(timeoutMillis);
         return s;
     }
 
     /** Sends {@code request} and waits one timeout for an answer from the gateway's port; null if none came. */
-    private static byte[] exchange(DatagramSocket s, byte[] request) throws IOException {
+    static byte[] exchange(DatagramSocket s, byte[] request) throws IOException {
         s.send(new DatagramPacket(request, request.length));
         byte[] buf = new byte[1100];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
