@@ -125,7 +125,9 @@ public final class Lab implements AutoCloseable {
     public Process startJava(String ns, Path log, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         cmd.addAll(Arrays.asList(javaCommand(mainClass, args)));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        owns(p); // stopped at close whatever the test does with it
+        return p;
     }
 
     /** Waits until {@code log} has a line starting with {@code prefix}; fails after {@code seconds}. */
@@ -184,6 +186,12 @@ public final class Lab implements AutoCloseable {
         }
         processes.clear();
         for (String ns : namespaces) {
+            // Whatever still runs in the namespace (a process a test started by hand and lost) goes with it, by PID.
+            for (String pid : exec(List.of("ip", "netns", "pids", ns)).split("\\s+")) {
+                if (pid.matches("\\d+")) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
             exec(List.of("ip", "netns", "delete", ns));
         }
         namespaces.clear();

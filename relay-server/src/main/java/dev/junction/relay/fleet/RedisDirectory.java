@@ -82,6 +82,8 @@ public final class RedisDirectory implements AutoCloseable {
     private volatile StatefulConnection<String, String> connection;
     private volatile StatefulRedisPubSubConnection<String, String> presence;
     private volatile Map<PeerId, RelayEntry> relays = Map.of();
+    /** Unlisted relays logged by name, at most (the set that remembers them stays bounded). */
+    static final int UNLISTED_LOGGED = 256;
     /** Relays seen holding the fleet secret but not on fleet.allow-list (logged once each). */
     private final java.util.Set<PeerId> unlisted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final RelayConfig.Fleet config;
@@ -317,7 +319,7 @@ public final class RedisDirectory implements AutoCloseable {
         if (config.allows(relay)) {
             return true;
         }
-        if (unlisted.add(relay)) {
+        if (unlisted.size() < UNLISTED_LOGGED && unlisted.add(relay)) {
             LOG.log(System.Logger.Level.WARNING, "relay {0} holds the fleet secret but is not on fleet.allow-list: ignored", relay);
         }
         return false;

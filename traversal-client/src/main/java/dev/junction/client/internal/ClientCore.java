@@ -123,14 +123,15 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
         if (closed.get() || gateway.isEmpty()) {
             return;
         }
-        portMapper = new dev.junction.client.internal.portmap.PortMapper(gateway.get(), socket.localAddress().getPort(),
-                m -> loop.execute(() -> facts.portMapped(m == null ? null : m.external())));
+        dev.junction.client.internal.portmap.PortMapper[] self = new dev.junction.client.internal.portmap.PortMapper[1];
+        self[0] = new dev.junction.client.internal.portmap.PortMapper(gateway.get(), socket.localAddress().getPort(),
+                m -> loop.execute(() -> {
+                    if (portMapper == self[0]) { // a replaced mapper's last word is not this network's mapping
+                        facts.portMapped(m == null ? null : m.external());
+                    }
+                }));
+        portMapper = self[0];
         portMapper.start();
-    }
-
-    /** The gateway's mapping of the session socket's port, or null (none asked for, none granted yet, or refused). */
-    public InetSocketAddress portMapped() {
-        return facts.portMapped();
     }
 
     /** A port-prediction socket beside the session socket: PROBEs and QUIC only. */

@@ -54,11 +54,6 @@ public final class HostFacts {
         this.portMapped = external;
     }
 
-    /** The session socket's port as the gateway mapped it, or null. */
-    public InetSocketAddress portMapped() {
-        return portMapped;
-    }
-
     /** The session socket's address as the relay sees it over UDP, or null when UDP is not bound. */
     public InetSocketAddress udpMapped() {
         return udpMapped;

@@ -220,15 +220,6 @@ public final class PortMapper implements AutoCloseable {
         }
     }
 
-    /** The mapping held now, or null (any thread; it may be a moment old). */
-    public Mapping current() {
-        try {
-            return thread.submit(() -> current).get(1, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     /** Stops renewing and deletes the mapping from the gateway (one request, within a second). */
     @Override
     public void close() {
