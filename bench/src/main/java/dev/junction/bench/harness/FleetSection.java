@@ -61,6 +61,7 @@ final class FleetSection {
                 connects(o, group, a, b, report);
                 throughputAndLatency(o, group, a, b, report);
                 directoryLatency(a, report);
+                directoryUnderLoad(o, group, a, b, report);
                 atScale(o, group, a, b, redis, report, dir, secret, fleet);
             }
         }
@@ -128,7 +129,76 @@ final class FleetSection {
 
     /** The lookup latency the relay records in junction_directory_request_seconds (bucket upper bounds). */
     private static void directoryLatency(JunctionRelayProcess a, Report report) throws Exception {
-        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(a.metrics)).build(),
+        List<double[]> buckets = lookupBuckets(a);
+        double total = buckets.isEmpty() ? 0 : buckets.get(buckets.size() - 1)[1];
+        report.blank();
+        report.line("**Directory lookups** as relay A recorded them (`junction_directory_request_seconds{op=\"lookup\"}`, "
+                + (long) total + " lookups: one per cross-relay CONNECT of this section, warm-up included), as the upper bound of the histogram bucket holding"
+                + " the percentile: p50 ≤ " + bound(buckets, total, 0.5) + " µs, p99 ≤ " + bound(buckets, total, 0.99) + " µs.");
+    }
+
+    /** Callers connecting at once in {@link #directoryUnderLoad}. */
+    static final int LOAD_CALLERS = 8;
+
+    /**
+     * Lookups under load: {@link #LOAD_CALLERS} callers on relay A each connect to their own callee on
+     * relay B and close again, all at once, so A looks peers up concurrently; A's histogram difference
+     * over that phase, and the connect times the callers saw.
+     */
+    private static void directoryUnderLoad(Options o, EventLoopGroup group, JunctionRelayProcess a, JunctionRelayProcess b, Report report)
+            throws Exception {
+        int each = o.quick() ? 20 : 150;
+        List<double[]> before = lookupBuckets(a);
+        LatencyHistogram connect = new LatencyHistogram();
+        long t0;
+        long elapsed;
+        try (Clients cs = new Clients()) {
+            List<JunctionClient[]> pairs = new ArrayList<>();
+            for (int i = 0; i < LOAD_CALLERS; i++) {
+                pairs.add(new JunctionClient[] {cs.add(JunctionClient.login(group, a, false)), cs.add(JunctionClient.login(group, b, false))});
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(LOAD_CALLERS);
+            try {
+                t0 = System.nanoTime();
+                List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+                for (JunctionClient[] pair : pairs) {
+                    runs.add(pool.submit(() -> {
+                        for (int i = 0; i < each; i++) {
+                            long start = System.nanoTime();
+                            int id = pair[0].connect(pair[1]);
+                            connect.record(System.nanoTime() - start);
+                            pair[0].send(new CircuitFrames.CircuitClose(id, CloseReason.NORMAL, 0));
+                            pair[1].expect(CircuitFrames.CircuitClose.class);
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> r : runs) {
+                    r.get(120, TimeUnit.SECONDS);
+                }
+                elapsed = System.nanoTime() - t0;
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        List<double[]> after = lookupBuckets(a);
+        List<double[]> delta = new ArrayList<>();
+        for (int i = 0; i < after.size(); i++) {
+            delta.add(new double[] {after.get(i)[0], after.get(i)[1] - (i < before.size() ? before.get(i)[1] : 0)});
+        }
+        double total = delta.isEmpty() ? 0 : delta.get(delta.size() - 1)[1];
+        int n = LOAD_CALLERS * each;
+        report.blank();
+        report.line("**Directory lookups under load**: " + LOAD_CALLERS + " callers on relay A connecting at once, each to its own callee on"
+                + " relay B, " + each + " circuits each (" + n + " in " + Stats.fmt("%.1f", elapsed / 1e9) + " s, "
+                + Stats.fmt("%.0f", n / (elapsed / 1e9)) + " connects/s). Relay A's " + (long) total + " lookups of that phase: p50 ≤ "
+                + bound(delta, total, 0.5) + " µs, p99 ≤ " + bound(delta, total, 0.99) + " µs (bucket upper bounds); connect time as the"
+                + " callers saw it: p50 " + fmt(connect.quantileMicros(0.5)) + " µs, p99 " + fmt(connect.quantileMicros(0.99)) + " µs.");
+    }
+
+    /** Relay {@code relay}'s cumulative lookup histogram: {upper bound in seconds, count}, in bucket order. */
+    private static List<double[]> lookupBuckets(JunctionRelayProcess relay) throws Exception {
+        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(relay.metrics)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         List<double[]> buckets = new ArrayList<>();
         Matcher m = Pattern.compile("junction_directory_request_seconds_bucket\\{([^}]*)} ([0-9.E+-]+)").matcher(scrape);
@@ -139,11 +209,7 @@ final class FleetSection {
                         Double.parseDouble(m.group(2))});
             }
         }
-        double total = buckets.isEmpty() ? 0 : buckets.get(buckets.size() - 1)[1];
-        report.blank();
-        report.line("**Directory lookups** as relay A recorded them (`junction_directory_request_seconds{op=\"lookup\"}`, "
-                + (long) total + " lookups: one per cross-relay CONNECT of this section, warm-up included), as the upper bound of the histogram bucket holding"
-                + " the percentile: p50 ≤ " + bound(buckets, total, 0.5) + " µs, p99 ≤ " + bound(buckets, total, 0.99) + " µs.");
+        return buckets;
     }
 
     private static String bound(List<double[]> buckets, double total, double q) {

@@ -79,6 +79,10 @@ class PathSwitchTest {
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
+                }, r -> { // a thread of its own, not the common pool (which an earlier test may have left busy)
+                    Thread t = new Thread(r, "writer");
+                    t.setDaemon(true);
+                    t.start();
                 });
                 assertThat(onTcp.get(30, TimeUnit.SECONDS).kind()).isEqualTo(PathKind.RELAY_TCP);
                 written.get(60, TimeUnit.SECONDS);

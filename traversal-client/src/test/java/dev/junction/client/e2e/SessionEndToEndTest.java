@@ -114,13 +114,15 @@ class SessionEndToEndTest {
             results.add(CompletableFuture.supplyAsync(() -> {
                 byte[] data = new byte[32 << 10];
                 new Random(seed).nextBytes(data);
+                // Its own thread, not the common pool (one thread on two cores, and a blocked task that an
+                // earlier test left there would hold up every read here: all bytes relayed, test timed out).
                 CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> {
                     try {
                         return stream.input().readAllBytes();
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                });
+                }, writers);
                 try (OutputStream out = stream.output()) {
                     out.write(data);
                 } catch (java.io.IOException e) {

@@ -95,13 +95,17 @@ class StreamExhaustionTest {
         try (OutputStream out = stream.output()) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
         }
-        CompletableFuture<byte[]> all = CompletableFuture.supplyAsync(() -> {
+        // A thread of its own (daemon), never the common pool: a read that never ends must not hold up other tests.
+        CompletableFuture<byte[]> all = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
             try {
-                return stream.input().readAllBytes();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                all.complete(stream.input().readAllBytes());
+            } catch (java.io.IOException | RuntimeException e) {
+                all.completeExceptionally(e);
             }
-        });
+        }, "echo-reader");
+        reader.setDaemon(true);
+        reader.start();
         return new String(all.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
     }
 

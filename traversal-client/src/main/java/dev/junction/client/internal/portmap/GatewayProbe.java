@@ -34,10 +34,23 @@ public final class GatewayProbe {
 
     /** Probes {@code gateway} for all three at once; at most about 1.3 s. */
     public static Support probe(InetAddress gateway) {
-        var pcp = java.util.concurrent.CompletableFuture.supplyAsync(() -> pcp(gateway));
-        var natPmp = java.util.concurrent.CompletableFuture.supplyAsync(() -> natPmp(gateway));
+        // Threads of their own: these block on sockets, which must not tie up the app's common pool.
+        java.util.concurrent.FutureTask<Boolean> pcp = new java.util.concurrent.FutureTask<>(() -> pcp(gateway));
+        java.util.concurrent.FutureTask<Boolean> natPmp = new java.util.concurrent.FutureTask<>(() -> natPmp(gateway));
+        for (Runnable r : new Runnable[] {pcp, natPmp}) {
+            Thread t = new Thread(r, "junction-gateway-probe");
+            t.setDaemon(true);
+            t.start();
+        }
         boolean upnp = upnp();
-        return new Support(pcp.join(), natPmp.join(), upnp);
+        try {
+            return new Support(pcp.get(), natPmp.get(), upnp);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return new Support(false, false, upnp); // the probes catch their own I/O errors; nothing else is expected
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Support(false, false, upnp);
+        }
     }
 
     static boolean pcp(InetAddress gateway) {
