@@ -375,7 +375,7 @@ public final class RelayLink {
         ranked = true;
         RelayAddress from = relay;
         RelayRanking.nearestOfFleet(transport, loop, from, relays.fleet()).thenAccept(choice -> {
-            if (choice.nearest().equals(from) || !from.equals(relay) || state != State.LOGGED_IN) {
+            if (!choice.worthMoving() || !from.equals(relay) || state != State.LOGGED_IN) {
                 return;
             }
             if (!connects.isEmpty() || !events.idle()) {

@@ -55,8 +55,15 @@ public final class RelayRanking {
         return out;
     }
 
+    /**
+     * A relay of its fleet is worth moving home to only when it is at least this much nearer: a
+     * move costs a new login and drops callers racing with it, so loopback noise (a GC pause or a
+     * loaded machine stretching one handshake by a few ms) must never cause one.
+     */
+    static final Duration MOVE_MIN_GAIN = Duration.ofMillis(10);
+
     /** The fleet's nearest relay by round trip ({@code current} unless another is clearly nearer), and the times in words. */
-    record Choice(RelayAddress nearest, String times) {
+    record Choice(RelayAddress nearest, String times, boolean worthMoving) {
     }
 
     /** True when {@code fleet} names {@code current} (by PeerId) and at least one other relay: there is something to rank. */
@@ -71,7 +78,11 @@ public final class RelayRanking {
         candidates.add(0, current);
         return measure(transport, loop, candidates).thenApply(rtt -> {
             RelayAddress nearest = order(candidates, rtt).get(0);
-            return new Choice(nearest, millis(rtt.get(nearest)) + " ms against " + millis(rtt.get(current)) + " ms");
+            Duration here = rtt.get(current);
+            Duration there = rtt.get(nearest);
+            boolean worth = !nearest.equals(current) && there != null
+                    && (here == null || here.minus(there).compareTo(MOVE_MIN_GAIN) >= 0);
+            return new Choice(nearest, millis(there) + " ms against " + millis(here) + " ms", worth);
         });
     }
 
