@@ -87,6 +87,9 @@ final class PeerOptions {
         f.put("remote", RelayCommand.hostPort(p.remote()));
         f.put("ms", p.sinceMillis());
         f.put("family", p.remote().getAddress() instanceof java.net.Inet6Address ? "ipv6" : "ipv4");
+        if (p.mapped()) {
+            f.put("mapped", true); // the CLI contract: only on a path through a gateway port mapping
+        }
         event("path", f, "path " + p.kind().label() + " via " + RelayCommand.hostPort(p.remote()) + " after " + p.sinceMillis() + " ms");
     }
 

@@ -23,12 +23,14 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "HOCON config file (see config/relay.conf).")
     Path config;
 
-    @Option(names = "--bind", paramLabel = "IP", description = "Bind the STUN, relay and control listeners on this IP (junction.relay.bind). The admin endpoint "
+    @Option(names = "--bind", paramLabel = "IP", description = "Bind the STUN, relay and control listeners on this IP (junction.relay.bind). "
+            + "Give it twice, an IPv4 and an IPv6 address, for a dual-stack relay: a relay address per family. The admin endpoint "
             + "(/metrics, /healthz) keeps its own admin.bind, 127.0.0.1 by default.")
-    String bind;
+    java.util.List<String> bind;
 
-    @Option(names = "--alt-ip", paramLabel = "IP", description = "Second IP for RFC 5780 NAT discovery (junction.relay.alt-ip).")
-    String altIp;
+    @Option(names = "--alt-ip", paramLabel = "IP", description = "Second IP for RFC 5780 NAT discovery (junction.relay.alt-ip); "
+            + "with a dual-stack bind, once per family.")
+    java.util.List<String> altIp;
 
     @Option(names = "--open", description = "Admit anyone, no token (labs only; logs a warning).")
     boolean open;
@@ -51,10 +53,10 @@ final class RelayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Object> overrides = new HashMap<>();
         if (bind != null) {
-            overrides.put("bind", bind);
+            overrides.put("bind", bind.size() == 1 ? bind.get(0) : bind);
         }
         if (altIp != null) {
-            overrides.put("alt-ip", altIp);
+            overrides.put("alt-ip", altIp.size() == 1 ? altIp.get(0) : altIp);
         }
         if (open) {
             overrides.put("admission.mode", "open");
@@ -109,10 +111,12 @@ final class RelayCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("relay_address", server.address().toString());
+            o.put("relay_addresses", server.addresses().stream().map(Object::toString).toList());
             o.put("peer_id", server.identity().peerId().toString());
             o.put("stun_udp", server.udpAddresses().stream().map(RelayCommand::hostPort).toList());
             o.put("stun_tcp", hostPort(server.stunTcpAddress()));
             o.put("control", hostPort(server.controlAddress()));
+            o.put("controls", server.controlAddresses().stream().map(RelayCommand::hostPort).toList());
             o.put("tls_engine", server.tlsEngine());
             if (server.turn() != null) {
                 o.put("turn_udp", server.udpAddresses().stream().map(RelayCommand::hostPort).toList());
@@ -133,11 +137,17 @@ final class RelayCommand implements Callable<Integer> {
             for (InetSocketAddress a : server.udpAddresses()) {
                 System.out.println("stun: udp " + hostPort(a));
             }
-            System.out.println("stun: tcp " + hostPort(server.stunTcpAddress()));
-            System.out.println("control: tls " + hostPort(server.controlAddress()));
+            for (InetSocketAddress a : server.stunTcpAddresses()) {
+                System.out.println("stun: tcp " + hostPort(a));
+            }
+            for (InetSocketAddress a : server.controlAddresses()) {
+                System.out.println("control: tls " + hostPort(a));
+            }
             System.out.println("metrics: " + metrics);
             cfg.fleet().ifPresent(f -> System.out.println("fleet: " + withoutPassword(f.directory()) + " region " + f.region()));
-            System.out.println("relay address: " + server.address());
+            for (dev.junction.wire.address.RelayAddress a : server.addresses()) {
+                System.out.println("relay address: " + a);
+            }
             if (secret != null) {
                 System.out.println("admission: token; secret in " + secret);
                 printTurn(server, cfg);
@@ -163,15 +173,17 @@ final class RelayCommand implements Callable<Integer> {
         for (InetSocketAddress a : server.udpAddresses()) {
             System.out.println("turn: udp " + hostPort(a));
         }
-        System.out.println("turn: tcp " + hostPort(server.stunTcpAddress()));
-        if (server.turnTlsAddress() != null) {
-            System.out.println("turn: tls " + hostPort(server.turnTlsAddress()));
+        for (InetSocketAddress a : server.stunTcpAddresses()) {
+            System.out.println("turn: tcp " + hostPort(a));
+        }
+        for (InetSocketAddress a : server.turnTlsAddresses()) {
+            System.out.println("turn: tls " + hostPort(a));
         }
         System.out.println("turn credentials: secret in " + cfg.turn().get().secretFile());
     }
 
     static String hostPort(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
+        String host = io.netty.util.NetUtil.toAddressString(a.getAddress());
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

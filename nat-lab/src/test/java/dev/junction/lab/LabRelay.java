@@ -9,16 +9,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
-/** The lab's relay (`junction relay` in the relay namespace, both public addresses) and peers it admits. */
+/**
+ * The lab's relay (`junction relay` in the relay namespace, dual-stack: both public IPv4 addresses
+ * and both IPv6 ones) and peers it admits.
+ */
 final class LabRelay {
     private final Path dir;
     private final String address;
+    private final String address6;
     private final byte[] secret;
     private Process process;
 
-    private LabRelay(Path dir, String address, byte[] secret, Process process) {
+    private LabRelay(Path dir, String address, String address6, byte[] secret, Process process) {
         this.dir = dir;
         this.address = address;
+        this.address6 = address6;
         this.secret = secret;
         this.process = process;
     }
@@ -30,12 +35,14 @@ final class LabRelay {
         Process p = run(lab, net, dir, "relay.log");
         processes.add(p);
         String address = Lab.awaitLine(dir.resolve("relay.log"), "relay address: ", 30).substring("relay address: ".length());
-        return new LabRelay(dir, address, AdmissionSecret.read(dir.resolve("relay-data/admission.secret")), p);
+        String address6 = Lab.awaitLine(dir.resolve("relay.log"), "relay address: /ip6/", 30).substring("relay address: ".length());
+        return new LabRelay(dir, address, address6, AdmissionSecret.read(dir.resolve("relay-data/admission.secret")), p);
     }
 
     private static Process run(Lab lab, Topology net, Path dir, String log) throws IOException {
         return lab.startJava(net.relayNs(), dir.resolve(log), "dev.junction.cli.Main", "relay", "--config",
-                dir.resolve("relay.conf").toString(), "--bind", Topology.RELAY_IP, "--alt-ip", Topology.RELAY_ALT_IP);
+                dir.resolve("relay.conf").toString(), "--bind", Topology.RELAY_IP, "--alt-ip", Topology.RELAY_ALT_IP,
+                "--bind", Topology.RELAY_IP6, "--alt-ip", Topology.RELAY_ALT_IP6);
     }
 
     /** Kills the relay (SIGKILL: no drain, no goodbye) and starts it again with the same identity and ports. */
@@ -48,9 +55,14 @@ final class LabRelay {
         Lab.awaitLine(dir.resolve(log), "relay address: ", 30);
     }
 
-    /** The relay address as `junction relay` printed it. */
+    /** The relay's IPv4 address as `junction relay` printed it. */
     String address() {
         return address;
+    }
+
+    /** The relay's IPv6 address ({@code /ip6/...}) as `junction relay` printed it. */
+    String address6() {
+        return address6;
     }
 
     /** A new identity file and a token for it: {file, token, peerId}. */

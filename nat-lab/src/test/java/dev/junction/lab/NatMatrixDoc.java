@@ -25,6 +25,13 @@ final class NatMatrixDoc {
                 + "\"first path\" is the relayed path the session starts on (its first byte can flow from then on);\n"
                 + "\"probes sent\" counts UDP probes (with port prediction, mostly those). A pair counts as direct only\n"
                 + "when its final path is direct after lines were echoed over it for 3 s, every byte back intact.\n\n"
+                + "The last rows go beyond IPv4 NAT (issue #19). `+ ipv6`: the site also has a routed IPv6 /64\n"
+                + "(2001:db8:N::/64) behind its router's stateful firewall (`ct state established,related accept`, anything\n"
+                + "new from the internet dropped, as RFC 6092 recommends); `ipv6 only`: the host has no IPv4 at all;\n"
+                + "`+ pcp`: the listener's router maps ports (a PCP and NAT-PMP gateway installing real nftables DNAT rules,\n"
+                + "the lab's `PortMapGateway`) and the listener runs with `--port-mapping`. The relay is dual-stack\n"
+                + "(`--bind` twice); hosts with IPv6 log in to its `/ip6/` address, the others to its `/ip4/` one. \"over\n"
+                + "ipv6\" marks a path whose addresses are IPv6.\n\n"
                 + table
                 + "\nPort prediction (eim and cgnat against sym) over ten tries per pair: docs/NAT-PREDICTION.md.\n\n"
                 + "**Routers drop unsolicited packets to themselves.** Every lab router has the input-hook rule\n"

@@ -76,6 +76,8 @@ class PortMappingLabTest {
                 assertThat(relayed).as(log).isNotNegative();
                 assertThat(log.indexOf("\"kind\":\"direct-udp\"")).as("sym x sym went direct through the mapped port: " + log)
                         .isGreaterThan(relayed);
+                assertThat(log.lines().filter(l -> l.contains("\"kind\":\"direct-udp\"")).findFirst().orElseThrow())
+                        .as("the path event says the path uses a mapped port").contains("\"mapped\":true");
                 Lab.awaitLine(gatewayLog, "renewed " + listenerSite.hostIp() + ":", 10);
 
                 long t0 = System.nanoTime();

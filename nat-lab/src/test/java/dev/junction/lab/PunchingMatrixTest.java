@@ -31,18 +31,57 @@ class PunchingMatrixTest {
     /** After the switch to direct, lines echoed over the direct path for this long prove that it carries data and holds. */
     static final long HOLD_MS = 3000;
     static final long HOLD_LINE_MS = 100;
-    static final Pattern PATH = Pattern.compile("\\{\"event\":\"path\",\"peer\":\"[^\"]+\",\"kind\":\"([a-z-]+)\",\"remote\":\"([^\"]+)\",\"ms\":(\\d+),\"family\":\"ipv[46]\"}");
+    static final Pattern PATH = Pattern.compile("\\{\"event\":\"path\",\"peer\":\"[^\"]+\",\"kind\":\"([a-z-]+)\",\"remote\":\"([^\"]+)\",\"ms\":(\\d+),\"family\":\"(ipv[46])\"}");
 
     /**
      * A pair: the listener's NAT, the connector's NAT, the path the session should end on, and
      * whether the test holds it to that today (a pair not yet held is a known gap, reported in the
      * table and in docs/NAT-MATRIX.md, never hidden).
      */
-    record Pair(Kind listener, Kind connector, String expected, boolean held) {
+    record Pair(Kind listener, Kind connector, String expected, boolean held, Extra listenerExtra, Extra connectorExtra) {
         Pair(Kind listener, Kind connector, String expected) {
-            this(listener, connector, expected, true);
+            this(listener, connector, expected, true, Extra.NONE, Extra.NONE);
+        }
+
+        String listenerLabel() {
+            return listenerExtra.label(listener);
+        }
+
+        String connectorLabel() {
+            return connectorExtra.label(connector);
         }
     }
+
+    /**
+     * What a site has beyond its IPv4 NAT (issue #19): IPv6 from a routed /64 behind the router's
+     * stateful firewall, IPv6 only (no IPv4 at all), or a router that maps ports (PCP and NAT-PMP,
+     * {@link PortMapGateway}).
+     */
+    enum Extra {
+        NONE(""), IPV6(" + ipv6"), IPV6ONLY("ipv6 only"), PORTMAP(" + pcp");
+
+        private final String suffix;
+
+        Extra(String suffix) {
+            this.suffix = suffix;
+        }
+
+        String label(Kind kind) {
+            return this == IPV6ONLY ? suffix : kind.label() + suffix;
+        }
+    }
+
+    /**
+     * The rows past the 21 NAT pairs: sym x sym goes direct over IPv6 when both sites have it, an
+     * IPv6-only host reaches a dual-stack one directly over IPv6 and an IPv4-only one through the
+     * relay (the relay bridges the families), and sym x sym goes direct when one router maps the
+     * listener's port.
+     */
+    static final List<Pair> EXTRAS = List.of(
+            new Pair(Kind.SYM, Kind.SYM, "direct-udp over ipv6", true, Extra.IPV6, Extra.IPV6),
+            new Pair(Kind.SYM, Kind.SYM, "direct-udp over ipv6", true, Extra.IPV6ONLY, Extra.IPV6),
+            new Pair(Kind.EIM, Kind.EIM, "relay-udp", true, Extra.IPV6ONLY, Extra.NONE),
+            new Pair(Kind.SYM, Kind.SYM, "direct-udp", true, Extra.PORTMAP, Extra.NONE));
 
     /** Every unordered pair of NAT kinds (21), the first listening, the second connecting. */
     static final List<Pair> PAIRS = pairs();
@@ -57,6 +96,9 @@ class PunchingMatrixTest {
                     out.add(expect(kinds[i], kinds[j]));
                 }
             }
+        }
+        if (only.isEmpty() || List.of(only.split(",")).contains("extras")) {
+            out.addAll(EXTRAS);
         }
         return out;
     }
@@ -82,7 +124,7 @@ class PunchingMatrixTest {
     Path dir;
 
     @Test
-    @Timeout(value = 10, unit = TimeUnit.MINUTES) // 21 pairs of JVMs on 2 cores: about 3 minutes
+    @Timeout(value = 12, unit = TimeUnit.MINUTES) // 25 pairs of JVMs on 2 cores: about 4 minutes
     void everyPairConnectsAndGoesDirectWhereTheNatsAllow() throws Exception {
         try (Lab lab = Lab.open()) {
             Topology net = Topology.create(lab);
@@ -93,32 +135,49 @@ class PunchingMatrixTest {
                 listeners.put(k, net.site(k.label().substring(0, 3) + "l", k));
                 connectors.put(k, net.site(k.label().substring(0, 3) + "c", k));
             }
+            Map<Extra, Site> extraListeners = new EnumMap<>(Extra.class);
+            Map<Extra, Site> extraConnectors = new EnumMap<>(Extra.class);
+            if (PAIRS.stream().anyMatch(p -> p.listenerExtra() != Extra.NONE)) {
+                extraListeners.put(Extra.IPV6, net.dualStack("s6l", Kind.SYM));
+                extraConnectors.put(Extra.IPV6, net.dualStack("s6c", Kind.SYM));
+                extraListeners.put(Extra.IPV6ONLY, net.ipv6Only("v6l"));
+                extraListeners.put(Extra.PORTMAP, net.site("pml", Kind.SYM));
+            }
             List<Process> processes = new ArrayList<>();
             List<String> rows = new ArrayList<>();
             List<String> failures = new ArrayList<>();
             try {
                 LabRelay relay = LabRelay.start(lab, net, dir, processes);
-                String address = relay.address();
+                if (extraListeners.containsKey(Extra.PORTMAP)) {
+                    PortMappingLabTest.gateway(lab, net, extraListeners.get(Extra.PORTMAP), dir, "ok", 60, processes);
+                }
                 int n = 0;
                 for (Pair pair : PAIRS) {
                     n++;
                     String[] listener = relay.peer("l" + n);
                     String[] connector = relay.peer("c" + n);
                     Path llog = dir.resolve("l" + n + ".log");
-                    Process l = lab.startJava(listeners.get(pair.listener()).host(), llog, "dev.junction.cli.Main", "listen", "--echo",
-                            "--relay", address, "--identity", listener[0], "--token", listener[1]);
+                    Site ls = pair.listenerExtra() == Extra.NONE ? listeners.get(pair.listener()) : extraListeners.get(pair.listenerExtra());
+                    Site cs = pair.connectorExtra() == Extra.NONE ? connectors.get(pair.connector()) : extraConnectors.get(pair.connectorExtra());
+                    // Hosts with IPv6 log in to the relay's IPv6 address, the others to its IPv4 one.
+                    List<String> listen = new ArrayList<>(List.of("listen", "--echo", "--relay", ls.hostIp6() != null ? relay.address6()
+                            : relay.address(), "--identity", listener[0], "--token", listener[1]));
+                    if (pair.listenerExtra() == Extra.PORTMAP) {
+                        listen.add("--port-mapping");
+                    }
+                    Process l = lab.startJava(ls.host(), llog, "dev.junction.cli.Main", listen.toArray(String[]::new));
                     processes.add(l);
                     Lab.awaitLine(llog, "peer id: ", 30);
                     Path cout = dir.resolve("c" + n + ".out");
                     Path cerr = dir.resolve("c" + n + ".err");
-                    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", connectors.get(pair.connector()).host()));
-                    cmd.addAll(List.of(Lab.javaCommand("dev.junction.cli.Main", "connect", "--json", "--relay", address,
+                    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", cs.host()));
+                    cmd.addAll(List.of(Lab.javaCommand("dev.junction.cli.Main", "connect", "--json", "--relay", relay.address(),
                             "--identity", connector[0], "--token", connector[1], listener[2])));
                     Process c = new ProcessBuilder(cmd).redirectOutput(cout.toFile()).redirectError(cerr.toFile()).start();
                     processes.add(c);
                     OutputStream stdin = c.getOutputStream();
                     StringBuilder sent = new StringBuilder();
-                    String hello = "hello from " + pair.connector().label() + "\n";
+                    String hello = "hello from " + pair.connectorLabel() + "\n";
                     stdin.write(hello.getBytes(StandardCharsets.UTF_8));
                     stdin.flush();
                     sent.append(hello);
@@ -154,9 +213,10 @@ class PunchingMatrixTest {
                     List<String[]> events = new ArrayList<>();
                     Matcher m = PATH.matcher(err);
                     while (m.find()) {
-                        events.add(new String[] {m.group(1), m.group(2), m.group(3)});
+                        events.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4)});
                     }
-                    String last = events.isEmpty() ? "none" : events.get(events.size() - 1)[0];
+                    String[] lastEvent = events.isEmpty() ? null : events.get(events.size() - 1);
+                    String last = lastEvent == null ? "none" : lastEvent[0] + (lastEvent[3].equals("ipv6") ? " over ipv6" : "");
                     String first = events.isEmpty() ? "-" : events.get(0)[0] + " after " + inRtts(Long.parseLong(events.get(0)[2]), net);
                     String direct = events.stream().filter(e -> e[0].startsWith("direct-")).findFirst()
                             .map(e -> inRtts(Long.parseLong(e[2]), net)).orElse("-");
@@ -165,7 +225,7 @@ class PunchingMatrixTest {
                     String received = Files.readString(cout);
                     boolean echoed = received.equals(sent.toString());
                     long lines = sent.chars().filter(ch -> ch == '\n').count();
-                    rows.add(String.format("| %s | %s | %s | %s | %s | %s | %s | %s |", pair.listener().label(), pair.connector().label(),
+                    rows.add(String.format("| %s | %s | %s | %s | %s | %s | %s | %s |", pair.listenerLabel(), pair.connectorLabel(),
                             pair.expected() + (pair.held() ? "" : " (known gap)"), last, first, direct, probes,
                             exited && echoed ? "yes, " + lines + " lines" : "NO"));
                     if (!exited || !echoed || (pair.held() && !last.equals(pair.expected()))) {

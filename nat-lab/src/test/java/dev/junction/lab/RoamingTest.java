@@ -78,6 +78,20 @@ class RoamingTest {
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void theIpv6PrefixChanges() throws Exception {
+        try (Lab lab = Lab.open()) {
+            Topology net = Topology.create(lab);
+            Site listener = net.dualStack("s6l", Kind.SYM);
+            Site connector = net.dualStack("s6c", Kind.SYM);
+            // sym x sym: the direct path can only be IPv6's. The connector's /64 is renumbered under it (the old
+            // address deleted), so the session must find the relay, then a direct path from the new address.
+            run(lab, net, "IPv6 prefix renumbered under a direct IPv6 session (sym × sym, both + ipv6), 20 MB", listener, connector, 20,
+                    true, Bounds.recovers(5_000, 15_000), c -> net.renumberIpv6(connector));
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void theNatForgetsItsMappings() throws Exception {
         try (Lab lab = Lab.open()) {
             Topology net = Topology.create(lab);
@@ -327,7 +341,7 @@ class RoamingTest {
     }
 
     /** Rows a complete run of this class writes (one per change). */
-    static final int ROWS = 6;
+    static final int ROWS = 7;
 
     @AfterAll
     static void writeDoc() throws Exception {

@@ -33,17 +33,45 @@ final class Topology {
         }
     }
 
-    /** One site: where its host is and the address it shows the internet. */
-    record Site(String name, Kind kind, String host, String hostIp, String publicIp) {
+    /**
+     * One site: where its host is and the address it shows the internet; {@code hostIp6}, when the
+     * site has IPv6, is the host's own global address in the site's routed /64 (no NAT: the router's
+     * stateful firewall lets in only what answers the host's own traffic). An IPv6-only site has no
+     * IPv4: its kind, host IP and public IP are null.
+     */
+    record Site(String name, Kind kind, String host, String hostIp, String publicIp, String hostIp6) {
+        Site(String name, Kind kind, String host, String hostIp, String publicIp) {
+            this(name, kind, host, hostIp, publicIp, null);
+        }
+
+        Site withIpv6(String ip6) {
+            return new Site(name, kind, host, hostIp, publicIp, ip6);
+        }
     }
 
     static final String RELAY_IP = "203.0.113.10";
     static final String RELAY_ALT_IP = "203.0.113.11";
+    /** The internet's IPv6 prefix (a /64 on the bridge) and the relay's two addresses there. */
+    static final String NET6 = "2001:db8:ffff::";
+    static final String RELAY_IP6 = NET6 + "10";
+    static final String RELAY_ALT_IP6 = NET6 + "11";
+    /**
+     * The stateful firewall of an IPv6 home router (RFC 6092's recommendation, what OpenWrt and
+     * every CPE do): traffic from the LAN goes out, what answers it comes back, anything new from
+     * the internet is dropped.
+     */
+    static final String FIREWALL6 = "add table ip6 fw; add chain ip6 fw fwd { type filter hook forward priority filter; policy accept; };"
+            + " add rule ip6 fw fwd iifname \"wan\" ct state established,related accept;"
+            + " add rule ip6 fw fwd iifname \"wan\" drop";
 
     private final Lab lab;
     private final String internet;
     private final String relay;
     private int sites;
+    /** Namespaces on the bridge that speak IPv6 (the relay, IPv6 routers): each routes to every site's /64. */
+    private final java.util.List<String> v6Members = new java.util.ArrayList<>();
+    /** Every routed site /64 so far and the router address it is reached through: {prefix/64, via}. */
+    private final java.util.List<String[]> v6Routes = new java.util.ArrayList<>();
     private final int delayMs = DelayLine.delayMs();
     private final double lossPercent = DelayLine.lossPercent();
 
@@ -62,6 +90,10 @@ final class Topology {
         t.attach(relay, "eth0", "relay");
         lab.inNs(relay, "ip", "addr", "add", RELAY_IP + "/24", "dev", "eth0");
         lab.inNs(relay, "ip", "addr", "add", RELAY_ALT_IP + "/24", "dev", "eth0");
+        // IPv6 beside IPv4 (nodad: usable at once, no duplicate address detection wait).
+        lab.inNs(relay, "ip", "-6", "addr", "add", RELAY_IP6 + "/64", "dev", "eth0", "nodad");
+        lab.inNs(relay, "ip", "-6", "addr", "add", RELAY_ALT_IP6 + "/64", "dev", "eth0", "nodad");
+        t.v6Members.add(relay);
         return t;
     }
 
@@ -103,6 +135,88 @@ final class Topology {
         nat(router, kind, publicIp, lanNet + ".2");
         delay(router, n);
         return new Site(name, kind, host, lanNet + ".2", publicIp);
+    }
+
+    /**
+     * A dual-stack site: IPv4 behind a NAT of {@code kind}, as {@link #site}, and IPv6 from a routed
+     * /64 (2001:db8:N::/64, the host ::2, the router ::1) behind the router's stateful firewall.
+     */
+    Site dualStack(String name, Kind kind) throws IOException, InterruptedException {
+        Site s = site(name, kind);
+        int n = Integer.parseInt(s.publicIp().substring(s.publicIp().lastIndexOf('.') + 1)) - 100;
+        return s.withIpv6(ipv6(routerOf(s), s.host(), n, false));
+    }
+
+    /** A site with IPv6 only: no IPv4 address on the host or its router, a routed /64 behind the stateful firewall. */
+    Site ipv6Only(String name) throws IOException, InterruptedException {
+        int n = ++sites;
+        String host = lab.namespace(name + "h");
+        String router = lab.namespace(name + "r");
+        attach(router, "wan", name);
+        lab.link(router, "lan", host, "eth0");
+        lab.up(router, "lan");
+        lab.up(host, "eth0");
+        return new Site(name, null, host, null, null, ipv6(router, host, n, true));
+    }
+
+    /**
+     * Gives site {@code n}'s router and host IPv6: the router's WAN address on the internet's
+     * prefix, the site's /64 on its LAN, a route to it in every IPv6 namespace of the bridge (and
+     * theirs in the router), the stateful firewall, and the delay line for IPv6 too. Returns the
+     * host's address.
+     */
+    private String ipv6(String router, String host, int n, boolean startDelay) throws IOException, InterruptedException {
+        String wan6 = NET6 + "1:" + Integer.toHexString(n);
+        String prefix = "2001:db8:" + Integer.toHexString(n) + "::";
+        lab.inNs(router, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1");
+        lab.inNs(router, "ip", "-6", "addr", "add", wan6 + "/64", "dev", "wan", "nodad");
+        lab.inNs(router, "ip", "-6", "addr", "add", prefix + "1/64", "dev", "lan", "nodad");
+        lab.inNs(host, "ip", "-6", "addr", "add", prefix + "2/64", "dev", "eth0", "nodad");
+        lab.inNs(host, "ip", "-6", "route", "add", "default", "via", prefix + "1");
+        lab.inNs(router, "nft", FIREWALL6);
+        routeIpv6(router, prefix + "/64", wan6);
+        if (delaying()) {
+            if (startDelay) {
+                delay(router, n);
+            }
+            lab.inNs(router, "ip6tables", "-A", "FORWARD", "-j", "NFQUEUE", "--queue-num", "0");
+        }
+        return prefix + "2";
+    }
+
+    /** Routes {@code prefix} via {@code via} from every IPv6 namespace of the bridge, and gives {@code router} theirs. */
+    private void routeIpv6(String router, String prefix, String via) throws IOException, InterruptedException {
+        for (String member : v6Members) {
+            lab.inNs(member, "ip", "-6", "route", "add", prefix, "via", via);
+        }
+        for (String[] r : v6Routes) {
+            lab.inNs(router, "ip", "-6", "route", "add", r[0], "via", r[1]);
+        }
+        v6Members.add(router);
+        v6Routes.add(new String[] {prefix, via});
+    }
+
+    /**
+     * The site's IPv6 prefix changes (the ISP renumbers it, or the host moves to another network
+     * of the same router): the router gains a second /64 and the host's address moves there, the
+     * old one deleted. Returns the site with its new address.
+     */
+    Site renumberIpv6(Site s) throws IOException, InterruptedException {
+        String router = routerOf(s);
+        int n = Integer.parseInt(s.hostIp6().split(":")[2], 16);
+        String prefix = "2001:db8:" + Integer.toHexString(n + 0x100) + "::";
+        String via = v6Routes.stream().filter(r -> r[0].startsWith("2001:db8:" + Integer.toHexString(n) + "::")).findFirst().orElseThrow()[1];
+        lab.inNs(router, "ip", "-6", "addr", "add", prefix + "1/64", "dev", "lan", "nodad");
+        for (String member : v6Members) {
+            if (!member.equals(router)) {
+                lab.inNs(member, "ip", "-6", "route", "add", prefix + "/64", "via", via);
+            }
+        }
+        v6Routes.add(new String[] {prefix + "/64", via});
+        lab.inNs(s.host(), "ip", "-6", "addr", "add", prefix + "2/64", "dev", "eth0", "nodad");
+        lab.inNs(s.host(), "ip", "-6", "route", "replace", "default", "via", prefix + "1");
+        lab.inNs(s.host(), "ip", "-6", "addr", "del", s.hostIp6() + "/64", "dev", "eth0");
+        return s.withIpv6(prefix + "2");
     }
 
     /**

@@ -90,9 +90,10 @@ public final class RelayServer implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final Admission admission;
     private AdminServer admin;
-    private Channel control;
-    private Channel stunTcp;
-    private Channel turnTls;
+    /** Per bind address (family), in config order. */
+    private final List<Channel> control = new ArrayList<>();
+    private final List<Channel> stunTcp = new ArrayList<>();
+    private final List<Channel> turnTls = new ArrayList<>();
     private String tlsEngine;
     private final TurnServer turn;
     /** The relay's own endpoints, which TURN never relays to (filled as listeners bind). */
@@ -177,53 +178,56 @@ public final class RelayServer implements AutoCloseable {
         metrics.config(config.limits().reservationsTotal(), config.limits().circuitsPerReservation(), server.notAfter());
         StunResponder.Options stunOptions = new StunResponder.Options(config.stun().software(),
                 config.stun().responsePortWindow(), config.stun().responsePortPerSecond());
-        StunResponder responder = new StunResponder(config.bind(), config.altIp(), config.stunPort(), config.stunAltPort(), stunOptions);
         Forwarder forwarder = new Forwarder(circuits, metrics);
-        StunUdpHandler stun = new StunUdpHandler(responder, udpSockets, metrics, turn);
         UdpRelayHandler relay = new UdpRelayHandler(reservations, forwarder, metrics, identity, clock);
         int queueBytes = (int) Math.min(Integer.MAX_VALUE / 2, (long) config.limits().sendQueueFrames() * BYTES_PER_QUEUED_FRAME);
         WriteBufferWaterMark waterMark = new WriteBufferWaterMark(queueBytes / 2, queueBytes);
 
-        List<InetSocketAddress> udp = new ArrayList<>();
-        udp.add(new InetSocketAddress(config.bind(), config.stunPort()));
-        if (config.altIp().isPresent()) {
-            InetAddress alt = config.altIp().get();
-            udp.add(new InetSocketAddress(config.bind(), config.stunAltPort()));
-            udp.add(new InetSocketAddress(alt, config.stunPort()));
-            udp.add(new InetSocketAddress(alt, config.stunAltPort()));
-        }
-        // STUN answers on the same port number over UDP and TCP. With stun-port 0 the UDP port is
-        // ephemeral and its number may be taken on TCP: then both are bound afresh (a few times).
+        // STUN answers on the same port number over UDP and TCP, and every family uses the first
+        // family's UDP port (LOGIN_OK names one). With stun-port 0 the UDP port is ephemeral and its
+        // number may be taken on TCP or in the other family: then all are bound afresh (a few times).
         int udpPort = 0;
-        for (int attempt = 1; stunTcp == null; attempt++) {
+        for (int attempt = 1; stunTcp.isEmpty(); attempt++) {
             List<Channel> bound = new ArrayList<>();
-            for (InetSocketAddress a : udp) {
-                ChannelFuture f = new Bootstrap().group(group).channel(Transports.datagramChannel())
-                        .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
-                        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-                        .handler(new ChannelInitializer<Channel>() {
-                            @Override
-                            protected void initChannel(Channel c) {
-                                c.pipeline().addLast("stun", stun).addLast("relay", relay);
-                            }
-                        }).bind(a);
-                try {
-                    bound.add(Listening.await(f, "stun: udp", a, a.getPort() == config.stunPort()
-                            ? "junction.relay.stun-port" : "junction.relay.stun-alt-port"));
-                } catch (BindException e) {
-                    bound.forEach(Channel::close);
-                    throw e;
-                }
-            }
-            udpPort = ((InetSocketAddress) bound.get(0).localAddress()).getPort();
-            InetSocketAddress tcpAt = new InetSocketAddress(config.bind(), config.stunPort() == 0 ? udpPort : config.stunPort());
             try {
-                stunTcp = Listening.await(new ServerBootstrap().group(group).channel(Transports.serverChannel())
-                        .childHandler(new StunTcpInitializer(metrics, StunTcpInitializer.responder(config.bind(), udpPort, stunOptions),
-                                new ConnectionLimiter(config.limits().connectionsPerIp(), metrics), turn, null))
-                        .bind(tcpAt), "stun: tcp", tcpAt, "junction.relay.stun-port");
+                for (RelayConfig.Bind b : config.binds()) {
+                    int port = bound.isEmpty() ? config.stunPort() : udpPort;
+                    StunUdpHandler stun = new StunUdpHandler(new StunResponder(b.ip(), b.altIp(), port, config.stunAltPort(), stunOptions),
+                            udpSockets, metrics, turn);
+                    List<InetSocketAddress> udp = new ArrayList<>();
+                    udp.add(new InetSocketAddress(b.ip(), port));
+                    if (b.altIp().isPresent()) {
+                        InetAddress alt = b.altIp().get();
+                        udp.add(new InetSocketAddress(b.ip(), config.stunAltPort()));
+                        udp.add(new InetSocketAddress(alt, port));
+                        udp.add(new InetSocketAddress(alt, config.stunAltPort()));
+                    }
+                    for (InetSocketAddress a : udp) {
+                        ChannelFuture f = new Bootstrap().group(group).channel(Transports.datagramChannel())
+                                .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
+                                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                                .handler(new ChannelInitializer<Channel>() {
+                                    @Override
+                                    protected void initChannel(Channel c) {
+                                        c.pipeline().addLast("stun", stun).addLast("relay", relay);
+                                    }
+                                }).bind(a);
+                        bound.add(Listening.await(f, "stun: udp", a, a.getPort() == config.stunAltPort() && config.stunAltPort() != 0
+                                ? "junction.relay.stun-alt-port" : "junction.relay.stun-port"));
+                        if (bound.size() == 1) {
+                            udpPort = ((InetSocketAddress) bound.get(0).localAddress()).getPort();
+                        }
+                    }
+                    InetSocketAddress tcpAt = new InetSocketAddress(b.ip(), udpPort);
+                    stunTcp.add(Listening.await(new ServerBootstrap().group(group).channel(Transports.serverChannel())
+                            .childHandler(new StunTcpInitializer(metrics, StunTcpInitializer.responder(b.ip(), udpPort, stunOptions),
+                                    new ConnectionLimiter(config.limits().connectionsPerIp(), metrics), turn, null))
+                            .bind(tcpAt), "stun: tcp", tcpAt, "junction.relay.stun-port"));
+                }
             } catch (BindException e) {
                 bound.forEach(Channel::close);
+                stunTcp.forEach(Channel::close);
+                stunTcp.clear();
                 if (config.stunPort() != 0 || attempt >= 10) {
                     throw e;
                 }
@@ -234,7 +238,7 @@ public final class RelayServer implements AutoCloseable {
                 listeners.add(ch);
             }
         }
-        listeners.add(stunTcp);
+        listeners.addAll(stunTcp);
 
         RelayContext context = new RelayContext(identity, admission, reservations, circuits, forwarder, metrics, clock,
                 config.limits().reservationLifetime(), config.keepalive(), config.limits().unauthenticatedTimeout(), config.limits(), udpPort,
@@ -252,17 +256,21 @@ public final class RelayServer implements AutoCloseable {
                         c.pipeline().addLast(controlLimiter, init);
                     }
                 });
-        InetSocketAddress controlAt = new InetSocketAddress(config.bind(), config.controlPort());
-        control = Listening.await(controlBootstrap.bind(controlAt), "control: tls", controlAt, "junction.relay.control-port");
-        listeners.add(control);
+        for (RelayConfig.Bind b : config.binds()) {
+            control.add(bindSamePort(controlBootstrap, b.ip(), control.isEmpty() ? null : control.get(0), config.controlPort(),
+                    "control: tls", "junction.relay.control-port"));
+        }
+        listeners.addAll(control);
 
         if (turn != null && config.turn().get().tlsPort() >= 0) {
-            InetSocketAddress turnTlsAt = new InetSocketAddress(config.bind(), config.turn().get().tlsPort());
-            turnTls = Listening.await(new ServerBootstrap().group(group).channel(Transports.serverChannel())
-                    .childHandler(new StunTcpInitializer(metrics, StunTcpInitializer.responder(config.bind(), udpPort, stunOptions),
-                            new ConnectionLimiter(config.limits().connectionsPerIp(), metrics), turn, tls))
-                    .bind(turnTlsAt), "turn: tls", turnTlsAt, "junction.relay.turn.tls-port");
-            listeners.add(turnTls);
+            for (RelayConfig.Bind b : config.binds()) {
+                ServerBootstrap turnTlsBootstrap = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+                        .childHandler(new StunTcpInitializer(metrics, StunTcpInitializer.responder(b.ip(), udpPort, stunOptions),
+                                new ConnectionLimiter(config.limits().connectionsPerIp(), metrics), turn, tls));
+                turnTls.add(bindSamePort(turnTlsBootstrap, b.ip(), turnTls.isEmpty() ? null : turnTls.get(0), config.turn().get().tlsPort(),
+                        "turn: tls", "junction.relay.turn.tls-port"));
+            }
+            listeners.addAll(turnTls);
         }
         admin = AdminServer.bind(group, new InetSocketAddress(config.adminBind(), config.adminPort()), metrics::scrape, () -> !draining);
         for (Channel ch : listeners) {
@@ -270,7 +278,10 @@ public final class RelayServer implements AutoCloseable {
         }
         services.add(admin.address());
         if (mesh != null) {
-            Channel udpSocket = udpSockets.get(new InetSocketAddress(config.bind(), udpPort));
+            RelayConfig.Fleet fleetConfig = config.fleet().get();
+            InetAddress meshIp = config.binds().stream().map(RelayConfig.Bind::ip)
+                    .filter(ip -> ip.getClass() == fleetConfig.advertise().getClass()).findFirst().orElse(config.bind());
+            Channel udpSocket = udpSockets.get(new InetSocketAddress(meshIp, udpPort));
             MeshDialer dialer;
             try {
                 dialer = new MeshDialer(group, context, () -> udpSocket);
@@ -279,7 +290,8 @@ public final class RelayServer implements AutoCloseable {
             }
             mesh.dialer(dialer);
             relay.bindAcks(dialer);
-            int controlPort = ((InetSocketAddress) control.localAddress()).getPort();
+            int controlPort = ((InetSocketAddress) control.get(config.binds().stream().map(RelayConfig.Bind::ip).toList().indexOf(meshIp))
+                    .localAddress()).getPort();
             RelayConfig.Fleet f = config.fleet().get();
             int udpAt = udpPort;
             Runnable beat = () -> directory.heartbeat(new RelayEntry(identity.peerId(), f.advertise().getHostAddress(), controlPort, udpAt,
@@ -301,6 +313,25 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Binds {@code bootstrap} at {@code ip}: at {@code firstFamily}'s port when there is one (the
+     * second family), falling back to any port only when the configured port is 0.
+     */
+    private static Channel bindSamePort(ServerBootstrap bootstrap, InetAddress ip, Channel firstFamily, int configured,
+                                        String what, String key) throws InterruptedException, BindException {
+        int port = firstFamily == null ? configured : ((InetSocketAddress) firstFamily.localAddress()).getPort();
+        InetSocketAddress at = new InetSocketAddress(ip, port);
+        try {
+            return Listening.await(bootstrap.bind(at), what, at, key);
+        } catch (BindException e) {
+            if (firstFamily == null || configured != 0) {
+                throw e;
+            }
+            InetSocketAddress any = new InetSocketAddress(ip, 0);
+            return Listening.await(bootstrap.bind(any), what, any, key);
+        }
+    }
+
     private void sweep() {
         Instant now = clock.instant();
         for (Reservation r : reservations.expired(now)) {
@@ -316,9 +347,17 @@ public final class RelayServer implements AutoCloseable {
         return identity;
     }
 
+    /** The relay address of the first bind address. */
     public RelayAddress address() {
-        InetSocketAddress a = (InetSocketAddress) control.localAddress();
-        return new RelayAddress(a.getAddress().getHostAddress(), a.getPort(), identity.peerId());
+        return addresses().get(0);
+    }
+
+    /** One relay address per bind address (family), in config order. */
+    public List<RelayAddress> addresses() {
+        return control.stream().map(c -> {
+            InetSocketAddress a = (InetSocketAddress) c.localAddress();
+            return new RelayAddress(io.netty.util.NetUtil.toAddressString(a.getAddress()), a.getPort(), identity.peerId());
+        }).toList();
     }
 
     public InetSocketAddress stunAddress() {
@@ -330,7 +369,12 @@ public final class RelayServer implements AutoCloseable {
     }
 
     public InetSocketAddress stunTcpAddress() {
-        return (InetSocketAddress) stunTcp.localAddress();
+        return (InetSocketAddress) stunTcp.get(0).localAddress();
+    }
+
+    /** STUN over TCP's listening addresses, one per bind address. */
+    public List<InetSocketAddress> stunTcpAddresses() {
+        return stunTcp.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
     }
 
     /** The TLS engine serving the control channel and TURN-TLS: "openssl" (BoringSSL) or "jdk". */
@@ -345,11 +389,21 @@ public final class RelayServer implements AutoCloseable {
 
     /** TURN over TLS's listening address, or null when it is off. */
     public InetSocketAddress turnTlsAddress() {
-        return turnTls == null ? null : (InetSocketAddress) turnTls.localAddress();
+        return turnTls.isEmpty() ? null : (InetSocketAddress) turnTls.get(0).localAddress();
+    }
+
+    /** TURN over TLS's listening addresses, one per bind address (empty when it is off). */
+    public List<InetSocketAddress> turnTlsAddresses() {
+        return turnTls.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
     }
 
     public InetSocketAddress controlAddress() {
-        return (InetSocketAddress) control.localAddress();
+        return (InetSocketAddress) control.get(0).localAddress();
+    }
+
+    /** The control listeners' addresses, one per bind address. */
+    public List<InetSocketAddress> controlAddresses() {
+        return control.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
     }
 
     public InetSocketAddress adminAddress() {

@@ -16,7 +16,12 @@ public final class UdpPeer implements AutoCloseable {
     private final InetSocketAddress relay;
 
     public UdpPeer(InetSocketAddress relay) throws Exception {
-        this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        this(relay, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /** A socket bound at {@code local} (::1 for an IPv6 client). */
+    public UdpPeer(InetSocketAddress relay, InetSocketAddress local) throws Exception {
+        this.socket = new DatagramSocket(local);
         this.socket.setSoTimeout(3000);
         this.relay = relay;
     }

@@ -115,9 +115,13 @@ public final class Forwarder {
         metrics.relayed(outUdp ? RelayMetrics.Transport.UDP : RelayMetrics.Transport.TCP, RelayMetrics.Direction.OUT, length);
         if (from.kind() == Reservation.Kind.REMOTE) {
             metrics.meshForwarded(RelayMetrics.Direction.IN, length, from.via().peer());
+        } else {
+            metrics.relayedFamily(inUdp ? from.udpAddress() : from.observedTcp(), RelayMetrics.Direction.IN, length);
         }
         if (to.kind() == Reservation.Kind.REMOTE) {
             metrics.meshForwarded(RelayMetrics.Direction.OUT, length, to.via().peer());
+        } else {
+            metrics.relayedFamily(outUdp ? to.udpAddress() : to.observedTcp(), RelayMetrics.Direction.OUT, length);
         }
     }
 

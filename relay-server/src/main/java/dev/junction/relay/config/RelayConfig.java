@@ -4,6 +4,7 @@ import dev.junction.wire.identity.PeerId;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,8 +13,7 @@ import java.util.Set;
  * every field mirrors a key of {@code junction.relay} in reference.conf, which documents it.
  */
 public record RelayConfig(
-        InetAddress bind,
-        Optional<InetAddress> altIp,
+        List<Bind> binds,
         int stunPort,
         int stunAltPort,
         int controlPort,
@@ -32,6 +32,30 @@ public record RelayConfig(
         Optional<Fleet> fleet,
         Optional<Turn> turn,
         TlsEngine tlsEngine) {
+
+    public RelayConfig {
+        binds = List.copyOf(binds);
+    }
+
+    /**
+     * One address family's listeners ({@code bind}, {@code alt-ip}): every listener but admin binds
+     * {@code ip}, with the same port numbers in each family.
+     *
+     * @param ip    the IP the family's listeners bind
+     * @param altIp its second IP for RFC 5780 NAT behaviour discovery, if any
+     */
+    public record Bind(InetAddress ip, Optional<InetAddress> altIp) {
+    }
+
+    /** The first bind address (the one the fleet and TURN default to). */
+    public InetAddress bind() {
+        return binds.get(0).ip();
+    }
+
+    /** The first bind address's second IP for RFC 5780, if any. */
+    public Optional<InetAddress> altIp() {
+        return binds.get(0).altIp();
+    }
 
     /** Which TLS implementation serves the relay's TLS ports ({@code tls.engine}). */
     public enum TlsEngine {

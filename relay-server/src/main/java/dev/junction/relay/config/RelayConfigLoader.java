@@ -12,7 +12,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -59,17 +61,11 @@ public final class RelayConfigLoader {
         checkUnknownKeys(root.getConfig(ROOT), reference.getConfig(ROOT));
         Reader r = new Reader(root.getConfig(ROOT));
         Path dataDir = Path.of(r.string("data-dir"));
-        Optional<InetAddress> altIp = r.optionalIp("alt-ip");
-        InetAddress bind = r.ip("bind");
+        List<RelayConfig.Bind> binds = binds(r);
+        InetAddress bind = binds.get(0).ip();
         int stunPort = r.port("stun-port");
         int stunAltPort = r.port("stun-alt-port");
-        if (altIp.isPresent() && bind.isAnyLocalAddress()) {
-            throw new ConfigException(ROOT + ".bind", "must be a specific IP when alt-ip is set (RFC 5780 answers name their source)");
-        }
-        if (altIp.isPresent() && altIp.get().equals(bind)) {
-            throw new ConfigException(ROOT + ".alt-ip", "must differ from bind");
-        }
-        if (altIp.isPresent() && (stunPort == 0 || stunAltPort == 0 || stunPort == stunAltPort)) {
+        if (binds.stream().anyMatch(b -> b.altIp().isPresent()) && (stunPort == 0 || stunAltPort == 0 || stunPort == stunAltPort)) {
             throw new ConfigException(ROOT + ".stun-alt-port", "RFC 5780 needs two different fixed STUN ports");
         }
         Optional<Path> cert = r.optionalPath("tls.cert-file");
@@ -127,12 +123,52 @@ public final class RelayConfigLoader {
                     r.optionalPath("fleet.secret-file").orElse(dataDir.resolve("fleet.secret")), region, advertise,
                     r.positiveDuration("fleet.heartbeat"), r.positiveDuration("fleet.directory-timeout"), r.peerIds("fleet.allow-list")));
         }
-        return new RelayConfig(bind, altIp, stunPort, stunAltPort, r.port("control-port"), dataDir,
+        return new RelayConfig(binds, stunPort, stunAltPort, r.port("control-port"), dataDir,
                 r.optionalPath("identity-file").orElse(dataDir.resolve("relay.key")),
                 cert, key, admission, limits, keepalive, r.ip("admin.bind"), r.port("admin.port"),
                 r.duration("drain.grace-period"), r.string("drain.reconnect-hint"),
                 new RelayConfig.Stun(r.bool("stun.software"), r.positiveDuration("stun.response-port-window"),
                         r.positiveInt("stun.response-port-rate")), fleet, turn(r, bind, dataDir), r.tlsEngine("tls.engine"));
+    }
+
+    /**
+     * {@code bind} and {@code alt-ip}, each one IP or a list: at most one IPv4 and one IPv6 bind,
+     * each alt-ip paired with the bind of its family.
+     */
+    private static List<RelayConfig.Bind> binds(Reader r) {
+        List<InetAddress> ips = r.ips("bind");
+        List<InetAddress> alts = r.ips("alt-ip");
+        if (ips.isEmpty() || ips.size() > 2 || ips.size() == 2 && family(ips.get(0)) == family(ips.get(1))) {
+            throw new ConfigException(ROOT + ".bind", "give one IP, or one IPv4 and one IPv6 address (the relay listens on both)");
+        }
+        if (ips.size() == 2 && ips.stream().anyMatch(a -> a instanceof java.net.Inet6Address && a.isAnyLocalAddress())) {
+            throw new ConfigException(ROOT + ".bind", "'::' listens on IPv4 too (dual-stack): give it alone, or name a specific IPv6 address");
+        }
+        List<RelayConfig.Bind> out = new ArrayList<>();
+        for (InetAddress ip : ips) {
+            List<InetAddress> mine = alts.stream().filter(a -> family(a) == family(ip)).toList();
+            if (mine.size() > 1) {
+                throw new ConfigException(ROOT + ".alt-ip", "give at most one " + family(ip) + " address");
+            }
+            Optional<InetAddress> alt = mine.stream().findFirst();
+            if (alt.isPresent() && ip.isAnyLocalAddress()) {
+                throw new ConfigException(ROOT + ".bind", "must be a specific IP when alt-ip is set (RFC 5780 answers name their source)");
+            }
+            if (alt.isPresent() && alt.get().equals(ip)) {
+                throw new ConfigException(ROOT + ".alt-ip", "must differ from bind");
+            }
+            out.add(new RelayConfig.Bind(ip, alt));
+        }
+        for (InetAddress a : alts) {
+            if (ips.stream().noneMatch(ip -> family(ip) == family(a))) {
+                throw new ConfigException(ROOT + ".alt-ip", "'" + a.getHostAddress() + "' is " + family(a) + " but no bind address is");
+            }
+        }
+        return out;
+    }
+
+    private static String family(InetAddress a) {
+        return a instanceof java.net.Inet6Address ? "IPv6" : "IPv4";
     }
 
     /** {@code junction.relay.turn}, validated; empty when off. */
@@ -214,7 +250,10 @@ public final class RelayConfigLoader {
         }
 
         InetAddress ip(String key) {
-            String s = string(key);
+            return parseIp(key, string(key));
+        }
+
+        private InetAddress parseIp(String key, String s) {
             if (!s.matches("[0-9a-fA-F:.]+")) {
                 throw bad(key, "'" + s + "' is not an IP address (host names are not accepted here)");
             }
@@ -223,6 +262,25 @@ public final class RelayConfigLoader {
             } catch (UnknownHostException e) {
                 throw bad(key, "'" + s + "' is not an IP address");
             }
+        }
+
+        /** One IP, or a list of them (an empty string or list: none). */
+        List<InetAddress> ips(String key) {
+            List<String> given;
+            if (c.getValue(key).valueType() == com.typesafe.config.ConfigValueType.LIST) {
+                try {
+                    given = c.getStringList(key);
+                } catch (com.typesafe.config.ConfigException e) {
+                    throw bad(key, "must be an IP address or a list of them");
+                }
+            } else {
+                given = string(key).isBlank() ? List.of() : List.of(string(key));
+            }
+            List<InetAddress> out = new ArrayList<>();
+            for (String s : given) {
+                out.add(parseIp(key, s.strip()));
+            }
+            return out;
         }
 
         Optional<InetAddress> optionalIp(String key) {

@@ -187,7 +187,7 @@ final class ClientSession extends OutboxLink {
         reservation.tokenExpiry(admitted.until());
         state = State.LOGGED_IN;
         loginTimeout.cancel(false);
-        relay.metrics().loginSucceeded();
+        relay.metrics().loginSucceeded(observed);
         AddressAttestation attested = AddressAttestation.sign(relay.identity(), auth.peer(), AddressAttestation.Transport.TCP, observed,
                 relay.clock().instant());
         LoginFrames.LoginOk ok = new LoginFrames.LoginOk(reservation.id(), remainingSeconds(),

@@ -54,6 +54,10 @@ public final class RelayMetrics implements AutoCloseable {
     /** Per mesh link: bytes in, bytes out, packets in, packets out; one entry per relay of the fleet, so bounded by its size. */
     private final java.util.Map<dev.junction.wire.identity.PeerId, Counter[]> meshLinks = new java.util.concurrent.ConcurrentHashMap<>();
     private final Counter loginsOk;
+    /** Successful logins by address family of the control connection, [ipv4, ipv6]. */
+    private final Counter[] loginsByFamily = new Counter[2];
+    /** Relayed bytes by the address family of the client the datagram came from (in) or went to (out): [family * 2 + direction]. */
+    private final Counter[] relayedByFamily = new Counter[4];
     private final Map<ErrorCode, Counter> loginsRefused = new EnumMap<>(ErrorCode.class);
     private final Counter circuitsOpened;
     private final Map<CloseReason, Counter> circuitsClosed = new EnumMap<>(CloseReason.class);
@@ -93,6 +97,17 @@ public final class RelayMetrics implements AutoCloseable {
         for (ErrorCode c : ErrorCode.values()) {
             loginsRefused.put(c, Counter.builder("junction.logins").description("Login attempts, by outcome")
                     .tag("outcome", label(c)).register(registry));
+        }
+        String[] families = {"ipv4", "ipv6"};
+        for (int f = 0; f < 2; f++) {
+            loginsByFamily[f] = Counter.builder("junction.logins.by.family")
+                    .description("Successful logins, by the address family of the client's control connection")
+                    .tag("family", families[f]).register(registry);
+            for (Direction d : Direction.values()) {
+                relayedByFamily[f * 2 + d.ordinal()] = Counter.builder("junction.relayed.by.family").baseUnit("bytes")
+                        .description("Session bytes relayed on circuits, by the address family of the client they came from (in) or went to (out)")
+                        .tags("family", families[f], "direction", label(d)).register(registry);
+            }
         }
         circuitsOpened = Counter.builder("junction.circuits.opened").description("Circuits opened").register(registry);
         for (CloseReason r : CloseReason.values()) {
@@ -149,6 +164,13 @@ public final class RelayMetrics implements AutoCloseable {
         stun.get(outcome).increment();
     }
 
+    /** {@code bytes} relayed from (IN) or to (OUT) a client at {@code client} (null: a mesh link's, not counted here). */
+    public void relayedFamily(java.net.InetSocketAddress client, Direction direction, int bytes) {
+        if (client != null) {
+            relayedByFamily[(client.getAddress() instanceof java.net.Inet6Address ? 2 : 0) + direction.ordinal()].increment(bytes);
+        }
+    }
+
     public void relayed(Transport transport, Direction direction, int bytes) {
         int i = transport.ordinal() * 2 + direction.ordinal();
         relayedBytes[i].increment(bytes);
@@ -190,8 +212,10 @@ public final class RelayMetrics implements AutoCloseable {
         return c;
     }
 
-    public void loginSucceeded() {
+    /** A login succeeded on a control connection from {@code from}. */
+    public void loginSucceeded(java.net.InetSocketAddress from) {
         loginsOk.increment();
+        loginsByFamily[from != null && from.getAddress() instanceof java.net.Inet6Address ? 1 : 0].increment();
     }
 
     public void loginRefused(ErrorCode code) {

@@ -68,7 +68,13 @@ public sealed interface SessionMessage {
         /** An OFFER whose body is trimmed to fit {@link PunchBody#CONTROL_MAX} (see {@link PunchBody#fitting}). */
         public static Offer fitting(Bytes key, List<InetSocketAddress> candidates, NatHint hint, List<InetSocketAddress> tcp,
                                     List<AddressAttestation> statements) {
-            return new Offer(key, PunchBody.fitting(1 + KEY_LENGTH, candidates, hint, tcp, statements));
+            return fitting(key, candidates, hint, tcp, statements, null);
+        }
+
+        /** As {@link #fitting(Bytes, List, NatHint, List, List)}, marking {@code mapped} (null: none) as the gateway's mapping. */
+        public static Offer fitting(Bytes key, List<InetSocketAddress> candidates, NatHint hint, List<InetSocketAddress> tcp,
+                                    List<AddressAttestation> statements, InetSocketAddress mapped) {
+            return new Offer(key, PunchBody.fitting(1 + KEY_LENGTH, candidates, hint, tcp, statements, mapped));
         }
 
         public SessionMessageType type() {
@@ -97,7 +103,13 @@ public sealed interface SessionMessage {
         /** An ANSWER whose body is trimmed to fit {@link PunchBody#CONTROL_MAX} (see {@link PunchBody#fitting}). */
         public static Answer fitting(List<InetSocketAddress> candidates, NatHint hint, List<InetSocketAddress> tcp,
                                      List<AddressAttestation> statements) {
-            return new Answer(PunchBody.fitting(1, candidates, hint, tcp, statements));
+            return fitting(candidates, hint, tcp, statements, null);
+        }
+
+        /** As {@link #fitting(List, NatHint, List, List)}, marking {@code mapped} (null: none) as the gateway's mapping. */
+        public static Answer fitting(List<InetSocketAddress> candidates, NatHint hint, List<InetSocketAddress> tcp,
+                                     List<AddressAttestation> statements, InetSocketAddress mapped) {
+            return new Answer(PunchBody.fitting(1, candidates, hint, tcp, statements, mapped));
         }
 
         public SessionMessageType type() {

@@ -98,6 +98,21 @@ class SessionCodecTest {
     }
 
     @Test
+    void aGatewayMappedCandidateIsMarkedByABitAfterTheStatements() {
+        SessionMessage.Answer a = SessionMessage.Answer.fitting(List.of(at("203.0.113.5", 4000), at("198.51.100.9", 5000)),
+                NatHint.UNKNOWN, List.of(), List.of(), at("198.51.100.9", 5000));
+        golden(a, "03" + "02" + "04" + "cb007105" + "0fa0" + "04" + "c6336409" + "1388" // 2 candidates
+                + "00" + "0000" // hint unknown
+                + "00" + "00" // no TCP candidates, no statements
+                + "0002"); // mapped: bit 1, the second candidate
+        assertThat(a.body().isMapped(at("198.51.100.9", 5000))).isTrue();
+        assertThat(a.body().isMapped(at("203.0.113.5", 4000))).isFalse();
+        SessionMessage.Answer none = SessionMessage.Answer.fitting(List.of(at("203.0.113.5", 4000)), NatHint.UNKNOWN, List.of(), List.of(),
+                at("198.51.100.9", 5000));
+        assertThat(none.body().mapped()).as("a mapping not among the candidates marks nothing").isZero();
+    }
+
+    @Test
     void anOlderPeersAnswerWithoutHintTcpOrStatementsReadsAsNone() {
         SessionMessage m = SessionCodec.decode(Hex.buf("03" + "01" + "04" + "cb007105" + "0fa0"));
         assertThat(m).isEqualTo(new SessionMessage.Answer(new PunchBody(List.of(at("203.0.113.5", 4000)), NatHint.UNKNOWN, List.of(), List.of())));

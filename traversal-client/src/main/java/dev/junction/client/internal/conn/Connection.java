@@ -165,7 +165,8 @@ final class Connection {
 
     /** Tells the session and the listener which path it is on now. */
     void announce() {
-        PathInfo p = new PathInfo(route.kind(), ctx.mux().remoteOf(route), session.elapsedMillis());
+        PathInfo p = new PathInfo(route.kind(), ctx.mux().remoteOf(route), session.elapsedMillis(),
+                route.kind() == dev.junction.client.PathKind.DIRECT_UDP && puncher != null && puncher.directMapped());
         session.pathChanged(p);
         ctx.listener().pathChanged(session, p);
     }
@@ -231,7 +232,7 @@ final class Connection {
         CandidatePolicy policy = CandidatePolicy.forHost(route.peer(), ctx.link().trustedRelays(), selfOnLoopback);
         PunchHost host = new PunchHost(ctx, this);
         puncher = new Puncher(ctx.loop(), host, route.clientRole(), mine, mineTcp, facts::hint, ctx.options().prediction(),
-                facts::statements, policy, probeBudget);
+                facts::statements, policy, probeBudget, facts.portMapped() != null && mine.contains(facts.portMapped()) ? facts.portMapped() : null);
         host.puncher(puncher);
         puncher.start();
     }

@@ -54,6 +54,11 @@ public final class HostFacts {
         this.portMapped = external;
     }
 
+    /** The gateway's mapping of the session socket's port, or null. */
+    public InetSocketAddress portMapped() {
+        return portMapped;
+    }
+
     /** The session socket's address as the relay sees it over UDP, or null when UDP is not bound. */
     public InetSocketAddress udpMapped() {
         return udpMapped;

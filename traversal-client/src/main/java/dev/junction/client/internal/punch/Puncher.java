@@ -11,6 +11,7 @@ import dev.junction.wire.session.SessionMessage;
 import dev.junction.wire.udp.UdpFrame;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -114,6 +115,12 @@ public final class Puncher {
     static final int PREDICT_AFTER_ROUNDS = 3;
     /** TCP simultaneous open aims at this many of the peer's TCP candidates (its public one first). */
     static final int TCP_TARGETS = 2;
+    /**
+     * How long an IPv4 pair that answered first waits for an IPv6 pair to answer too, when both sides
+     * offered IPv6: the resolution delay of Happy Eyeballs (RFC 8305 section 3). An IPv6 path at least
+     * as good answers within it.
+     */
+    static final long PREFER_IPV6_MS = 50;
     enum State { IDLE, OFFERED, ANSWERED, PROBING, DIRECT, DIRECT_TCP, DONE }
 
     private final EventLoop loop;
@@ -131,6 +138,12 @@ public final class Puncher {
     private boolean udpFailed;
     private final java.util.function.Supplier<NatHint> myHint;
     private final java.util.function.Supplier<List<AddressAttestation>> myStatements;
+    /** This side's gateway port mapping (offered as a candidate, marked as mapped), or null. */
+    private final InetSocketAddress myMapped;
+    /** The peer's candidates it marked as its gateway's port mappings. */
+    private Set<InetSocketAddress> theirMapped = Set.of();
+    /** The direct path runs through a gateway port mapping, this side's or the peer's. */
+    private boolean directMapped;
     private final CandidatePolicy policy;
     /** What the relay attested of the peer, from its OFFER or ANSWER. */
     private CandidatePolicy.Attested attested = CandidatePolicy.Attested.NONE;
@@ -155,6 +168,8 @@ public final class Puncher {
     private int probesRefused;
     private long offeredNanos;
     private ScheduledFuture<?> timer;
+    /** An IPv4 pair answered; IPv6 has until this fires to answer too (null: not waiting). */
+    private ScheduledFuture<?> preferIpv6;
 
     /**
      * A puncher for one session. {@code mine} and {@code mineTcp} are this side's candidates,
@@ -164,6 +179,15 @@ public final class Puncher {
     public Puncher(EventLoop loop, Host host, boolean client, List<InetSocketAddress> mine,
                    List<InetSocketAddress> mineTcp, java.util.function.Supplier<NatHint> myHint, PortPrediction prediction,
                    java.util.function.Supplier<List<AddressAttestation>> myStatements, CandidatePolicy policy, TokenBucket budget) {
+        this(loop, host, client, mine, mineTcp, myHint, prediction, myStatements, policy, budget, null);
+    }
+
+    /** As above; {@code myMapped} (null: none) is the gateway's mapping of this side's port, marked as such in what is offered. */
+    public Puncher(EventLoop loop, Host host, boolean client, List<InetSocketAddress> mine,
+                   List<InetSocketAddress> mineTcp, java.util.function.Supplier<NatHint> myHint, PortPrediction prediction,
+                   java.util.function.Supplier<List<AddressAttestation>> myStatements, CandidatePolicy policy, TokenBucket budget,
+                   InetSocketAddress myMapped) {
+        this.myMapped = myMapped;
         this.loop = loop;
         this.host = host;
         this.client = client;
@@ -197,6 +221,7 @@ public final class Puncher {
         theirs = m.candidates().stream().filter(a -> policy.probeable(a, attested)).toList();
         theirHint = m.hint();
         theirsTcp = m.tcp().stream().filter(a -> policy.aimable(a, attested)).toList();
+        theirMapped = Set.copyOf(m.candidates().stream().filter(m::isMapped).toList());
     }
 
 
@@ -241,7 +266,7 @@ public final class Puncher {
             return;
         }
         offeredNanos = System.nanoTime();
-        host.sendInSession(SessionMessage.Offer.fitting(Bytes.of(key), mine, myHint.get(), mineTcp, myStatements.get()));
+        host.sendInSession(SessionMessage.Offer.fitting(Bytes.of(key), mine, myHint.get(), mineTcp, myStatements.get(), myMapped));
         timer = loop.schedule(() -> offer(n + 1), OFFER_RETRY_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -271,7 +296,7 @@ public final class Puncher {
                 state = State.ANSWERED;
             }
             // Answer every offer: an earlier answer may have been lost, or this is a new attempt.
-            host.sendInSession(SessionMessage.Answer.fitting(mine, myHint.get(), mineTcp, myStatements.get()));
+            host.sendInSession(SessionMessage.Answer.fitting(mine, myHint.get(), mineTcp, myStatements.get(), myMapped));
         } else if (message instanceof SessionMessage.Sync && !client && state == State.ANSWERED) {
             startProbing();
         } else if (message instanceof SessionMessage.Answer answer && client && state == State.OFFERED) {
@@ -296,6 +321,10 @@ public final class Puncher {
 
     private void startProbing() {
         cancelTimer();
+        if (preferIpv6 != null) {
+            preferIpv6.cancel(false);
+            preferIpv6 = null;
+        }
         state = State.PROBING;
         round = 0;
         prediction.newAttempt();
@@ -446,18 +475,19 @@ public final class Puncher {
         if (!nonces.answered(ack.nonce(), from, via)) {
             return; // no probe of ours went to this pair with that nonce: replayed, or too late
         }
-        if (state == State.PROBING) {
-            cancelTimer();
-            state = State.DIRECT;
-            direct = from;
-            directVia = via;
-            missed = 0;
-            host.authorize(from);
-            prediction.close(via == host.main() ? null : via);
-            host.closeTcp(); // UDP won: a TCP path standing by is not needed
-            tcp = null;
-            host.direct(from, via);
-            timer = loop.scheduleAtFixedRate(this::keepalive, KEEPALIVE_MS, KEEPALIVE_MS, TimeUnit.MILLISECONDS);
+        if (state == State.PROBING && !(from.getAddress() instanceof Inet6Address) && ipv6Possible()) {
+            // An IPv4 pair answered first, but both sides have IPv6: give IPv6 a moment to answer too
+            // (Happy Eyeballs' preference, RFC 8305), and take IPv4 only if it does not.
+            if (preferIpv6 == null) {
+                UdpFrame.ProbeAck first = ack;
+                preferIpv6 = loop.schedule(() -> {
+                    if (state == State.PROBING) {
+                        goDirect(first, from, via);
+                    }
+                }, PREFER_IPV6_MS, TimeUnit.MILLISECONDS);
+            }
+        } else if (state == State.PROBING) {
+            goDirect(ack, from, via);
         } else if (state == State.DIRECT && from.equals(direct) && via == directVia) {
             missed = 0;
         } else if (state == State.DIRECT && missed > 0) {
@@ -465,8 +495,36 @@ public final class Puncher {
             direct = from;
             directVia = via;
             missed = 0;
+            directMapped = theirMapped.contains(from) || myMapped != null && via == host.main() && myMapped.equals(ack.observed());
             host.moveDirect(from, via);
         }
+    }
+
+    /** Moves the session onto the pair {@code from} / {@code via}, whose PROBE_ACK {@code ack} proved it. */
+    private void goDirect(UdpFrame.ProbeAck ack, InetSocketAddress from, UdpPort via) {
+        cancelTimer();
+        if (preferIpv6 != null) {
+            preferIpv6.cancel(false);
+            preferIpv6 = null;
+        }
+        state = State.DIRECT;
+        direct = from;
+        directVia = via;
+        missed = 0;
+        // Through a mapping: the peer's mapped candidate answered, or the peer saw this side's probe come from its mapping.
+        directMapped = theirMapped.contains(from) || myMapped != null && via == host.main() && myMapped.equals(ack.observed());
+        host.authorize(from);
+        prediction.close(via == host.main() ? null : via);
+        host.closeTcp(); // UDP won: a TCP path standing by is not needed
+        tcp = null;
+        host.direct(from, via);
+        timer = loop.scheduleAtFixedRate(this::keepalive, KEEPALIVE_MS, KEEPALIVE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Both sides offered an IPv6 candidate this side may probe: an IPv6 pair may still answer. */
+    private boolean ipv6Possible() {
+        return mine.stream().anyMatch(a -> a.getAddress() instanceof Inet6Address && !a.getAddress().isLoopbackAddress())
+                && theirs.stream().anyMatch(a -> a.getAddress() instanceof Inet6Address && !a.getAddress().isLoopbackAddress());
     }
 
     private void keepalive() {
@@ -483,6 +541,11 @@ public final class Puncher {
         nonces.prune();
         triggered.clear(); // another pair may be checked once per keepalive
         probe(direct, directVia, false);
+    }
+
+    /** True when the direct UDP path runs through a gateway port mapping (this side's or the peer's). */
+    public boolean directMapped() {
+        return directMapped && state == State.DIRECT;
     }
 
     public boolean isDirect() {
@@ -507,6 +570,9 @@ public final class Puncher {
     private void finish() {
         state = State.DONE;
         cancelTimer();
+        if (preferIpv6 != null) {
+            preferIpv6.cancel(false);
+        }
         prediction.close(null);
         host.closeTcp();
         tcp = null;
