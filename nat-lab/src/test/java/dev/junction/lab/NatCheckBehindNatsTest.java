@@ -63,4 +63,40 @@ class NatCheckBehindNatsTest {
             }
         }
     }
+
+    /**
+     * With a dual-stack relay's two addresses, nat-check also checks IPv6 (issue #19): from a site
+     * with a routed /64 behind a stateful firewall it is reachable, not NATed, and filtered inbound;
+     * from an IPv6-only site the same with no IPv4 at all; from an IPv4-only site the IPv6 address
+     * does not answer, and the IPv4 report is as before.
+     */
+    @Test
+    void natCheckReportsIpv6ReachabilityAndTheFirewall() throws Exception {
+        try (Lab lab = Lab.open()) {
+            Topology net = Topology.create(lab);
+            Site dual = net.dualStack("sym6", Kind.SYM);
+            Site only6 = net.ipv6Only("only6");
+            Site only4 = net.site("eim4", Kind.EIM);
+            List<Process> processes = new ArrayList<>();
+            try {
+                LabRelay relay = LabRelay.start(lab, net, dir, processes);
+                String[] check = {"nat-check", "--json", "--relay", relay.address(), "--relay", relay.address6()};
+                String json = lab.inNs(dual.host(), Lab.javaCommand("dev.junction.cli.Main", check));
+                assertThat(json).as(json).contains("\"mapping\":\"address-and-port-dependent\"", "\"ipv6\":{\"addresses\":[\"" + dual.hostIp6() + "\"]",
+                        "\"reachable\":true", "\"mapped\":\"[" + dual.hostIp6() + "]:", "\"nat\":false", "\"firewall\":\"filtering\"");
+                assertThat(Long.parseLong(json.replaceAll(".*\"elapsed_ms\":(\\d+).*", "$1").strip())).as(json).isLessThan(5000);
+                String v6only = lab.inNs(only6.host(), Lab.javaCommand("dev.junction.cli.Main", "nat-check", "--json", "--relay", relay.address6()));
+                assertThat(v6only).as(v6only).contains("\"udp\":true", "\"behind_nat\":false", "\"reachable\":true",
+                        "\"firewall\":\"filtering\"", "\"relay\":\"[" + Topology.RELAY_IP6 + "]:3478\"");
+                String v4only = lab.inNs(only4.host(), Lab.javaCommand("dev.junction.cli.Main", check));
+                assertThat(v4only).as(v4only).contains("\"verdict\":\"easy\"", "\"ipv6\":{\"addresses\":[],", "\"reachable\":false");
+                String human = lab.inNs(dual.host(), Lab.javaCommand("dev.junction.cli.Main", "nat-check", "--relay", relay.address(),
+                        "--relay", relay.address6()));
+                assertThat(human).as(human).contains("IPv6:", "reachable, seen as [" + dual.hostIp6() + "]:", "a firewall filters inbound");
+                System.out.println("nat-check IPv6 behind a stateful firewall: " + json.replaceAll(".*(\"ipv6\":\\{[^}]*}).*", "$1"));
+            } finally {
+                LabRelay.stopAll(processes);
+            }
+        }
+    }
 }

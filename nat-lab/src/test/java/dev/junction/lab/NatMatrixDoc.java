@@ -31,7 +31,7 @@ final class NatMatrixDoc {
                 + "`+ pcp`: the listener's router maps ports (a PCP and NAT-PMP gateway installing real nftables DNAT rules,\n"
                 + "the lab's `PortMapGateway`) and the listener runs with `--port-mapping`. The relay is dual-stack\n"
                 + "(`--bind` twice); hosts with IPv6 log in to its `/ip6/` address, the others to its `/ip4/` one. \"over\n"
-                + "ipv6\" marks a path whose addresses are IPv6.\n\n"
+                + "ipv6\" marks a path whose addresses are IPv6, \"through the mapping\" one whose path event says `\"mapped\":true`.\n\n"
                 + table
                 + "\nPort prediction (eim and cgnat against sym) over ten tries per pair: docs/NAT-PREDICTION.md.\n\n"
                 + "**Routers drop unsolicited packets to themselves.** Every lab router has the input-hook rule\n"

@@ -31,7 +31,7 @@ class PunchingMatrixTest {
     /** After the switch to direct, lines echoed over the direct path for this long prove that it carries data and holds. */
     static final long HOLD_MS = 3000;
     static final long HOLD_LINE_MS = 100;
-    static final Pattern PATH = Pattern.compile("\\{\"event\":\"path\",\"peer\":\"[^\"]+\",\"kind\":\"([a-z-]+)\",\"remote\":\"([^\"]+)\",\"ms\":(\\d+),\"family\":\"(ipv[46])\"}");
+    static final Pattern PATH = Pattern.compile("\\{\"event\":\"path\",\"peer\":\"[^\"]+\",\"kind\":\"([a-z-]+)\",\"remote\":\"([^\"]+)\",\"ms\":(\\d+),\"family\":\"(ipv[46])\"(,\"mapped\":true)?}");
 
     /**
      * A pair: the listener's NAT, the connector's NAT, the path the session should end on, and
@@ -81,7 +81,7 @@ class PunchingMatrixTest {
             new Pair(Kind.SYM, Kind.SYM, "direct-udp over ipv6", true, Extra.IPV6, Extra.IPV6),
             new Pair(Kind.SYM, Kind.SYM, "direct-udp over ipv6", true, Extra.IPV6ONLY, Extra.IPV6),
             new Pair(Kind.EIM, Kind.EIM, "relay-udp", true, Extra.IPV6ONLY, Extra.NONE),
-            new Pair(Kind.SYM, Kind.SYM, "direct-udp", true, Extra.PORTMAP, Extra.NONE));
+            new Pair(Kind.SYM, Kind.SYM, "direct-udp through the mapping", true, Extra.PORTMAP, Extra.NONE));
 
     /** Every unordered pair of NAT kinds (21), the first listening, the second connecting. */
     static final List<Pair> PAIRS = pairs();
@@ -213,10 +213,10 @@ class PunchingMatrixTest {
                     List<String[]> events = new ArrayList<>();
                     Matcher m = PATH.matcher(err);
                     while (m.find()) {
-                        events.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4)});
+                        events.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4), m.group(5) == null ? "" : " through the mapping"});
                     }
                     String[] lastEvent = events.isEmpty() ? null : events.get(events.size() - 1);
-                    String last = lastEvent == null ? "none" : lastEvent[0] + (lastEvent[3].equals("ipv6") ? " over ipv6" : "");
+                    String last = lastEvent == null ? "none" : lastEvent[0] + (lastEvent[3].equals("ipv6") ? " over ipv6" : "") + lastEvent[4];
                     String first = events.isEmpty() ? "-" : events.get(0)[0] + " after " + inRtts(Long.parseLong(events.get(0)[2]), net);
                     String direct = events.stream().filter(e -> e[0].startsWith("direct-")).findFirst()
                             .map(e -> inRtts(Long.parseLong(e[2]), net)).orElse("-");

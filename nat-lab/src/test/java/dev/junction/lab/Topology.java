@@ -60,9 +60,9 @@ final class Topology {
      * every CPE do): traffic from the LAN goes out, what answers it comes back, anything new from
      * the internet is dropped.
      */
-    static final String FIREWALL6 = "add table ip6 fw; add chain ip6 fw fwd { type filter hook forward priority filter; policy accept; };"
-            + " add rule ip6 fw fwd iifname \"wan\" ct state established,related accept;"
-            + " add rule ip6 fw fwd iifname \"wan\" drop";
+    static final String FIREWALL6 = "add table ip6 fw6; add chain ip6 fw6 inbound { type filter hook forward priority filter; policy accept; };"
+            + " add rule ip6 fw6 inbound iifname \"wan\" ct state established,related accept;"
+            + " add rule ip6 fw6 inbound iifname \"wan\" drop";
 
     private final Lab lab;
     private final String internet;
