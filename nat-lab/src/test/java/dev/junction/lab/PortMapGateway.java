@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * namespace: {@code PortMapGateway LAN_IP PUBLIC_IP MAX_LIFETIME_S MODE}, MODE one of {@code ok}
  * (both protocols), {@code natpmp} (NAT-PMP only: PCP requests get a version 0 answer),
  * {@code garbage} (answers random bytes), {@code lie} (grants mappings on 0.0.0.0, its external
- * address by both protocols). Exits after
+ * address by both protocols), {@code upnp} (UPnP-IGD only: answers SSDP searches on the LAN, serves
+ * its device description and a WANIPConnection:1 control URL over HTTP on the LAN address, and is
+ * silent on 5351). Exits after
  * an hour at most. Prints one line per event, which the tests read:
  * {@code mapped HOST:PORT -> PUBLIC:PORT (PROTOCOL, N s)}, {@code deleted ...}, {@code expired ...}.
  */
@@ -49,6 +51,9 @@ public final class PortMapGateway {
         PortMapGateway g = new PortMapGateway(InetAddress.getByName(args[1]), Long.parseLong(args[2]), args[3]);
         g.nft("add table ip portmap; add chain ip portmap pre { type nat hook prerouting priority dstnat - 10; };"
                 + " add chain ip portmap post { type nat hook postrouting priority srcnat - 10; }");
+        if (args[3].equals("upnp")) {
+            g.upnp(InetAddress.getByName(args[0]));
+        }
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(args[0]), NatPmp.PORT))) {
             s.setSoTimeout(200);
             System.out.println("portmap gateway ready on " + args[0] + ":" + NatPmp.PORT + " (" + args[3] + ")");
@@ -75,6 +80,9 @@ public final class PortMapGateway {
     }
 
     private byte[] answer(byte[] b, int length, InetSocketAddress from) throws IOException, InterruptedException {
+        if (mode.equals("upnp")) {
+            return null; // speaks UPnP only
+        }
         if (mode.equals("garbage")) {
             byte[] junk = new byte[1 + ThreadLocalRandom.current().nextInt(80)];
             ThreadLocalRandom.current().nextBytes(junk);
@@ -128,7 +136,8 @@ public final class PortMapGateway {
     }
 
     /** Maps (or renews) {@code internal}, on its suggested port when that is free. */
-    private Mapping map(InetSocketAddress internal, int suggested, long lifetime, String protocol) throws IOException, InterruptedException {
+    private synchronized Mapping map(InetSocketAddress internal, int suggested, long lifetime, String protocol)
+            throws IOException, InterruptedException {
         Mapping old = mappings.get(internal);
         int port = old != null ? old.external() : suggested;
         if (old == null && (port < 1024 || mappings.values().stream().anyMatch(m -> m.external() == suggested))) {
@@ -147,7 +156,7 @@ public final class PortMapGateway {
         return m;
     }
 
-    private void delete(InetSocketAddress internal) throws IOException, InterruptedException {
+    private synchronized void delete(InetSocketAddress internal) throws IOException, InterruptedException {
         Mapping m = mappings.remove(internal);
         if (m != null) {
             install();
@@ -155,7 +164,7 @@ public final class PortMapGateway {
         }
     }
 
-    private void expire() throws IOException, InterruptedException {
+    private synchronized void expire() throws IOException, InterruptedException {
         long now = System.nanoTime();
         List<Mapping> gone = new ArrayList<>();
         mappings.values().removeIf(m -> now - m.expiresNanos() > 0 && gone.add(m));
@@ -177,6 +186,134 @@ public final class PortMapGateway {
                     .append(" snat to ").append(publicIp.getHostAddress()).append(':').append(m.external()).append(';');
         }
         nft(rules.toString());
+    }
+
+    // ---- UPnP-IGD ------------------------------------------------------------------------------
+
+    static final String IGD = "urn:schemas-upnp-org:device:InternetGatewayDevice:1";
+    static final String WAN_IP = "urn:schemas-upnp-org:service:WANIPConnection:1";
+
+    /** Starts the SSDP responder (multicast on the LAN) and the HTTP server (description and control) on {@code lan}. */
+    private void upnp(InetAddress lan) throws IOException {
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(lan, 0), 8);
+        String base = "http://" + lan.getHostAddress() + ":" + http.getAddress().getPort();
+        http.createContext("/rootDesc.xml", x -> reply(x, 200, description()));
+        http.createContext("/ctl/IPConn", this::control);
+        http.start();
+        java.net.MulticastSocket ssdp = new java.net.MulticastSocket(new InetSocketAddress(1900));
+        ssdp.joinGroup(new InetSocketAddress("239.255.255.250", 1900), java.net.NetworkInterface.getByName("lan"));
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[2048];
+            while (true) {
+                try {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    ssdp.receive(p);
+                    String text = new String(buf, 0, p.getLength(), java.nio.charset.StandardCharsets.US_ASCII);
+                    if (text.startsWith("M-SEARCH") && text.contains("ssdp:discover")) {
+                        byte[] answer = ("HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=120\r\nEXT:\r\nST: " + IGD + "\r\nUSN: uuid:"
+                                + "3d3cec3a-8cf0-11e0-98ee-001a6bd2d07b::" + IGD + "\r\nSERVER: Linux UPnP/1.1 junction-lab/1\r\nLOCATION: " + base
+                                + "/rootDesc.xml\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                        ssdp.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
+                        System.out.println("ssdp search from " + p.getAddress().getHostAddress());
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "ssdp");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static String description() {
+        return "<?xml version=\"1.0\"?><root xmlns=\"urn:schemas-upnp-org:device-1-0\"><specVersion><major>1</major><minor>1</minor>"
+                + "</specVersion><device><deviceType>" + IGD + "</deviceType><friendlyName>junction lab router</friendlyName><deviceList>"
+                + "<device><deviceType>urn:schemas-upnp-org:device:WANDevice:1</deviceType><deviceList><device><deviceType>"
+                + "urn:schemas-upnp-org:device:WANConnectionDevice:1</deviceType><serviceList><service><serviceType>" + WAN_IP
+                + "</serviceType><serviceId>urn:upnp-org:serviceId:WANIPConn1</serviceId><controlURL>/ctl/IPConn</controlURL>"
+                + "<eventSubURL>/evt/IPConn</eventSubURL><SCPDURL>/WANIPCn.xml</SCPDURL></service></serviceList></device>"
+                + "</deviceList></device></deviceList></device></root>";
+    }
+
+    /** One SOAP action on the connection service: GetExternalIPAddress, AddPortMapping, DeletePortMapping. */
+    private void control(com.sun.net.httpserver.HttpExchange x) throws IOException {
+        String action = String.valueOf(x.getRequestHeaders().getFirst("SOAPAction")).replaceAll(".*#([A-Za-z]+).*", "$1");
+        String body = new String(x.getRequestBody().readNBytes(65536), java.nio.charset.StandardCharsets.UTF_8);
+        InetAddress from = x.getRemoteAddress().getAddress();
+        try {
+            switch (action) {
+                case "GetExternalIPAddress" -> reply(x, 200, envelope(action, "<NewExternalIPAddress>" + publicIp.getHostAddress()
+                        + "</NewExternalIPAddress>"));
+                case "AddPortMapping" -> {
+                    int external = Integer.parseInt(arg(body, "NewExternalPort"));
+                    InetSocketAddress internal = new InetSocketAddress(InetAddress.getByName(arg(body, "NewInternalClient")),
+                            Integer.parseInt(arg(body, "NewInternalPort")));
+                    long lease = Long.parseLong(arg(body, "NewLeaseDuration"));
+                    boolean taken;
+                    synchronized (this) {
+                        taken = mappings.values().stream().anyMatch(m -> m.external() == external && !m.internal().equals(internal));
+                    }
+                    if (!internal.getAddress().equals(from)) {
+                        reply(x, 500, fault(606, "Action not authorized")); // secure mode: a client maps only itself
+                    } else if (taken) {
+                        reply(x, 500, fault(718, "ConflictInMappingEntry"));
+                    } else {
+                        map(internal, external, lease == 0 ? maxLifetime : lease, "upnp");
+                        reply(x, 200, envelope(action, ""));
+                    }
+                }
+                case "DeletePortMapping" -> {
+                    int external = Integer.parseInt(arg(body, "NewExternalPort"));
+                    InetSocketAddress internal;
+                    synchronized (this) {
+                        internal = mappings.values().stream().filter(m -> m.external() == external).map(Mapping::internal).findFirst()
+                                .orElse(null);
+                    }
+                    if (internal == null) {
+                        reply(x, 500, fault(714, "NoSuchEntryInArray"));
+                    } else {
+                        delete(internal);
+                        reply(x, 200, envelope(action, ""));
+                    }
+                }
+                default -> reply(x, 500, fault(401, "Invalid Action"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reply(x, 500, fault(501, "Action Failed"));
+        } catch (RuntimeException e) {
+            reply(x, 500, fault(402, "Invalid Args"));
+        }
+    }
+
+    private static String arg(String body, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(body);
+        if (!m.find()) {
+            throw new IllegalArgumentException("no " + name);
+        }
+        return m.group(1).strip();
+    }
+
+    private static String envelope(String action, String content) {
+        return "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" s:encodingStyle="
+                + "\"http://schemas.xmlsoap.org/soap/encoding/\"><s:Body><u:" + action + "Response xmlns:u=\"" + WAN_IP + "\">" + content
+                + "</u:" + action + "Response></s:Body></s:Envelope>";
+    }
+
+    private static String fault(int code, String description) {
+        return "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" s:encodingStyle="
+                + "\"http://schemas.xmlsoap.org/soap/encoding/\"><s:Body><s:Fault><faultcode>s:Client</faultcode><faultstring>UPnPError"
+                + "</faultstring><detail><UPnPError xmlns=\"urn:schemas-upnp-org:control-1-0\"><errorCode>" + code + "</errorCode>"
+                + "<errorDescription>" + description + "</errorDescription></UPnPError></detail></s:Fault></s:Body></s:Envelope>";
+    }
+
+    private static void reply(com.sun.net.httpserver.HttpExchange x, int status, String xml) throws IOException {
+        byte[] b = xml.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", "text/xml; charset=\"utf-8\"");
+        x.sendResponseHeaders(status, b.length);
+        try (java.io.OutputStream out = x.getResponseBody()) {
+            out.write(b);
+        }
     }
 
     private void nft(String rules) throws IOException, InterruptedException {

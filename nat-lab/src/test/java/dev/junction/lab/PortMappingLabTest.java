@@ -95,6 +95,46 @@ class PortMappingLabTest {
     }
 
     /**
+     * A router that speaks UPnP-IGD only (SSDP on its LAN, a WANIPConnection:1 control URL): PCP and
+     * NAT-PMP go unanswered, the client finds the gateway by SSDP, maps the listener's port with
+     * AddPortMapping, the sym x sym pair goes direct through it, and the mapping is deleted
+     * (DeletePortMapping) when the listener closes.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aRouterThatSpeaksOnlyUpnpMapsThePortAndTheMappingIsDeleted() throws Exception {
+        Path data = dir.resolve("data.bin");
+        Lab.randomFile(data, 2, 24);
+        try (Lab lab = Lab.open()) {
+            Topology net = Topology.create(lab);
+            Site listenerSite = net.site("symp", Kind.SYM);
+            Site connectorSite = net.site("symq", Kind.SYM);
+            List<Process> processes = new ArrayList<>();
+            try {
+                Path gatewayLog = gateway(lab, net, listenerSite, dir, "upnp", 3600, processes);
+                LabRelay relay = LabRelay.start(lab, net, dir, processes);
+                String[] bob = relay.peer("bobp");
+                String[] alice = relay.peer("alicep");
+                Process listener = listen(lab, listenerSite, dir, "bobp", bob, relay.address(), processes);
+                String mapped = Lab.awaitLine(gatewayLog, "mapped " + listenerSite.hostIp() + ":", 15);
+                assertThat(mapped).as("by UPnP, after PCP and NAT-PMP went unanswered").contains("(upnp, ");
+                String log = connect(connectorSite, data, dir.resolve("back.bin"), dir.resolve("alicep.err"), alice, bob[2], relay.address(),
+                        processes);
+                assertThat(Lab.sha256(dir.resolve("back.bin"))).as("echoed bytes, " + log).isEqualTo(Lab.sha256(data));
+                assertThat(log.lines().filter(l -> l.contains("\"kind\":\"direct-udp\"")).findFirst())
+                        .as("sym x sym went direct through the UPnP mapping: " + log).hasValueSatisfying(l -> assertThat(l).contains("\"mapped\":true"));
+                listener.destroy();
+                Lab.awaitLine(gatewayLog, "deleted " + listenerSite.hostIp() + ":", 5);
+                assertThat(lab.inNs(net.routerOf(listenerSite), "nft", "list", "table", "ip", "portmap")).as("the rules are gone")
+                        .doesNotContain("dnat");
+                System.out.printf("port mapping: UPnP-IGD only, sym x sym direct through %s%n", mapped);
+            } finally {
+                LabRelay.stopAll(processes);
+            }
+        }
+    }
+
+    /**
      * Debian's miniupnpd (UPnP-IGD, NAT-PMP and PCP) in a router namespace: found by nat-check, but it
      * refuses every mapping on the reserved addresses the lab must use, so the client says so once
      * and its relayed session carries the bytes as before.

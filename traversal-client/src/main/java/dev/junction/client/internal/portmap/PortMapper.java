@@ -19,8 +19,9 @@ import java.util.function.Consumer;
 
 /**
  * Asks the gateway to map one UDP port (the session socket's) to a port of its public address: PCP
- * (RFC 6887) first, then NAT-PMP (RFC 6886), each tried twice with a 250 ms wait, so discovery is
- * over within about a second and never holds up the relayed path. A mapping is renewed at half its
+ * (RFC 6887) first, then NAT-PMP (RFC 6886), each tried twice with a 250 ms wait, then UPnP-IGD
+ * (an SSDP search of 1.3 s, then SOAP requests of at most a second each), so discovery is over
+ * within about four seconds and never holds up the relayed path. A mapping is renewed at half its
  * lifetime and deleted on {@link #close}. A gateway that offers no mapping, answers garbage or names
  * an unusable address is reported once ({@code onMapping(null)}) and not asked again until the
  * network changes (a new mapper). Its own thread, blocking sockets: nothing here touches the
@@ -38,7 +39,7 @@ public final class PortMapper implements AutoCloseable {
     static final long MIN_RENEW_SECONDS = 1;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A mapping the gateway granted: by which protocol ("pcp", "nat-pmp"), where, for how long. */
+    /** A mapping the gateway granted: by which protocol ("pcp", "nat-pmp", "upnp"), where, for how long. */
     public record Mapping(String protocol, InetSocketAddress external, long lifetimeSeconds) {
     }
 
@@ -53,6 +54,8 @@ public final class PortMapper implements AutoCloseable {
     private final byte[] nonce = new byte[Pcp.NONCE_LENGTH];
     /** The mapping held now, or null; its thread only. */
     private Mapping current;
+    /** The gateway's UPnP connection service once found (renewals and the delete go there); its thread only. */
+    private Upnp.Service upnp;
     private volatile boolean closed;
 
     /**
@@ -80,6 +83,9 @@ public final class PortMapper implements AutoCloseable {
         Mapping m = pcp(REQUESTED_LIFETIME_SECONDS, why);
         if (m == null && !closed) {
             m = natPmp(REQUESTED_LIFETIME_SECONDS, why);
+        }
+        if (m == null && !closed) {
+            m = upnp(REQUESTED_LIFETIME_SECONDS, why);
         }
         if (closed) {
             return;
@@ -182,6 +188,53 @@ public final class PortMapper implements AutoCloseable {
         }
     }
 
+    /** UPnP error codes (IGD WANIPConnection): the port is mapped to another client; only permanent leases. */
+    static final int CONFLICT_IN_MAPPING_ENTRY = 718;
+    static final int ONLY_PERMANENT_LEASES = 725;
+
+    /**
+     * UPnP-IGD: the gateway's connection service (found once), its external address, and an
+     * AddPortMapping of the session port, on the same port number if free (another on a conflict);
+     * null (and the reason appended) when there is no usable mapping.
+     */
+    private Mapping upnp(long lifetime, StringBuilder why) {
+        why.append(why.length() > 0 ? "; " : "");
+        try {
+            if (upnp == null) {
+                upnp = Upnp.discover(gateway).orElse(null);
+            }
+            if (upnp == null) {
+                why.append("UPnP: no Internet gateway device answered");
+                return null;
+            }
+            InetAddress client;
+            try (DatagramSocket s = socket()) {
+                client = s.getLocalAddress();
+            }
+            InetAddress external = Upnp.externalIp(upnp);
+            int port = current != null ? current.external().getPort() : internalPort;
+            long lease = lifetime;
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    Upnp.addPortMapping(upnp, port, client, internalPort, lease);
+                    break;
+                } catch (Upnp.Fault f) {
+                    if (f.code == ONLY_PERMANENT_LEASES && lease != 0) {
+                        lease = 0; // renewed at half the asked lifetime all the same, and deleted on close
+                    } else if (f.code == CONFLICT_IN_MAPPING_ENTRY && attempt < 2) {
+                        port = 1024 + RANDOM.nextInt(65535 - 1024);
+                    } else {
+                        throw f;
+                    }
+                }
+            }
+            return usable("upnp", external, port, lifetime, why);
+        } catch (IOException e) {
+            why.append("UPnP: ").append(e.getMessage());
+            return null;
+        }
+    }
+
     /** The mapping, or null when what the gateway named cannot be a public address of it. */
     private static Mapping usable(String protocol, InetAddress ip, int port, long lifetime, StringBuilder why) {
         if (ip == null || ip.isAnyLocalAddress() || ip.isLoopbackAddress() || ip.isMulticastAddress() || ip.isLinkLocalAddress()
@@ -239,6 +292,15 @@ public final class PortMapper implements AutoCloseable {
         Mapping m = current;
         current = null;
         if (m == null) {
+            return;
+        }
+        if (m.protocol().equals("upnp")) {
+            try {
+                Upnp.deletePortMapping(upnp, m.external().getPort());
+                LOG.log(System.Logger.Level.INFO, "gateway {0}: mapping {1} deleted", gateway.getHostAddress(), m.external());
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "deleting the mapping failed: {0}", e.getMessage());
+            }
             return;
         }
         try (DatagramSocket s = socket()) {
