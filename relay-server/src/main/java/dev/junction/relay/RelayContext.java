@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param mesh    the relay's fleet links and routing, or null when it runs alone
  * @param endorsement the relay's previous key vouching for this one (sent in CHALLENGE to clients
  *                    that follow rotations until it expires), or null
+ * @param udpAddresses the relay's primary UDP address in each family it binds a specific IP of (a
+ *                    dual-stack client is told those of its other families in LOGIN_OK)
  */
 public record RelayContext(
         Identity identity,
@@ -34,5 +36,6 @@ public record RelayContext(
         RelayConfig.Limits limits,
         int udpPort,
         Mesh mesh,
-        dev.junction.wire.control.KeyEndorsement endorsement) {
+        dev.junction.wire.control.KeyEndorsement endorsement,
+        java.util.List<java.net.InetSocketAddress> udpAddresses) {
 }

@@ -242,7 +242,7 @@ public final class RelayServer implements AutoCloseable {
 
         RelayContext context = new RelayContext(identity, admission, reservations, circuits, forwarder, metrics, clock,
                 config.limits().reservationLifetime(), config.keepalive(), config.limits().unauthenticatedTimeout(), config.limits(), udpPort,
-                mesh, endorsement);
+                mesh, endorsement, udpMains(udpPort));
         ControlChannelInitializer init = new ControlChannelInitializer(tls, context);
         ConnectionLimiter controlLimiter = new ConnectionLimiter(config.limits().connectionsPerIp(), metrics);
         ServerBootstrap controlBootstrap = new ServerBootstrap().group(group).channel(Transports.serverChannel())
@@ -311,6 +311,12 @@ public final class RelayServer implements AutoCloseable {
         if (admission.mode() == RelayConfig.AdmissionMode.OPEN) {
             LOG.log(System.Logger.Level.WARNING, "admission is OPEN: anyone can reserve and relay through this relay (labs only)");
         }
+    }
+
+    /** The primary UDP address of each specific bind IP (a wildcard bind has none to tell). */
+    private List<InetSocketAddress> udpMains(int udpPort) {
+        return config.binds().stream().map(RelayConfig.Bind::ip).filter(ip -> !ip.isAnyLocalAddress())
+                .map(ip -> new InetSocketAddress(ip, udpPort)).toList();
     }
 
     /**

@@ -113,6 +113,48 @@ class DualStackRelayTest {
                 .contains("junction_relayed_by_family_bytes_total{direction=\"out\",family=\"ipv4\"} 2.0");
     }
 
+    /**
+     * A client whose HELLO says DUAL_STACK learns the relay's UDP address in the other family from
+     * LOGIN_OK and gets the relay's statement of its address there with ATTEST, while its binding (and
+     * so its relayed datagrams) stays in the family it bound; a replayed ATTEST gets nothing.
+     */
+    @Test
+    void aDualStackClientGetsTheRelaysStatementOfItsOtherFamilyWithoutMovingItsBinding() throws Exception {
+        relay = TestRelay.start(dir, Map.of("bind", List.of("127.0.0.1", "::1")));
+        RelayServer s = relay.server;
+        int udpPort = s.stunAddress().getPort();
+        Identity a = Identity.generate();
+        Identity b = Identity.generate();
+        TestClient ca = open.keep(TestClient.connect(s.controlAddresses().get(0), s.identity().peerId()));
+        LoginFrames.LoginOk la = (LoginFrames.LoginOk) ca.login(a, relay.token(a.peerId()), LoginFrames.Hello.DUAL_STACK);
+        assertThat(la.otherFamilies()).containsExactly(new InetSocketAddress(V6, udpPort));
+        TestClient cb = open.keep(TestClient.connect(s.controlAddresses().get(0), s.identity().peerId()));
+        assertThat(cb.loginOk(b, relay.token(b.peerId())).otherFamilies()).as("only to clients that asked").isEmpty();
+
+        // A's one socket: bound over IPv4, attested over IPv6 (two sockets here, as the client's one dual-stack socket has two sources).
+        UdpPeer v4 = open.keep(new UdpPeer(new InetSocketAddress(V4, udpPort)));
+        UdpPeer v6 = open.keep(new UdpPeer(new InetSocketAddress(V6, udpPort), new InetSocketAddress(V6, 0)));
+        assertThat(v4.bind(la.reservation(), la.udpBindKey()).observed()).isEqualTo(v4.address());
+        long nonce = System.currentTimeMillis() * 1000;
+        v6.send(UdpFrame.Attest.signed(la.udpBindKey().toArray(), la.reservation(), nonce));
+        UdpFrame.BindAck ack = (UdpFrame.BindAck) v6.receive();
+        assertThat(ack.nonce()).isEqualTo(nonce);
+        assertThat(ack.observed()).isEqualTo(v6.address());
+        assertThat(ack.attestation().address()).isEqualTo(v6.address());
+        assertThat(ack.attestation().validFor(a.peerId(), java.util.Set.of(s.identity().peerId()), java.time.Instant.now())).isTrue();
+        // The binding did not move: PING from the IPv4 socket is still answered, from the IPv6 one it is not.
+        v4.send(new UdpFrame.Ping(1));
+        assertThat(v4.receive()).isInstanceOf(UdpFrame.Pong.class);
+        v6.send(new UdpFrame.Ping(2));
+        v6.socket.setSoTimeout(500);
+        assertThat(v6.receive()).as("IPv6 is not bound").isNull();
+        // Replayed, or signed with another key: nothing comes back.
+        v6.send(UdpFrame.Attest.signed(la.udpBindKey().toArray(), la.reservation(), nonce));
+        assertThat(v6.receive()).isNull();
+        v6.send(UdpFrame.Attest.signed(new byte[16], la.reservation(), nonce + 1));
+        assertThat(v6.receive()).isNull();
+    }
+
     @Test
     void aBindListMustBeOneAddressPerFamily() {
         assertThatThrownBy(() -> RelayConfigLoader.load(Optional.empty(), Map.of("bind", List.of("127.0.0.1", "127.0.0.2"))))

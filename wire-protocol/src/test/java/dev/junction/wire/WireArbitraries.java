@@ -96,7 +96,8 @@ public final class WireArbitraries {
                 Combinators.combine(peerIds(), bytes(64, 64), text(100)).as(LoginFrames.Auth::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs().between(0, 0xFFFF_FFFFL),
                         Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 65535),
-                        bytes(16, 16), addresses(), attestations()).as(LoginFrames.LoginOk::new),
+                        bytes(16, 16), addresses(), attestations(), addresses().list().ofMaxSize(LoginFrames.LoginOk.OTHER_FAMILIES_MAX))
+                        .as(LoginFrames.LoginOk::new),
                 Arbitraries.just(new LoginFrames.Refresh()),
                 Arbitraries.longs().between(0, 0xFFFF_FFFFL).map(LoginFrames.RefreshOk::new),
                 Combinators.combine(u32, peerIds()).as(CircuitFrames.Connect::new),
@@ -126,6 +127,7 @@ public final class WireArbitraries {
     public static Arbitrary<UdpFrame> udpFrames() {
         return Arbitraries.oneOf(
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), bytes(16, 16)).as(UdpFrame.Bind::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), bytes(16, 16)).as(UdpFrame.Attest::new),
                 Combinators.combine(Arbitraries.longs(), addresses(), attestations()).as(UdpFrame.BindAck::new),
                 Combinators.combine(Arbitraries.integers(), bytes(0, 1500)).as(UdpFrame.RelayData::new),
                 Arbitraries.longs().map(UdpFrame.Ping::new),

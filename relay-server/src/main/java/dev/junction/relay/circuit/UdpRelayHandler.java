@@ -20,8 +20,8 @@ import java.time.Clock;
 /**
  * Junction frames on the relay's UDP sockets (after the STUN handler): BIND attaches a client's
  * address to its reservation (BIND_ACK returns it with the relay's signed statement of it),
- * RELAY_DATA is forwarded, PING is answered. Only BIND is accepted from
- * an unbound address, and it costs the relay one HMAC; everything else from an unbound address is
+ * RELAY_DATA is forwarded, PING is answered, ATTEST gets a BIND_ACK without moving the binding. Only
+ * BIND and ATTEST are accepted from an unbound address, and each costs the relay one HMAC; everything else from an unbound address is
  * dropped (reason unbound_sender), so the relay never answers strangers with more than they sent.
  */
 @ChannelHandler.Sharable
@@ -74,6 +74,8 @@ public final class UdpRelayHandler extends SimpleChannelInboundHandler<DatagramP
             UdpFrame frame = UdpCodec.decode(content);
             if (frame instanceof UdpFrame.Bind bind) {
                 bind(ctx, bind, sender);
+            } else if (frame instanceof UdpFrame.Attest attest) {
+                attest(ctx, attest, sender);
             } else if (frame instanceof UdpFrame.BindAck ack && bindAcks != null) {
                 bindAcks.acked(ack, sender, ctx.channel());
             } else if (frame instanceof UdpFrame.Ping ping) {
@@ -108,7 +110,24 @@ public final class UdpRelayHandler extends SimpleChannelInboundHandler<DatagramP
         }
         // The statement costs one Ed25519 signature, paid only for a BIND that passed its HMAC and nonce checks.
         AddressAttestation attested = AddressAttestation.sign(identity, r.peer(), AddressAttestation.Transport.UDP, sender, clock.instant());
+        metrics.statement(false);
         reply(ctx, new UdpFrame.BindAck(bind.nonce(), sender, attested), sender);
+    }
+
+    /**
+     * ATTEST: the relay's statement of the sender's address, the binding left where it is (a
+     * dual-stack client asks in its other family). As BIND: one HMAC for anyone, one signature only
+     * for a valid MAC and a fresh nonce, and never more sent back than BIND_ACK.
+     */
+    private void attest(ChannelHandlerContext ctx, UdpFrame.Attest attest, InetSocketAddress sender) {
+        Reservation r = reservations.byId(attest.reservation());
+        if (r == null || !attest.verify(r.udpBindKey().toArray()) || !r.acceptAttestNonce(attest.nonce())) {
+            metrics.drop(DropReason.UNBOUND_SENDER);
+            return;
+        }
+        AddressAttestation attested = AddressAttestation.sign(identity, r.peer(), AddressAttestation.Transport.UDP, sender, clock.instant());
+        metrics.statement(true);
+        reply(ctx, new UdpFrame.BindAck(attest.nonce(), sender, attested), sender);
     }
 
     private static void reply(ChannelHandlerContext ctx, UdpFrame frame, InetSocketAddress to) {

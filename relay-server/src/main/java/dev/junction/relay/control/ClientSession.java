@@ -54,6 +54,8 @@ final class ClientSession extends OutboxLink {
     private Bytes nonce;
     /** HELLO asked for a mesh link: the other end says it is a relay of this fleet. */
     private boolean meshHello;
+    /** The client's HELLO set DUAL_STACK: its LOGIN_OK names the relay's UDP addresses in the other families. */
+    private boolean dualStackWanted;
     /** Frames that may wait for LOGIN_OK: a few INCOMINGs at most, from callers on this relay. */
     static final int HELD_MAX = 64;
     /** Frames for this client while its LOGIN_OK waits for the directory; null before and after. Guarded by this. */
@@ -122,6 +124,7 @@ final class ClientSession extends OutboxLink {
         }
         meshHello = hello.mesh();
         relayMapWanted = hello.relayMap();
+        dualStackWanted = hello.dualStack();
         byte[] n = new byte[LoginFrames.NONCE_LENGTH];
         RANDOM.nextBytes(n);
         nonce = Bytes.of(n);
@@ -190,8 +193,11 @@ final class ClientSession extends OutboxLink {
         relay.metrics().loginSucceeded(observed);
         AddressAttestation attested = AddressAttestation.sign(relay.identity(), auth.peer(), AddressAttestation.Transport.TCP, observed,
                 relay.clock().instant());
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        java.util.List<InetSocketAddress> others = !dualStackWanted ? java.util.List.of() : relay.udpAddresses().stream()
+                .filter(a -> (a.getAddress() instanceof java.net.Inet6Address) != (local.getAddress() instanceof java.net.Inet6Address)).toList();
         LoginFrames.LoginOk ok = new LoginFrames.LoginOk(reservation.id(), remainingSeconds(),
-                (int) relay.keepalive().toSeconds(), relay.udpPort(), reservation.udpBindKey(), observed, attested);
+                (int) relay.keepalive().toSeconds(), relay.udpPort(), reservation.udpBindKey(), observed, attested, others);
         // LOGIN_OK waits until the fleet's directory has the reservation (at most the directory
         // timeout), so a client that is logged in can be called from every relay of the fleet.
         // Frames for it meanwhile (an INCOMING from a caller on this relay) follow LOGIN_OK.

@@ -60,6 +60,8 @@ public final class RelayMetrics implements AutoCloseable {
     private final Counter[] relayedByFamily = new Counter[4];
     private final Map<ErrorCode, Counter> loginsRefused = new EnumMap<>(ErrorCode.class);
     private final Counter circuitsOpened;
+    /** Signed statements of clients' UDP addresses sent, [after a BIND, after an ATTEST]. */
+    private final Counter[] statements = new Counter[2];
     private final Map<CloseReason, Counter> circuitsClosed = new EnumMap<>(CloseReason.class);
     private final Map<ConnectionCloseReason, Counter> connectionsClosed = new EnumMap<>(ConnectionCloseReason.class);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -109,6 +111,10 @@ public final class RelayMetrics implements AutoCloseable {
                         .tags("family", families[f], "direction", label(d)).register(registry);
             }
         }
+        statements[0] = Counter.builder("junction.address.statements").description("Signed statements of a client's UDP address sent (BIND_ACK), "
+                + "by what asked: a BIND, or an ATTEST in the relay's other address family").tag("request", "bind").register(registry);
+        statements[1] = Counter.builder("junction.address.statements").description("Signed statements of a client's UDP address sent (BIND_ACK), "
+                + "by what asked: a BIND, or an ATTEST in the relay's other address family").tag("request", "attest").register(registry);
         circuitsOpened = Counter.builder("junction.circuits.opened").description("Circuits opened").register(registry);
         for (CloseReason r : CloseReason.values()) {
             circuitsClosed.put(r, Counter.builder("junction.circuits.closed").description("Circuits closed, by reason")
@@ -210,6 +216,11 @@ public final class RelayMetrics implements AutoCloseable {
                     .tags("relay", label, "direction", label(d)).register(registry);
         }
         return c;
+    }
+
+    /** A BIND_ACK with the relay's statement went out, asked by an ATTEST ({@code attest}) or a BIND. */
+    public void statement(boolean attest) {
+        statements[attest ? 1 : 0].increment();
     }
 
     /** A login succeeded on a control connection from {@code from}. */

@@ -31,6 +31,8 @@ public final class Reservation {
     private volatile Instant tokenExpiry = Instant.MAX;
     private volatile InetSocketAddress udpAddress;
     private volatile Channel udpChannel;
+    /** The last ATTEST nonce accepted; guarded by this. */
+    private long lastAttestNonce;
     private long lastBindNonce = Long.MIN_VALUE;
 
     /** What a reservation stands for; circuits have one at each end. */
@@ -155,6 +157,15 @@ public final class Reservation {
             return false;
         }
         lastBindNonce = nonce;
+        return true;
+    }
+
+    /** True and remembered when an ATTEST's {@code nonce} is newer than any accepted before (its own replay guard, apart from BIND's). */
+    public synchronized boolean acceptAttestNonce(long nonce) {
+        if (nonce <= lastAttestNonce) {
+            return false;
+        }
+        lastAttestNonce = nonce;
         return true;
     }
 

@@ -66,6 +66,8 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
     private final QuicEndpoint quic;
     private final RelayLink link;
     private final UdpBinding udp;
+    /** The relay's statement of the session socket in the relay's other address family (a dual-stack relay). */
+    private final dev.junction.client.internal.relay.FamilyAttestation otherFamily;
     private final RelayUdpTransport relayUdp;
     private final HostFacts facts = new HostFacts();
     private final Connections connections;
@@ -93,6 +95,7 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
         sorter.serve(socket);
         this.stun = new StunClient(loop, socket::send);
         this.udp = new UdpBinding(loop, socket, options.keepalive(), this);
+        this.otherFamily = new dev.junction.client.internal.relay.FamilyAttestation(loop, socket, facts::otherFamily);
         RelayTlsTransport tls = new RelayTlsTransport(link);
         this.relayUdp = new RelayUdpTransport(socket, udp, tls, mux::relayData);
         mux.transport(PathKind.RELAY_TCP, tls);
@@ -101,7 +104,10 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
                 this::openExtraSocket);
         this.connections = new Connections(ctx, app, new PeerStreams(options.streams().perPeer()), acceptor);
         mux.onResume(connections::resumeRequested);
-        sorter.wire(stun::onPacket, relayUdp, connections, udp::onFrame, mux::directData, mux::readComplete);
+        sorter.wire(stun::onPacket, relayUdp, connections, (frame, from) -> {
+            udp.onFrame(frame, from);
+            otherFamily.onFrame(frame, from);
+        }, mux::directData, mux::readComplete);
         this.quic = QuicEndpoint.bind(transport, identity, options, mux, connections::serverConnection);
         this.watcher = new NetworkWatcher(now -> loop.execute(() -> networkChanged(now)));
         if (options.portMapping()) {
@@ -215,6 +221,9 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
         connections.loggedIn();
         if (options.relayUdp()) {
             udp.start(link.relayUdp(), ok.reservation(), ok.udpBindKey().toArray(), Duration.ofSeconds(ok.keepaliveSeconds()));
+            if (!ok.otherFamilies().isEmpty()) {
+                otherFamily.start(ok.otherFamilies().get(0), ok.reservation(), ok.udpBindKey().toArray());
+            }
         } else {
             ready.complete(null);
         }
@@ -274,6 +283,7 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
     @Override
     public void disconnected(String reason) {
         udp.stop();
+        otherFamily.stop();
         facts.udpUnbound();
         listener.relayDisconnected(reason);
         connections.relayLost(reason);
@@ -297,6 +307,7 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
         LOG.log(System.Logger.Level.INFO, "network changed; addresses now {0}", now);
         link.addressesChanged(now);
         udp.rebind();
+        otherFamily.ask();
         if (options.portMapping()) {
             mapPort(); // the gateway may be another one now
         }
@@ -322,6 +333,7 @@ public final class ClientCore implements RelayEvents, UdpBinding.Listener {
         link.close();
         loop.submit(() -> {
             udp.stop();
+            otherFamily.stop();
             connections.closeAll();
         }).awaitUninterruptibly(1000);
         // A moment for the CONNECTION_CLOSE frames to leave before the sockets go.

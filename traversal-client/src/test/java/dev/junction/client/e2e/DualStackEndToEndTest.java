@@ -63,6 +63,9 @@ class DualStackEndToEndTest {
             String metrics = relay.server.metrics().scrape();
             assertThat(metrics).contains("junction_logins_by_family_total{family=\"ipv6\"} 1.0")
                     .contains("junction_logins_by_family_total{family=\"ipv4\"} 1.0");
+            // Each client asked the relay's other family for its statement (ATTEST): bob over IPv4, alice over IPv6.
+            assertThat(Double.parseDouble(metrics.replaceAll("(?s).*junction_address_statements_total\\{request=\"attest\"} ([0-9.]+).*", "$1")))
+                    .isGreaterThanOrEqualTo(2.0);
             assertThat(relay.server.udpAddresses()).anyMatch(a -> a.getAddress() instanceof Inet6Address);
         }
     }

@@ -79,6 +79,11 @@ public final class LoginFrames {
          * relay's {@link KeyEndorsement} when the relay has a current one.
          */
         public static final long ROTATION = 4;
+        /**
+         * Capability bit: a client that takes LOGIN_OK with the relay's UDP addresses in its other
+         * address families appended, and asks there for statements of its addresses (ATTEST).
+         */
+        public static final long DUAL_STACK = 8;
 
         public Hello {
             Fields.checkU16(version, "version");
@@ -105,6 +110,11 @@ public final class LoginFrames {
         /** True when the sender asks for a relay-to-relay mesh link. */
         public boolean mesh() {
             return (capabilities & MESH) != 0;
+        }
+
+        /** True when the sender takes LOGIN_OK with the relay's other-family UDP addresses. */
+        public boolean dualStack() {
+            return (capabilities & DUAL_STACK) != 0;
         }
 
         /** True when the sender follows key rotations (takes CHALLENGE with an endorsement). */
@@ -215,11 +225,27 @@ public final class LoginFrames {
      * LOGIN_OK: reservation:u64 | lifetime_s:u32 | keepalive_s:u16 | udp_port:u16 |
      * udp_bind_key:16 bytes | observed:Address | attestation:Attestation (the relay's signed
      * statement that it saw this client's TCP traffic come from {@code observed}; the client hands
-     * it to its peers inside sessions, see {@link AddressAttestation}).
+     * it to its peers inside sessions, see {@link AddressAttestation}) [| n:u8 | n × Address: the
+     * relay's UDP addresses in its other address families, only to a client whose HELLO set
+     * {@link Hello#DUAL_STACK}, and only when there are some].
      */
     public record LoginOk(long reservation, long lifetimeSeconds, int keepaliveSeconds, int udpPort,
-                          Bytes udpBindKey, InetSocketAddress observed, AddressAttestation attestation) implements ControlFrame {
+                          Bytes udpBindKey, InetSocketAddress observed, AddressAttestation attestation,
+                          java.util.List<InetSocketAddress> otherFamilies) implements ControlFrame {
+        /** At most this many other-family UDP addresses (one per family, with room to spare). */
+        public static final int OTHER_FAMILIES_MAX = 4;
+
+        /** A LOGIN_OK without other-family addresses (a single-stack relay, or a client without DUAL_STACK). */
+        public LoginOk(long reservation, long lifetimeSeconds, int keepaliveSeconds, int udpPort, Bytes udpBindKey,
+                       InetSocketAddress observed, AddressAttestation attestation) {
+            this(reservation, lifetimeSeconds, keepaliveSeconds, udpPort, udpBindKey, observed, attestation, java.util.List.of());
+        }
+
         public LoginOk {
+            otherFamilies = java.util.List.copyOf(otherFamilies);
+            if (otherFamilies.size() > OTHER_FAMILIES_MAX) {
+                throw new IllegalArgumentException("more than " + OTHER_FAMILIES_MAX + " other-family addresses");
+            }
             Fields.checkU32(lifetimeSeconds, "lifetime");
             Fields.checkU16(keepaliveSeconds, "keepalive");
             Fields.checkU16(udpPort, "UDP port");
@@ -237,13 +263,30 @@ public final class LoginFrames {
             out.writeBytes(udpBindKey.toArray());
             Fields.writeAddress(out, observed);
             attestation.encode(out);
+            if (!otherFamilies.isEmpty()) {
+                out.writeByte(otherFamilies.size());
+                otherFamilies.forEach(a -> Fields.writeAddress(out, a));
+            }
         }
 
         static LoginOk decode(ByteBuf in) {
-            return new LoginOk(Fields.readU64(in, "reservation"), Fields.readU32(in, "lifetime"),
-                    Fields.readU16(in, "keepalive"), Fields.readU16(in, "UDP port"),
-                    Fields.readFixed(in, UDP_BIND_KEY_LENGTH, "UDP bind key"), Fields.readAddress(in),
-                    AddressAttestation.decode(in));
+            long reservation = Fields.readU64(in, "reservation");
+            long lifetime = Fields.readU32(in, "lifetime");
+            int keepalive = Fields.readU16(in, "keepalive");
+            int udpPort = Fields.readU16(in, "UDP port");
+            Bytes key = Fields.readFixed(in, UDP_BIND_KEY_LENGTH, "UDP bind key");
+            InetSocketAddress observed = Fields.readAddress(in);
+            AddressAttestation attestation = AddressAttestation.decode(in);
+            java.util.List<InetSocketAddress> others = new java.util.ArrayList<>();
+            if (in.isReadable()) {
+                int n = Fields.readU8(in, "other-family count");
+                dev.junction.wire.WireFormatException.check(n <= OTHER_FAMILIES_MAX, "more than " + OTHER_FAMILIES_MAX
+                        + " other-family addresses");
+                for (int i = 0; i < n; i++) {
+                    others.add(Fields.readAddress(in));
+                }
+            }
+            return new LoginOk(reservation, lifetime, keepalive, udpPort, key, observed, attestation, others);
         }
     }
 

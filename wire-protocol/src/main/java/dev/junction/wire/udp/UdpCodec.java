@@ -28,6 +28,7 @@ public final class UdpCodec {
                 case PONG -> UdpFrame.Pong.decode(in);
                 case PROBE -> UdpFrame.Probe.decode(in);
                 case PROBE_ACK -> UdpFrame.ProbeAck.decode(in);
+                case ATTEST -> UdpFrame.Attest.decode(in);
             };
         } catch (IllegalArgumentException e) {
             throw new WireFormatException(type + ": " + e.getMessage(), e);

@@ -74,6 +74,41 @@ public sealed interface UdpFrame {
     }
 
     /**
+     * ATTEST: reservation:u64 | nonce:u64 | mac:16, the MAC as BIND's but over ATTEST's own type byte
+     * (so neither can stand for the other). The relay answers with a BIND_ACK naming the address it
+     * saw, and its statement of it, but leaves the reservation's binding where it is: a dual-stack
+     * client gets the relay's word for its address in the other family while its relayed datagrams
+     * keep flowing in the one it logged in with. Nonces only grow, separately from BIND's.
+     */
+    record Attest(long reservation, long nonce, Bytes mac) implements UdpFrame {
+        public UdpFrameType type() {
+            return UdpFrameType.ATTEST;
+        }
+
+        public void encodeFields(ByteBuf out) {
+            out.writeLong(reservation).writeLong(nonce).writeBytes(mac.toArray());
+        }
+
+        /** An ATTEST with its MAC computed under {@code bindKey}. */
+        public static Attest signed(byte[] bindKey, long reservation, long nonce) {
+            return new Attest(reservation, nonce, UdpFrame.mac(bindKey, covered(reservation, nonce)));
+        }
+
+        /** True when the MAC is right for {@code bindKey}, compared in constant time. */
+        public boolean verify(byte[] bindKey) {
+            return MessageDigest.isEqual(mac.toArray(), UdpFrame.mac(bindKey, covered(reservation, nonce)).toArray());
+        }
+
+        private static byte[] covered(long reservation, long nonce) {
+            return ByteBuffer.allocate(17).put(UdpFrameType.ATTEST.byteValue()).putLong(reservation).putLong(nonce).array();
+        }
+
+        static Attest decode(ByteBuf in) {
+            return new Attest(Fields.readU64(in, "reservation"), Fields.readU64(in, "nonce"), Fields.readFixed(in, MAC_LENGTH, "mac"));
+        }
+    }
+
+    /**
      * BIND_ACK: nonce:u64 | observed:Address | attestation:Attestation (the relay's signed
      * statement that it saw this client's UDP traffic come from {@code observed}).
      */

@@ -20,7 +20,12 @@ public enum UdpFrameType {
     /** P↔P: session:u64 | txid:u64 | mac:16. An authenticated hole-punch probe. */
     PROBE(0x85),
     /** P↔P: session:u64 | txid:u64 | observed:Address | mac:16. Answers a PROBE. */
-    PROBE_ACK(0x86);
+    PROBE_ACK(0x86),
+    /**
+     * C→R: reservation:u64 | nonce:u64 | mac:16. Asks for the relay's statement of the sender's
+     * address (a BIND_ACK) without moving the binding: a dual-stack client's other family.
+     */
+    ATTEST(0x87);
 
     private final int wire;
 

@@ -35,6 +35,19 @@ class UdpCodecTest {
     }
 
     @Test
+    void attestIsSignedLikeBindButNeitherStandsForTheOther() {
+        UdpFrame.Attest attest = UdpFrame.Attest.signed(KEY, 42, 1000);
+        ByteBuf out = Unpooled.buffer();
+        UdpCodec.encode(attest, out);
+        assertThat(Hex.of(out)).startsWith("87" + "000000000000002a" + "00000000000003e8").hasSize(2 * 33);
+        UdpFrame.Attest decoded = (UdpFrame.Attest) UdpCodec.decode(out);
+        assertThat(decoded.verify(KEY)).isTrue();
+        assertThat(decoded.verify(new byte[16])).isFalse();
+        assertThat(new UdpFrame.Bind(42, 1000, decoded.mac()).verify(KEY)).as("an ATTEST's MAC is no BIND's").isFalse();
+        assertThat(new UdpFrame.Attest(42, 1000, UdpFrame.Bind.signed(KEY, 42, 1000).mac()).verify(KEY)).isFalse();
+    }
+
+    @Test
     void probeAckMacCoversTheObservedAddress() throws Exception {
         InetSocketAddress a = new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 4000);
         InetSocketAddress b = new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 4001);

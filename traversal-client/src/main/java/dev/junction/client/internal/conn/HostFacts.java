@@ -19,6 +19,9 @@ public final class HostFacts {
     private InetSocketAddress tcpObserved;
     private AddressAttestation tcpStatement;
     private AddressAttestation udpStatement;
+    /** The session socket as the relay saw it in the relay's other address family, and its statement (or null). */
+    private InetSocketAddress otherMapped;
+    private AddressAttestation otherStatement;
     /** The session socket's port as the gateway mapped it (PCP, NAT-PMP), or null. */
     private volatile InetSocketAddress portMapped;
 
@@ -54,6 +57,12 @@ public final class HostFacts {
         this.portMapped = external;
     }
 
+    /** The relay saw the session socket at {@code mapped} in its other address family (null: not, or no longer). */
+    public void otherFamily(InetSocketAddress mapped, AddressAttestation statement) {
+        this.otherMapped = mapped;
+        this.otherStatement = statement;
+    }
+
     /** The gateway's mapping of the session socket's port, or null. */
     public InetSocketAddress portMapped() {
         return portMapped;
@@ -64,7 +73,7 @@ public final class HostFacts {
         return udpMapped;
     }
 
-    /** The relay's signed statements of this host's addresses, UDP first. */
+    /** The relay's signed statements of this host's addresses: UDP, TCP, then UDP in the relay's other family. */
     public List<AddressAttestation> statements() {
         List<AddressAttestation> out = new ArrayList<>(2);
         if (udpStatement != null) {
@@ -73,12 +82,21 @@ public final class HostFacts {
         if (tcpStatement != null) {
             out.add(tcpStatement);
         }
+        if (otherStatement != null) {
+            out.add(otherStatement);
+        }
         return out;
     }
 
     /** UDP candidates of the session socket bound at {@code local}. */
     List<InetSocketAddress> udpCandidates(InetSocketAddress local) {
         List<InetSocketAddress> gathered = Candidates.gather(local, udpMapped);
+        if (otherMapped != null && !gathered.contains(otherMapped)) {
+            // The other family's reflexive address right after the first: a host behind NAT66 or NPTv6 is reachable only there.
+            gathered = new ArrayList<>(gathered);
+            gathered.add(udpMapped == null ? 0 : Math.min(1, gathered.size()), otherMapped);
+            gathered = gathered.size() > Candidates.MAX ? gathered.subList(0, Candidates.MAX) : gathered;
+        }
         InetSocketAddress mapped = portMapped;
         if (mapped == null || gathered.contains(mapped)) {
             return gathered;

@@ -195,7 +195,8 @@ public final class RelayLink {
                         ssl.handshakeFuture().addListener(f -> {
                             if (f.isSuccess()) {
                                 state = State.AWAIT_CHALLENGE;
-                                c.writeAndFlush(new LoginFrames.Hello(ProtocolVersion.CURRENT, LoginFrames.Hello.RELAY_MAP | LoginFrames.Hello.ROTATION));
+                                c.writeAndFlush(new LoginFrames.Hello(ProtocolVersion.CURRENT, LoginFrames.Hello.RELAY_MAP | LoginFrames.Hello.ROTATION
+                                        | LoginFrames.Hello.DUAL_STACK));
                             } else {
                                 String refused = RelayCertificates.refusal(f.cause());
                                 if (refused != null) {
