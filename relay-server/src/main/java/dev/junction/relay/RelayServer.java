@@ -272,11 +272,11 @@ public final class RelayServer implements AutoCloseable {
             }
             listeners.addAll(turnTls);
         }
-        admin = AdminServer.bind(group, new InetSocketAddress(config.adminBind(), config.adminPort()), metrics::scrape, () -> !draining);
+        admin = AdminServer.bind(group, config.adminBinds(), config.adminPort(), metrics::scrape, () -> !draining);
         for (Channel ch : listeners) {
             services.add((InetSocketAddress) ch.localAddress());
         }
-        services.add(admin.address());
+        services.addAll(admin.addresses());
         if (mesh != null) {
             RelayConfig.Fleet fleetConfig = config.fleet().get();
             InetAddress meshIp = config.binds().stream().map(RelayConfig.Bind::ip)

@@ -47,9 +47,15 @@ class DualStackRelayTest {
 
     @Test
     void listensInBothFamiliesWithARelayAddressEach() throws Exception {
-        relay = TestRelay.start(dir, Map.of("bind", List.of("127.0.0.1", "::1")));
+        relay = TestRelay.start(dir, Map.of("bind", List.of("127.0.0.1", "::1"), "admin.bind", List.of("127.0.0.1", "::1")));
         RelayServer s = relay.server;
         assertThat(s.addresses()).hasSize(2);
+        int adminPort = s.adminAddress().getPort();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String host : new String[] {"127.0.0.1", "[::1]"}) {
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + ":" + adminPort + "/healthz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).as("admin on " + host).isEqualTo(200);
+        }
         assertThat(s.addresses().get(0).toString()).startsWith("/ip4/127.0.0.1/tcp/");
         assertThat(s.addresses().get(1).toString()).startsWith("/ip6/::1/tcp/").endsWith("/tls/p2p/" + s.identity().peerId());
         int udpPort = s.stunAddress().getPort();

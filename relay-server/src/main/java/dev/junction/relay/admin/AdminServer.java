@@ -20,32 +20,66 @@ public final class AdminServer implements AutoCloseable {
     /** An idle admin connection (a scraper between scrapes) is closed after this many seconds. */
     static final int IDLE_SECONDS = 60;
 
-    private final Channel channel;
+    private final java.util.List<Channel> channels;
 
-    private AdminServer(Channel channel) {
-        this.channel = channel;
+    private AdminServer(java.util.List<Channel> channels) {
+        this.channels = channels;
     }
 
     public static AdminServer bind(EventLoopGroup group, InetSocketAddress address, Supplier<String> metrics,
                                    BooleanSupplier ready) throws InterruptedException, java.net.BindException {
+        return bind(group, java.util.List.of(address.getAddress()), address.getPort(), metrics, ready);
+    }
+
+    /**
+     * Binds the endpoint on each of {@code ips} (one per address family) at {@code port}; the second
+     * family takes the first's port number, or any when {@code port} is 0 and that one is taken there.
+     */
+    public static AdminServer bind(EventLoopGroup group, java.util.List<java.net.InetAddress> ips, int port, Supplier<String> metrics,
+                                   BooleanSupplier ready) throws InterruptedException, java.net.BindException {
         AdminHandler handler = new AdminHandler(metrics, ready);
-        io.netty.channel.ChannelFuture f = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(Transports.serverChannel())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
                         c.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), new HttpServerCodec(),
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES), handler);
                     }
-                }).bind(address);
-        return new AdminServer(Listening.await(f, "metrics", address, "junction.relay.admin.port"));
+                });
+        java.util.List<Channel> bound = new java.util.ArrayList<>();
+        try {
+            for (java.net.InetAddress ip : ips) {
+                int at = bound.isEmpty() ? port : ((InetSocketAddress) bound.get(0).localAddress()).getPort();
+                InetSocketAddress address = new InetSocketAddress(ip, at);
+                try {
+                    bound.add(Listening.await(b.bind(address), "metrics", address, "junction.relay.admin.port"));
+                } catch (java.net.BindException e) {
+                    if (bound.isEmpty() || port != 0) {
+                        throw e;
+                    }
+                    InetSocketAddress any = new InetSocketAddress(ip, 0);
+                    bound.add(Listening.await(b.bind(any), "metrics", any, "junction.relay.admin.port"));
+                }
+            }
+        } catch (java.net.BindException | RuntimeException e) {
+            bound.forEach(Channel::close);
+            throw e;
+        }
+        return new AdminServer(java.util.List.copyOf(bound));
     }
 
+    /** The first bind address's endpoint. */
     public InetSocketAddress address() {
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) channels.get(0).localAddress();
+    }
+
+    /** Every endpoint, one per bind address. */
+    public java.util.List<InetSocketAddress> addresses() {
+        return channels.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
     }
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
+        channels.forEach(c -> c.close().syncUninterruptibly());
     }
 }

@@ -24,7 +24,7 @@ public record RelayConfig(
         Admission admission,
         Limits limits,
         Duration keepalive,
-        InetAddress adminBind,
+        List<InetAddress> adminBinds,
         int adminPort,
         Duration drainGracePeriod,
         String reconnectHint,
@@ -35,6 +35,12 @@ public record RelayConfig(
 
     public RelayConfig {
         binds = List.copyOf(binds);
+        adminBinds = List.copyOf(adminBinds);
+    }
+
+    /** The admin endpoint's first bind address ({@code admin.bind}). */
+    public InetAddress adminBind() {
+        return adminBinds.get(0);
     }
 
     /**

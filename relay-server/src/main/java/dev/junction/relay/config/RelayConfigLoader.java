@@ -125,7 +125,7 @@ public final class RelayConfigLoader {
         }
         return new RelayConfig(binds, stunPort, stunAltPort, r.port("control-port"), dataDir,
                 r.optionalPath("identity-file").orElse(dataDir.resolve("relay.key")),
-                cert, key, admission, limits, keepalive, r.ip("admin.bind"), r.port("admin.port"),
+                cert, key, admission, limits, keepalive, adminBinds(r), r.port("admin.port"),
                 r.duration("drain.grace-period"), r.string("drain.reconnect-hint"),
                 new RelayConfig.Stun(r.bool("stun.software"), r.positiveDuration("stun.response-port-window"),
                         r.positiveInt("stun.response-port-rate")), fleet, turn(r, bind, dataDir), r.tlsEngine("tls.engine"));
@@ -165,6 +165,15 @@ public final class RelayConfigLoader {
             }
         }
         return out;
+    }
+
+    /** {@code admin.bind}: one IP, or one IPv4 and one IPv6 address. */
+    private static List<InetAddress> adminBinds(Reader r) {
+        List<InetAddress> ips = r.ips("admin.bind");
+        if (ips.isEmpty() || ips.size() > 2 || ips.size() == 2 && family(ips.get(0)).equals(family(ips.get(1)))) {
+            throw new ConfigException(ROOT + ".admin.bind", "give one IP, or one IPv4 and one IPv6 address");
+        }
+        return ips;
     }
 
     private static String family(InetAddress a) {
