@@ -26,6 +26,11 @@ public sealed interface UdpFrame {
     /** Writes everything after the type byte. */
     void encodeFields(ByteBuf out);
 
+    /** What a BIND's or an ATTEST's MAC covers: {@code type | reservation | nonce}. */
+    private static byte[] reservationNonce(UdpFrameType type, long reservation, long nonce) {
+        return ByteBuffer.allocate(17).put(type.byteValue()).putLong(reservation).putLong(nonce).array();
+    }
+
     /** The truncated HMAC-SHA256 of {@code covered} under {@code key}. */
     static Bytes mac(byte[] key, byte[] covered) {
         try {
@@ -64,7 +69,7 @@ public sealed interface UdpFrame {
         }
 
         private static byte[] covered(long reservation, long nonce) {
-            return ByteBuffer.allocate(17).put(UdpFrameType.BIND.byteValue()).putLong(reservation).putLong(nonce).array();
+            return reservationNonce(UdpFrameType.BIND, reservation, nonce);
         }
 
         static Bind decode(ByteBuf in) {
@@ -100,7 +105,7 @@ public sealed interface UdpFrame {
         }
 
         private static byte[] covered(long reservation, long nonce) {
-            return ByteBuffer.allocate(17).put(UdpFrameType.ATTEST.byteValue()).putLong(reservation).putLong(nonce).array();
+            return reservationNonce(UdpFrameType.ATTEST, reservation, nonce);
         }
 
         static Attest decode(ByteBuf in) {

@@ -4,12 +4,9 @@ import dev.junction.wire.WireFormatException;
 import dev.junction.wire.portmap.NatPmp;
 import dev.junction.wire.portmap.Pcp;
 import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -74,29 +71,10 @@ public final class GatewayProbe {
 
     /** An SSDP M-SEARCH on the LAN for an Internet gateway device; true when one answers. */
     static boolean upnp() {
-        String search = "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: " + IGD + "\r\n\r\n";
-        byte[] request = search.getBytes(StandardCharsets.US_ASCII);
-        try (DatagramSocket s = new DatagramSocket()) {
-            s.setSoTimeout(100);
-            s.send(new DatagramPacket(request, request.length, SSDP));
-            long deadline = System.nanoTime() + SSDP_WAIT_MILLIS * 1_000_000L;
-            byte[] buf = new byte[2048];
-            while (System.nanoTime() < deadline) {
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                try {
-                    s.receive(p);
-                } catch (SocketTimeoutException e) {
-                    continue;
-                }
-                String text = new String(buf, 0, p.getLength(), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
-                if (text.startsWith("http/1.1 200") && text.contains("internetgatewaydevice")) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (IOException e) {
-            return false; // no route for multicast: no UPnP on this network
-        }
+        return Upnp.search((from, answer) -> {
+            String text = answer.toLowerCase(Locale.ROOT);
+            return text.startsWith("http/1.1 200") && text.contains("internetgatewaydevice");
+        });
     }
 
     private static DatagramSocket connected(InetAddress gateway) throws IOException {

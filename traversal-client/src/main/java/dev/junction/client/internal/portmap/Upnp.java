@@ -63,6 +63,28 @@ final class Upnp {
      * connection service from the description; empty when none answers in time or it has none.
      */
     static Optional<Service> discover(InetAddress gateway) {
+        Service[] found = new Service[1];
+        search((from, answer) -> {
+            if (!from.equals(gateway)) {
+                return false; // only the default gateway maps the session port
+            }
+            String location = header(answer, "location");
+            try {
+                found[0] = location == null ? null : service(URI.create(location.strip()), gateway).orElse(null);
+            } catch (IOException | IllegalArgumentException e) {
+                found[0] = null; // a bad LOCATION or description: not this one
+            }
+            return found[0] != null;
+        });
+        return Optional.ofNullable(found[0]);
+    }
+
+    /**
+     * Sends an SSDP M-SEARCH for an Internet gateway device on the LAN and hands each answer (its
+     * sender and text) to {@code done} until it returns true or {@value #SSDP_WAIT_MILLIS} ms pass;
+     * true when {@code done} did. No multicast route means no answer.
+     */
+    static boolean search(java.util.function.BiPredicate<InetAddress, String> done) {
         String search = "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: "
                 + GatewayProbe.IGD + "\r\n\r\n";
         byte[] request = search.getBytes(StandardCharsets.US_ASCII);
@@ -78,20 +100,13 @@ final class Upnp {
                 } catch (SocketTimeoutException e) {
                     continue;
                 }
-                if (!p.getAddress().equals(gateway)) {
-                    continue; // only the default gateway maps the session port
-                }
-                String location = header(new String(buf, 0, p.getLength(), StandardCharsets.US_ASCII), "location");
-                if (location != null) {
-                    Optional<Service> found = service(URI.create(location.strip()), gateway);
-                    if (found.isPresent()) {
-                        return found;
-                    }
+                if (done.test(p.getAddress(), new String(buf, 0, p.getLength(), StandardCharsets.US_ASCII))) {
+                    return true;
                 }
             }
-            return Optional.empty();
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty(); // no multicast route, or a bad LOCATION: no UPnP here
+            return false;
+        } catch (IOException e) {
+            return false;
         }
     }
 
