@@ -257,7 +257,7 @@ public final class RelayServer implements AutoCloseable {
                     }
                 });
         for (RelayConfig.Bind b : config.binds()) {
-            control.add(bindSamePort(controlBootstrap, b.ip(), control.isEmpty() ? null : control.get(0), config.controlPort(),
+            control.add(Listening.bindInFamily(controlBootstrap, b.ip(), control.isEmpty() ? null : control.get(0), config.controlPort(),
                     "control: tls", "junction.relay.control-port"));
         }
         listeners.addAll(control);
@@ -267,7 +267,7 @@ public final class RelayServer implements AutoCloseable {
                 ServerBootstrap turnTlsBootstrap = new ServerBootstrap().group(group).channel(Transports.serverChannel())
                         .childHandler(new StunTcpInitializer(metrics, StunTcpInitializer.responder(b.ip(), udpPort, stunOptions),
                                 new ConnectionLimiter(config.limits().connectionsPerIp(), metrics), turn, tls));
-                turnTls.add(bindSamePort(turnTlsBootstrap, b.ip(), turnTls.isEmpty() ? null : turnTls.get(0), config.turn().get().tlsPort(),
+                turnTls.add(Listening.bindInFamily(turnTlsBootstrap, b.ip(), turnTls.isEmpty() ? null : turnTls.get(0), config.turn().get().tlsPort(),
                         "turn: tls", "junction.relay.turn.tls-port"));
             }
             listeners.addAll(turnTls);
@@ -317,25 +317,6 @@ public final class RelayServer implements AutoCloseable {
     private List<InetSocketAddress> udpMains(int udpPort) {
         return config.binds().stream().map(RelayConfig.Bind::ip).filter(ip -> !ip.isAnyLocalAddress())
                 .map(ip -> new InetSocketAddress(ip, udpPort)).toList();
-    }
-
-    /**
-     * Binds {@code bootstrap} at {@code ip}: at {@code firstFamily}'s port when there is one (the
-     * second family), falling back to any port only when the configured port is 0.
-     */
-    private static Channel bindSamePort(ServerBootstrap bootstrap, InetAddress ip, Channel firstFamily, int configured,
-                                        String what, String key) throws InterruptedException, BindException {
-        int port = firstFamily == null ? configured : ((InetSocketAddress) firstFamily.localAddress()).getPort();
-        InetSocketAddress at = new InetSocketAddress(ip, port);
-        try {
-            return Listening.await(bootstrap.bind(at), what, at, key);
-        } catch (BindException e) {
-            if (firstFamily == null || configured != 0) {
-                throw e;
-            }
-            InetSocketAddress any = new InetSocketAddress(ip, 0);
-            return Listening.await(bootstrap.bind(any), what, any, key);
-        }
     }
 
     private void sweep() {

@@ -49,17 +49,7 @@ public final class AdminServer implements AutoCloseable {
         java.util.List<Channel> bound = new java.util.ArrayList<>();
         try {
             for (java.net.InetAddress ip : ips) {
-                int at = bound.isEmpty() ? port : ((InetSocketAddress) bound.get(0).localAddress()).getPort();
-                InetSocketAddress address = new InetSocketAddress(ip, at);
-                try {
-                    bound.add(Listening.await(b.bind(address), "metrics", address, "junction.relay.admin.port"));
-                } catch (java.net.BindException e) {
-                    if (bound.isEmpty() || port != 0) {
-                        throw e;
-                    }
-                    InetSocketAddress any = new InetSocketAddress(ip, 0);
-                    bound.add(Listening.await(b.bind(any), "metrics", any, "junction.relay.admin.port"));
-                }
+                bound.add(Listening.bindInFamily(b, ip, bound.isEmpty() ? null : bound.get(0), port, "metrics", "junction.relay.admin.port"));
             }
         } catch (java.net.BindException | RuntimeException e) {
             bound.forEach(Channel::close);

@@ -1,8 +1,10 @@
 package dev.junction.relay.net;
 
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
@@ -35,5 +37,26 @@ public final class Listening {
                 + " in a --config file, or stop what holds it");
         e.initCause(cause);
         throw e;
+    }
+
+    /**
+     * Binds {@code bootstrap} at {@code ip} for one address family of a dual-stack listener: at
+     * {@code configured} for the first family ({@code firstFamily} null), at the first family's port
+     * number for the second, or any port there when that number is taken and {@code configured} is 0
+     * (the operator let the port be chosen).
+     */
+    public static Channel bindInFamily(AbstractBootstrap<?, ?> bootstrap, InetAddress ip, Channel firstFamily, int configured, String what,
+                                       String setting) throws InterruptedException, BindException {
+        int port = firstFamily == null ? configured : ((InetSocketAddress) firstFamily.localAddress()).getPort();
+        InetSocketAddress at = new InetSocketAddress(ip, port);
+        try {
+            return await(bootstrap.bind(at), what, at, setting);
+        } catch (BindException e) {
+            if (firstFamily == null || configured != 0) {
+                throw e;
+            }
+            InetSocketAddress any = new InetSocketAddress(ip, 0);
+            return await(bootstrap.bind(any), what, any, setting);
+        }
     }
 }

@@ -134,7 +134,22 @@ class SessionEndToEndTest {
         // One deadline for all: what is checked is that every stream gets its own bytes back, not how fast. Over
         // relay-tcp on a loaded 2-core machine 3.2 MB each way through one TLS connection once took over 30 s
         // (QUIC backing off from frames the relay's bounded send queue dropped).
-        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        try {
+            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // Seen twice in many runs (every byte relayed, one stream never done): say which, and where every thread waits.
+            StringBuilder why = new StringBuilder("streams not done after 120 s:");
+            for (int i = 0; i < results.size(); i++) {
+                if (!results.get(i).isDone()) {
+                    why.append(' ').append(i);
+                }
+            }
+            why.append("\nsession path ").append(session.activePath()).append("\nthreads:\n");
+            for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+                why.append(t);
+            }
+            throw new AssertionError(why.toString(), e);
+        }
         for (CompletableFuture<Boolean> r : results) {
             assertThat(r.get()).isTrue();
         }
