@@ -278,10 +278,11 @@ public final class RelayServer implements AutoCloseable {
         }
         services.addAll(admin.addresses());
         if (mesh != null) {
-            RelayConfig.Fleet fleetConfig = config.fleet().get();
-            InetAddress meshIp = config.binds().stream().map(RelayConfig.Bind::ip)
-                    .filter(ip -> ip.getClass() == fleetConfig.advertise().getClass()).findFirst().orElse(config.bind());
-            Channel udpSocket = udpSockets.get(new InetSocketAddress(meshIp, udpPort));
+            RelayConfig.Fleet f = config.fleet().get();
+            // The mesh speaks the family of fleet.advertise: its bind's UDP socket and control port.
+            int family = java.util.stream.IntStream.range(0, config.binds().size())
+                    .filter(i -> config.binds().get(i).ip().getClass() == f.advertise().getClass()).findFirst().orElse(0);
+            Channel udpSocket = udpSockets.get(new InetSocketAddress(config.binds().get(family).ip(), udpPort));
             MeshDialer dialer;
             try {
                 dialer = new MeshDialer(group, context, () -> udpSocket);
@@ -290,9 +291,7 @@ public final class RelayServer implements AutoCloseable {
             }
             mesh.dialer(dialer);
             relay.bindAcks(dialer);
-            int controlPort = ((InetSocketAddress) control.get(config.binds().stream().map(RelayConfig.Bind::ip).toList().indexOf(meshIp))
-                    .localAddress()).getPort();
-            RelayConfig.Fleet f = config.fleet().get();
+            int controlPort = ((InetSocketAddress) control.get(family).localAddress()).getPort();
             int udpAt = udpPort;
             Runnable beat = () -> directory.heartbeat(new RelayEntry(identity.peerId(), f.advertise().getHostAddress(), controlPort, udpAt,
                     f.region(), reservations.size()), reservations.all().stream().map(Reservation::peer).toList())

@@ -88,22 +88,23 @@ public final class HostFacts {
         return out;
     }
 
-    /** UDP candidates of the session socket bound at {@code local}. */
+    /**
+     * UDP candidates of the session socket bound at {@code local}: the relay's view of it, the
+     * gateway's mapping (where a peer behind a symmetric NAT gets in), the relay's view in its other
+     * address family (a host behind NAT66 or NPTv6 is reachable only there), then the host's own.
+     */
     List<InetSocketAddress> udpCandidates(InetSocketAddress local) {
-        List<InetSocketAddress> gathered = Candidates.gather(local, udpMapped);
-        if (otherMapped != null && !gathered.contains(otherMapped)) {
-            // The other family's reflexive address right after the first: a host behind NAT66 or NPTv6 is reachable only there.
-            gathered = new ArrayList<>(gathered);
-            gathered.add(udpMapped == null ? 0 : Math.min(1, gathered.size()), otherMapped);
-            gathered = gathered.size() > Candidates.MAX ? gathered.subList(0, Candidates.MAX) : gathered;
+        List<InetSocketAddress> out = afterRelaysView(Candidates.gather(local, udpMapped), otherMapped);
+        return afterRelaysView(out, portMapped);
+    }
+
+    /** {@code list} with {@code extra} right after the relay's view (first when there is none), capped; as it was when null or present. */
+    private List<InetSocketAddress> afterRelaysView(List<InetSocketAddress> list, InetSocketAddress extra) {
+        if (extra == null || list.contains(extra)) {
+            return list;
         }
-        InetSocketAddress mapped = portMapped;
-        if (mapped == null || gathered.contains(mapped)) {
-            return gathered;
-        }
-        // The gateway's mapping goes right after the relay's view: it is where a peer behind a symmetric NAT gets in.
-        List<InetSocketAddress> out = new ArrayList<>(gathered);
-        out.add(udpMapped == null ? 0 : Math.min(1, out.size()), mapped);
+        List<InetSocketAddress> out = new ArrayList<>(list);
+        out.add(udpMapped == null ? 0 : Math.min(1, out.size()), extra);
         return out.size() > Candidates.MAX ? out.subList(0, Candidates.MAX) : out;
     }
 
