@@ -7,7 +7,8 @@
 #   bench/run.sh                 all sections, 3 runs each (about 15-20 minutes on 2 cores)
 #   bench/run.sh --quick         one short run of each (a few minutes; checks the harness, not for quoting)
 #   bench/run.sh --sections 1,2  only some sections (1 relay throughput, 2 latency, 3 STUN, 4 memory,
-#                                5 session throughput, 6 connect times, 7 JMH codecs, 8 fleet)
+#                                5 session throughput, 6 connect times, 7 JMH codecs, 8 fleet,
+#                                9 TURN against TURN, 10 relay CPU per datagram pinned, 11 logins)
 #   bench/run.sh --no-build ...  skip the Maven build
 #
 # Installs nothing: it needs coturn, iperf3 and redis-server (apt-get install -y coturn iperf3 redis-server), a JDK 17 and Maven.

@@ -40,10 +40,10 @@ public final class Bench {
         header(o, report);
         EventLoopGroup group = Net.group(GENERATOR_THREADS);
         try {
-            if (o.runs(1) || o.runs(2) || o.runs(3)) {
+            if (o.runs(1) || o.runs(2) || o.runs(3) || o.runs(10)) {
                 try (JunctionRelayProcess junction = JunctionRelayProcess.start(o.relayJar(), o.work().resolve("junction"),
                         o.jfr() ? List.of("-XX:StartFlightRecording=filename=" + o.work().resolve("relay.jfr") + ",settings=profile")
-                                : List.of());
+                                : List.of(), o.relayConf());
                      CoturnProcess coturn = CoturnProcess.start(o.work().resolve("coturn"))) {
                     RelaySection relay = new RelaySection(o, group, junction, coturn, report);
                     relay.warmUp();
@@ -55,6 +55,9 @@ public final class Bench {
                     }
                     if (o.runs(3)) {
                         StunSection.run(o, group, junction, coturn, report);
+                    }
+                    if (o.runs(10)) {
+                        PinnedSection.run(o, group, junction, coturn, report);
                     }
                 }
             }
@@ -72,6 +75,9 @@ public final class Bench {
             }
             if (o.runs(9)) {
                 TurnSection.run(o, report);
+            }
+            if (o.runs(11)) {
+                LoginSection.run(o, report);
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -111,7 +117,8 @@ public final class Bench {
         report.line("- Junction relay config (raised from reference.conf so no limit caps a benchmark; coturn runs with no quotas"
                 + " or bandwidth caps, `total-quota=0 user-quota=0 max-bps=0 bps-capacity=0`): reservations-total 20000,"
                 + " reservations-per-ip 20000 (all clients are on 127.0.0.1), circuit-packets-per-second 0 (unlimited),"
-                + " circuit-bytes 0, circuit-duration 0; admission by HMAC token as in production.");
+                + " circuit-bytes 0, circuit-duration 0; admission by HMAC token as in production"
+                + (o.relayConf().isBlank() ? "." : "; this run adds `" + o.relayConf().strip() + "` (`--relay-conf`)."));
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -71,10 +71,15 @@ final class JunctionRelayProcess implements AutoCloseable {
     }
 
     static JunctionRelayProcess start(Path jar, Path dir, List<String> jvmFlags) throws IOException, InterruptedException {
+        return start(jar, dir, jvmFlags, "");
+    }
+
+    /** A relay on its own secret with {@code extra} HOCON inside {@code junction.relay} (bench --relay-conf). */
+    static JunctionRelayProcess start(Path jar, Path dir, List<String> jvmFlags, String extra) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path secretFile = dir.resolve("admission.secret");
         AdmissionSecret.write(AdmissionSecret.generate(), secretFile);
-        return start(jar, dir, jvmFlags, secretFile, "");
+        return start(jar, dir, jvmFlags, secretFile, extra);
     }
 
     /**

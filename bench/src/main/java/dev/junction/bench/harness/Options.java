@@ -10,9 +10,10 @@ import java.util.List;
 record Options(boolean quick, int runs, List<Integer> pairCounts, double warmupSeconds, double durationSeconds,
                long maxRoundTrips, int latencyRoundTrips, int stunSockets, int stunWindow, int stunModerateRate,
                List<Integer> reservationCounts, long sessionBytes, int iperfSeconds, int connectRuns,
-               Path relayJar, Path benchJar, Path out, Path work, boolean jmh, java.util.Set<Integer> sections, boolean jfr) {
+               Path relayJar, Path benchJar, Path out, Path work, boolean jmh, java.util.Set<Integer> sections, boolean jfr,
+               String relayConf) {
 
-    /** True when section {@code n} (1-7, 7 being JMH) is to be run. */
+    /** True when section {@code n} (1-11, 7 being JMH) is to be run. */
     boolean runs(int n) {
         return sections.contains(n) && (n != 7 || jmh);
     }
@@ -25,7 +26,8 @@ record Options(boolean quick, int runs, List<Integer> pairCounts, double warmupS
         Path bench = Path.of("bench/target/benchmarks.jar");
         Path out = Path.of("BENCHMARKS.md");
         Integer runs = null;
-        java.util.Set<Integer> sections = new java.util.TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
+        String relayConf = "";
+        java.util.Set<Integer> sections = new java.util.TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -35,6 +37,7 @@ record Options(boolean quick, int runs, List<Integer> pairCounts, double warmupS
                 case "--relay-jar" -> jar = Path.of(args[++i]);
                 case "--bench-jar" -> bench = Path.of(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--relay-conf" -> relayConf = args[++i];
                 case "--sections" -> {
                     sections.clear();
                     for (String n : args[++i].split(",")) {
@@ -42,15 +45,15 @@ record Options(boolean quick, int runs, List<Integer> pairCounts, double warmupS
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --quick --no-jmh --jfr --runs N --sections 1,2,... --relay-jar F --bench-jar F --out F)");
+                        + " (known: --quick --no-jmh --jfr --runs N --sections 1,2,... --relay-jar F --bench-jar F --out F --relay-conf HOCON)");
             }
         }
         Path work = Path.of(System.getProperty("java.io.tmpdir"), "junction-bench-" + ProcessHandle.current().pid());
         if (quick) {
             return new Options(true, runs != null ? runs : 1, List.of(1, 10, 100), 0.5, 1.5, 500_000, 5_000, 4, 16, 5_000,
-                    List.of(200, 1000), 32L << 20, 2, 2, jar, bench, out, work, jmh, sections, jfr);
+                    List.of(200, 1000), 32L << 20, 2, 2, jar, bench, out, work, jmh, sections, jfr, relayConf);
         }
         return new Options(false, runs != null ? runs : 3, List.of(1, 10, 100), 1.0, 4.0, 5_000_000, 20_000, 4, 32, 5_000,
-                List.of(1000, 10000), 256L << 20, 5, 5, jar, bench, out, work, jmh, sections, jfr);
+                List.of(1000, 10000), 256L << 20, 5, 5, jar, bench, out, work, jmh, sections, jfr, relayConf);
     }
 }

@@ -63,8 +63,8 @@ final class TurnSection {
                      writeSecret(dir), JUNCTION_TURN);
              CoturnProcess coturn = CoturnProcess.start(dir.resolve("coturn"))) {
             if (pinned) {
-                pin(junction.process.pid(), 0);
-                pin(coturn.process.pid(), 0);
+                PinnedSection.pin(junction.process.pid(), "0");
+                PinnedSection.pin(coturn.process.pid(), "0");
             }
             String secret = Files.readString(dir.resolve("junction").resolve("state").resolve("turn.secret")).strip();
             List<String> junctionAuth = List.of("-W", secret, "-u", "bench");
@@ -189,15 +189,6 @@ final class TurnSection {
         List<String> out = new ArrayList<>(List.of("taskset", "-c", Integer.toString(core)));
         out.addAll(cmd);
         return out;
-    }
-
-    /** Pins every thread of {@code pid} (and those it starts later) to {@code core}. */
-    private static void pin(long pid, int core) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("taskset", "-a", "-cp", Integer.toString(core), Long.toString(pid)).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("taskset could not pin process " + pid);
-        }
     }
 
     private static Path writeSecret(Path dir) throws IOException {
