@@ -13,7 +13,7 @@ import javax.net.ssl.SSLException;
 /**
  * The control channel's (and TURN-TLS's) TLS 1.3 server context: the operator's PEM files if
  * configured, else a self-signed certificate over the relay identity; in BoringSSL when
- * netty-tcnative loads and the certificate is ECDSA or RSA, else in the JDK. Either way the client checks the relay identity
+ * netty-tcnative loads (Ed25519, ECDSA and RSA keys alike), else in the JDK. Either way the client checks the relay identity
  * through the login challenge, and with the self-signed certificate also through the pin.
  */
 public final class RelayTls {
@@ -33,24 +33,12 @@ public final class RelayTls {
     }
 
     /**
-     * The engine {@code tls.engine} asks for, for a certificate whose key is {@code keyAlgorithm}:
-     * BoringSSL through netty-tcnative when it loads and the key is not Ed25519 (auto, openssl), else the
-     * JDK's; openssl fails at start, naming the key, when it cannot be had. The relay logs which it uses.
+     * The engine {@code tls.engine} asks for: BoringSSL through netty-tcnative when it loads (auto,
+     * openssl), else the JDK's; openssl fails at start when it cannot be had. The relay logs which it uses.
      */
-    static SslProvider provider(RelayConfig.TlsEngine engine, String keyAlgorithm) {
+    static SslProvider provider(RelayConfig.TlsEngine engine) {
         if (engine == RelayConfig.TlsEngine.JDK) {
             LOG.log(System.Logger.Level.INFO, "TLS engine: JDK (tls.engine = jdk)");
-            return SslProvider.JDK;
-        }
-        // netty-tcnative's BoringSSL fails every handshake with an Ed25519 certificate (internal_error, checked
-        // with openssl s_client), and the self-signed identity certificate is one: that stays on the JDK's TLS.
-        if (keyAlgorithm.equals("Ed25519") || keyAlgorithm.equals("EdDSA")) {
-            if (engine == RelayConfig.TlsEngine.OPENSSL) {
-                throw new ConfigException("junction.relay.tls.engine", "openssl cannot serve an Ed25519 certificate (the relay identity's"
-                        + " self-signed one, or tls.cert-file's): give tls.cert-file an ECDSA or RSA certificate, or use auto");
-            }
-            LOG.log(System.Logger.Level.INFO, "TLS engine: JDK (the certificate's key is Ed25519, which BoringSSL here does not serve;"
-                    + " an ECDSA or RSA certificate in tls.cert-file gets BoringSSL)");
             return SslProvider.JDK;
         }
         if (io.netty.handler.ssl.OpenSsl.isAvailable()) {
@@ -67,29 +55,28 @@ public final class RelayTls {
 
     public static Server server(RelayConfig config, Identity identity) {
         try {
-            SslContextBuilder builder;
-            java.security.cert.X509Certificate served;
+            java.security.PrivateKey key;
+            java.security.cert.X509Certificate[] chain;
             if (config.tlsCertFile().isPresent()) {
                 Path cert = config.tlsCertFile().get();
-                Path key = config.tlsKeyFile().orElseThrow();
-                for (Path p : new Path[] {cert, key}) {
+                Path keyFile = config.tlsKeyFile().orElseThrow();
+                for (Path p : new Path[] {cert, keyFile}) {
                     if (!Files.isReadable(p)) {
                         throw new ConfigException("junction.relay.tls", "cannot read " + p);
                     }
                 }
-                builder = SslContextBuilder.forServer(cert.toFile(), key.toFile());
-                try (java.io.InputStream in = Files.newInputStream(cert)) {
-                    served = (java.security.cert.X509Certificate)
-                            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
-                } catch (java.io.IOException | java.security.cert.CertificateException e) {
-                    throw new ConfigException("junction.relay.tls.cert-file", "cannot read a certificate from " + cert + ": " + e.getMessage());
-                }
+                chain = PemFiles.certificates(cert);
+                key = PemFiles.privateKey(keyFile);
             } else {
-                served = SelfSignedCertificate.create(identity);
-                builder = SslContextBuilder.forServer(identity.privateKey(), served);
+                chain = new java.security.cert.X509Certificate[] {SelfSignedCertificate.create(identity)};
+                key = identity.privateKey();
             }
-            SslProvider provider = provider(config.tlsEngine(), served.getPublicKey().getAlgorithm());
-            return new Server(builder.sslProvider(provider).protocols(PROTOCOLS).build(), served.getNotAfter().toInstant(),
+            SslProvider provider = provider(config.tlsEngine());
+            // One key, served whatever key type the engine asks for: Netty's BoringSSL glue asks its key
+            // manager for an "EC" or "RSA" key only, never "EdDSA" (netty/netty#10916), so an Ed25519
+            // identity certificate would find no key; BoringSSL itself signs with Ed25519 fine.
+            SslContextBuilder builder = SslContextBuilder.forServer(new OneKey(key, chain));
+            return new Server(builder.sslProvider(provider).protocols(PROTOCOLS).build(), chain[0].getNotAfter().toInstant(),
                     provider == SslProvider.JDK ? "jdk" : "openssl");
         } catch (SSLException | IllegalArgumentException e) {
             throw new ConfigException("junction.relay.tls: cannot set up TLS: " + e.getMessage(), e);

@@ -16,6 +16,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * nothing here, keys do.
  */
 public final class PeerIdTrust extends X509ExtendedTrustManager {
+    /** Ed25519's algorithm identifier (RFC 8410). */
+    static final String ED25519_OID = "1.3.101.112";
     private final PeerId expected;
 
     /** {@code expected} may be null to accept any well-formed self-signed Ed25519 certificate. */
@@ -36,7 +38,12 @@ public final class PeerIdTrust extends X509ExtendedTrustManager {
             throw new CertificateException("certificate key is not a usable Ed25519 identity: " + e.getMessage());
         }
         try {
-            cert.verify(cert.getPublicKey());
+            // The self-signature, checked with BouncyCastle's Ed25519 (Identity.verify): several times
+            // faster than the JDK's, and paid on every TLS handshake.
+            if (!ED25519_OID.equals(cert.getSigAlgOID())
+                    || !dev.junction.wire.identity.Identity.verify(id, cert.getTBSCertificate(), cert.getSignature())) {
+                throw new java.security.SignatureException("not signed by its own Ed25519 key");
+            }
             cert.checkValidity();
         } catch (GeneralSecurityException e) {
             throw new CertificateException("certificate of " + id.shortString() + " is not validly self-signed: " + e.getMessage());
