@@ -18,6 +18,7 @@ import dev.junction.relay.fleet.RelayEntry;
 import dev.junction.relay.metrics.RelayMetrics;
 import dev.junction.relay.net.ConnectionLimiter;
 import dev.junction.relay.net.Listening;
+import dev.junction.relay.net.SocketReads;
 import dev.junction.relay.net.Transports;
 import dev.junction.relay.reservation.LocalReservationRegistry;
 import dev.junction.relay.reservation.Reservation;
@@ -40,9 +41,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -94,6 +95,13 @@ public final class RelayServer implements AutoCloseable {
     private final List<Channel> control = new ArrayList<>();
     private final List<Channel> stunTcp = new ArrayList<>();
     private final List<Channel> turnTls = new ArrayList<>();
+    /**
+     * Bytes read of each UDP datagram: what Netty's datagram channels read by default, and more than
+     * any Junction (1205), STUN or TURN datagram the relay serves needs.
+     */
+    static final int UDP_SLOT = 2048;
+    /** The event loop the next UDP socket goes to: sockets sharing a port each get their own. */
+    private int udpLoop;
     private String tlsEngine;
     private final TurnServer turn;
     /** The relay's own endpoints, which TURN never relays to (filled as listeners bind). */
@@ -202,19 +210,35 @@ public final class RelayServer implements AutoCloseable {
                         udp.add(new InetSocketAddress(alt, port));
                         udp.add(new InetSocketAddress(alt, config.stunAltPort()));
                     }
-                    for (InetSocketAddress a : udp) {
-                        ChannelFuture f = new Bootstrap().group(group).channel(Transports.datagramChannel())
-                                .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
-                                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-                                .handler(new ChannelInitializer<Channel>() {
-                                    @Override
-                                    protected void initChannel(Channel c) {
-                                        c.pipeline().addLast("stun", stun).addLast("relay", relay);
-                                    }
-                                }).bind(a);
-                        bound.add(Listening.await(f, "stun: udp", a, a.getPort() == config.stunAltPort() && config.stunAltPort() != 0
-                                ? "junction.relay.stun-alt-port" : "junction.relay.stun-port"));
-                        if (bound.size() == 1) {
+                    Bootstrap udpBootstrap = new Bootstrap().channel(Transports.datagramChannel())
+                            .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
+                            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                            .handler(new ChannelInitializer<Channel>() {
+                                @Override
+                                protected void initChannel(Channel c) {
+                                    c.pipeline().addLast("stun", stun).addLast("relay", relay);
+                                }
+                            });
+                    if (Transports.epoll() && config.udpReadBatch() > 1) {
+                        // recvmmsg: one system call reads up to udp-read-batch datagrams into slots of one buffer.
+                        udpBootstrap.option(io.netty.channel.epoll.EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_SLOT)
+                                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_SLOT * config.udpReadBatch()));
+                    }
+                    for (int i = 0; i < udp.size(); i++) {
+                        InetSocketAddress a = udp.get(i);
+                        String setting = a.getPort() == config.stunAltPort() && config.stunAltPort() != 0
+                                ? "junction.relay.stun-alt-port" : "junction.relay.stun-port";
+                        boolean first = bound.isEmpty();
+                        // The main address (relaying, bindings, most STUN) gets a socket per loop; the RFC 5780 ones answer STUN only.
+                        List<Channel> sockets = bindUdp(udpBootstrap, a, i == 0 ? config.udpSocketCount(Transports.reusePort()) : 1, setting);
+                        if (i == 0) {
+                            for (int k = 0; k < sockets.size(); k++) {
+                                sockets.get(k).pipeline().addFirst("reads", new SocketReads(metrics.registry(),
+                                        b.ip() instanceof java.net.Inet6Address ? "ipv6" : "ipv4", k));
+                            }
+                        }
+                        bound.addAll(sockets);
+                        if (first) {
                             udpPort = ((InetSocketAddress) bound.get(0).localAddress()).getPort();
                         }
                     }
@@ -234,7 +258,7 @@ public final class RelayServer implements AutoCloseable {
                 continue;
             }
             for (Channel ch : bound) {
-                udpSockets.put((InetSocketAddress) ch.localAddress(), ch);
+                udpSockets.putIfAbsent((InetSocketAddress) ch.localAddress(), ch); // one socket per address answers from it
                 listeners.add(ch);
             }
         }
@@ -310,6 +334,39 @@ public final class RelayServer implements AutoCloseable {
         if (admission.mode() == RelayConfig.AdmissionMode.OPEN) {
             LOG.log(System.Logger.Level.WARNING, "admission is OPEN: anyone can reserve and relay through this relay (labs only)");
         }
+    }
+
+    /**
+     * {@code count} UDP sockets at {@code at}, each on its own event loop: with more than one they
+     * share the port by SO_REUSEPORT (the kernel steers each client's datagrams to one of them), after
+     * a check that nothing else holds it. Port 0: a free number found first (see {@link Listening#freeUdpPort}).
+     */
+    private List<Channel> bindUdp(Bootstrap template, InetSocketAddress at, int count, String setting)
+            throws InterruptedException, BindException {
+        List<Channel> out = new ArrayList<>();
+        List<io.netty.channel.EventLoop> loops = new ArrayList<>();
+        group.forEach(e -> loops.add((io.netty.channel.EventLoop) e));
+        Bootstrap b = template.clone();
+        InetSocketAddress where = at;
+        if (count > 1) {
+            if (at.getPort() == 0) {
+                where = new InetSocketAddress(at.getAddress(), Listening.freeUdpPort(at.getAddress()));
+            } else {
+                Listening.checkUdpFree(at, "stun: udp", setting);
+            }
+            b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+        }
+        try {
+            for (int i = 0; i < count; i++) {
+                Channel ch = Listening.await(b.clone(loops.get((udpLoop++) % loops.size())).bind(where), "stun: udp", where, setting);
+                out.add(ch);
+                where = (InetSocketAddress) ch.localAddress();
+            }
+        } catch (BindException e) {
+            out.forEach(Channel::close);
+            throw e;
+        }
+        return out;
     }
 
     /** The primary UDP address of each specific bind IP (a wildcard bind has none to tell). */

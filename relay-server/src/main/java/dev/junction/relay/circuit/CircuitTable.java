@@ -12,11 +12,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,7 +36,7 @@ public final class CircuitTable {
     public record Outcome(Circuit circuit, ErrorCode error) {
     }
 
-    private final Map<Integer, Circuit> circuits = new ConcurrentHashMap<>();
+    private final CircuitIndex circuits = new CircuitIndex();
     private final AtomicInteger nextId = new AtomicInteger(new SecureRandom().nextInt() & 0x3fff_ffff);
     private final int perReservation;
     private final CircuitLimits limits;
@@ -231,7 +228,7 @@ public final class CircuitTable {
 
     /** Closes circuits past their duration limit and pending ones whose callee never answered. */
     public void sweep(Instant now) {
-        for (Circuit c : new ArrayList<>(circuits.values())) {
+        for (Circuit c : circuits.values()) {
             Duration age = Duration.between(c.created(), now);
             if (c.state() == Circuit.State.PENDING && age.compareTo(PENDING_TIMEOUT) > 0) {
                 close(c, CloseReason.REJECTED, null);
@@ -252,7 +249,7 @@ public final class CircuitTable {
 
     /** Closes every circuit (the relay is stopping). */
     public void closeEverything(CloseReason reason) {
-        for (Circuit c : new ArrayList<>(circuits.values())) {
+        for (Circuit c : circuits.values()) {
             close(c, reason, null);
         }
     }

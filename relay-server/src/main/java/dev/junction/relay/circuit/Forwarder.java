@@ -134,9 +134,17 @@ public final class Forwarder {
         }
     }
 
-    /** A RELAY_DATA datagram to the receiver's bound UDP address; {@code viaUdp}: it arrived over UDP. */
+    /**
+     * A RELAY_DATA datagram to the receiver's bound UDP address; {@code viaUdp}: it arrived over UDP.
+     * It leaves from the socket it arrived on ({@code batchOn}) when that socket shares the receiver's
+     * local address (SO_REUSEPORT sockets of one port, each on its own event loop): the same source
+     * address on the wire, and no hand-off to another loop.
+     */
     private void sendUdp(Reservation from, Reservation to, ByteBuf datagram, int length, boolean viaUdp, Channel batchOn) {
         Channel ch = to.udpChannel();
+        if (batchOn != null && ch != null && ch != batchOn && batchOn.localAddress().equals(ch.localAddress())) {
+            ch = batchOn;
+        }
         InetSocketAddress address = to.udpAddress();
         if (ch == null || address == null || !ch.isWritable()) {
             datagram.release();

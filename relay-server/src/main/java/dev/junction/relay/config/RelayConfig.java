@@ -31,7 +31,9 @@ public record RelayConfig(
         Stun stun,
         Optional<Fleet> fleet,
         Optional<Turn> turn,
-        TlsEngine tlsEngine) {
+        TlsEngine tlsEngine,
+        int udpSockets,
+        int udpReadBatch) {
 
     public RelayConfig {
         binds = List.copyOf(binds);
@@ -51,6 +53,22 @@ public record RelayConfig(
      * @param altIp its second IP for RFC 5780 NAT behaviour discovery, if any
      */
     public record Bind(InetAddress ip, Optional<InetAddress> altIp) {
+    }
+
+    /** Most UDP sockets {@code udp-sockets} may ask for per bind address. */
+    public static final int MAX_UDP_SOCKETS = 64;
+    /** Most datagrams {@code udp-read-batch} may ask one read for. */
+    public static final int MAX_UDP_READ_BATCH = 64;
+
+    /**
+     * The UDP sockets to open at each bind address's STUN port: {@code udp-sockets}, or one per core
+     * when that is 0; one where SO_REUSEPORT is not to be had ({@code reusePort} false).
+     */
+    public int udpSocketCount(boolean reusePort) {
+        if (!reusePort) {
+            return 1;
+        }
+        return udpSockets == 0 ? Math.min(MAX_UDP_SOCKETS, Runtime.getRuntime().availableProcessors()) : udpSockets;
     }
 
     /** The first bind address (the one the fleet and TURN default to). */

@@ -128,7 +128,25 @@ public final class RelayConfigLoader {
                 cert, key, admission, limits, keepalive, adminBinds(r), r.port("admin.port"),
                 r.duration("drain.grace-period"), r.string("drain.reconnect-hint"),
                 new RelayConfig.Stun(r.bool("stun.software"), r.positiveDuration("stun.response-port-window"),
-                        r.positiveInt("stun.response-port-rate")), fleet, turn(r, bind, dataDir), r.tlsEngine("tls.engine"));
+                        r.positiveInt("stun.response-port-rate")), fleet, turn(r, bind, dataDir), r.tlsEngine("tls.engine"),
+                udpSockets(r), udpReadBatch(r));
+    }
+
+    private static int udpReadBatch(Reader r) {
+        int n = r.positiveInt("udp-read-batch");
+        if (n > RelayConfig.MAX_UDP_READ_BATCH) {
+            throw new ConfigException(ROOT + ".udp-read-batch", "is " + n + "; at most " + RelayConfig.MAX_UDP_READ_BATCH);
+        }
+        return n;
+    }
+
+    private static int udpSockets(Reader r) {
+        int n = r.nonNegativeInt("udp-sockets");
+        if (n > RelayConfig.MAX_UDP_SOCKETS) {
+            throw new ConfigException(ROOT + ".udp-sockets", "is " + n + "; at most " + RelayConfig.MAX_UDP_SOCKETS
+                    + " (0: one per CPU core)");
+        }
+        return n;
     }
 
     /**

@@ -40,6 +40,50 @@ public final class Listening {
     }
 
     /**
+     * Fails, as {@link #await} does, when another socket holds UDP {@code at}: checked with a socket
+     * that does not set SO_REUSEPORT before the relay opens its own that do, since a second relay
+     * setting SO_REUSEPORT too would otherwise share the port silently and get half the clients'
+     * datagrams. Port 0 is always free.
+     */
+    public static void checkUdpFree(InetSocketAddress at, String what, String setting) throws BindException {
+        if (at.getPort() == 0) {
+            return;
+        }
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+            probe.setReuseAddress(false);
+            probe.bind(at);
+        } catch (BindException e) {
+            BindException clear = new BindException("cannot listen for " + what + " on " + at.getAddress().getHostAddress() + ":"
+                    + at.getPort() + ": " + e.getMessage() + " (another relay or program may hold it); move it with " + setting
+                    + " in a --config file, or stop what holds it");
+            clear.initCause(e);
+            throw clear;
+        } catch (java.io.IOException e) {
+            // Not a bind conflict (a socket could not be made at all): the relay's own bind reports it.
+        }
+    }
+
+    /**
+     * A UDP port free at {@code ip} for sockets that will share it: the kernel's pick for a socket
+     * without SO_REUSEPORT. (Given port 0 with SO_REUSEPORT set, the kernel may pick a port another
+     * relay of the same user already shares, and join it.) Racy in principle, as any probe; a loss
+     * shows as a bind error, which a relay with stun-port 0 retries.
+     */
+    public static int freeUdpPort(InetAddress ip) throws BindException {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+            probe.setReuseAddress(false);
+            probe.bind(new InetSocketAddress(ip, 0));
+            return probe.getLocalPort();
+        } catch (BindException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            BindException b = new BindException("cannot find a free UDP port at " + ip.getHostAddress() + ": " + e.getMessage());
+            b.initCause(e);
+            throw b;
+        }
+    }
+
+    /**
      * Binds {@code bootstrap} at {@code ip} for one address family of a dual-stack listener: at
      * {@code configured} for the first family ({@code firstFamily} null), at the first family's port
      * number for the second, or any port there when that number is taken and {@code configured} is 0

@@ -22,6 +22,11 @@ public final class Transports {
         return Epoll.isAvailable() && !Boolean.getBoolean("junction.nio");
     }
 
+    /** True when UDP sockets can share a port (SO_REUSEPORT through the epoll transport). */
+    public static boolean reusePort() {
+        return epoll();
+    }
+
     public static String name() {
         return epoll() ? "epoll" : "nio";
     }

@@ -24,6 +24,7 @@ class AdminEndpointTest {
             "junction_relayed_bytes_total", "junction_relayed_packets_total",
             "junction_stun_requests_total", "junction_logins_total", "junction_drops_total",
             "junction_logins_by_family_total", "junction_relayed_by_family_bytes_total", "junction_address_statements_total",
+            "junction_udp_socket_datagrams_total",
             "jvm_memory_used_bytes", "jvm_threads_live_threads", "process_cpu_usage", "netty_allocator_memory_used");
     /** A sample line of the Prometheus text format 0.0.4: name, optional labels, a float value. */
     static final Pattern SAMPLE = Pattern.compile(
