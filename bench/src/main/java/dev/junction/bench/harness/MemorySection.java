@@ -21,9 +21,9 @@ final class MemorySection {
     /** Threads opening reservations at once: enough to overlap TLS handshakes, few enough for 2 cores. */
     static final int OPENERS = 4;
     /**
-     * How long opening all reservations may take before the section gives up. Logins run at about
-     * 35/s on 2 cores (each is a TLS 1.3 handshake plus Ed25519 signatures on both sides), so 10k
-     * take about 5 minutes.
+     * How long opening all reservations may take before the section gives up: each is a TLS 1.3
+     * handshake plus Ed25519 signatures on both sides (section 11 times them), a few hundred a second
+     * on 2 cores.
      */
     static final int OPEN_LIMIT_SECONDS = 600;
 
