@@ -64,8 +64,8 @@ final class LoginSection {
         }
         report.heading("11. Logins: a relay taking its clients back at once");
         report.line(n + " clients log in to a fresh relay (after 500 unreported logins that warm its JIT), " + CONCURRENT
-                + " at a time, as fast as the harness (two event-loop threads) can: a TLS 1.3 handshake (JDK TLS on both sides; the relay's self-signed"
-                + " Ed25519 identity certificate), HELLO, CHALLENGE signed by the relay, AUTH signed by the client, LOGIN_OK; each"
+                + " at a time, as fast as the harness (two event-loop threads) can: a TLS 1.3 handshake (the harness's JDK TLS client against the"
+                + " relay's engine, BoringSSL here; the relay's self-signed Ed25519 identity certificate), HELLO, CHALLENGE signed by the relay, AUTH signed by the client, LOGIN_OK; each"
                 + " client then holds its reservation. Relay and harness share the machine's cores, so the wall time also pays"
                 + " for the clients' side of every handshake; the relay's CPU per login is its own cost, and \"10k on 2 relay"
                 + " cores\" is 10 000 × that / 2, what the relay alone would need with both cores to itself. Every run is listed.");
