@@ -233,7 +233,7 @@ public final class RelayServer implements AutoCloseable {
                         List<Channel> sockets = bindUdp(udpBootstrap, a, i == 0 ? config.udpSocketCount(Transports.reusePort()) : 1, setting);
                         if (i == 0) {
                             for (int k = 0; k < sockets.size(); k++) {
-                                sockets.get(k).pipeline().addFirst("reads", new SocketReads(metrics.registry(),
+                                sockets.get(k).pipeline().addFirst("reads", new SocketReads(
                                         b.ip() instanceof java.net.Inet6Address ? "ipv6" : "ipv4", k));
                             }
                         }
@@ -260,6 +260,9 @@ public final class RelayServer implements AutoCloseable {
             for (Channel ch : bound) {
                 udpSockets.putIfAbsent((InetSocketAddress) ch.localAddress(), ch); // one socket per address answers from it
                 listeners.add(ch);
+                if (ch.pipeline().get("reads") instanceof SocketReads reads) {
+                    reads.register(metrics.registry());
+                }
             }
         }
         listeners.addAll(stunTcp);

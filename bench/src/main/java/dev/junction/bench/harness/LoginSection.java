@@ -4,9 +4,6 @@ import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,9 +15,6 @@ import java.util.concurrent.TimeUnit;
 final class LoginSection {
     /** Logins in flight at once (a herd, not a trickle). */
     static final int CONCURRENT = 16;
-    /** The section gives up after this long. */
-    static final int LIMIT_SECONDS = 600;
-
     private LoginSection() {
     }
 
@@ -47,7 +41,7 @@ final class LoginSection {
                 List<AutoCloseable> open = Collections.synchronizedList(new ArrayList<>());
                 try {
                     login(group, relay, 500, open);
-                    closeAll(open);
+                    MemorySection.closeAll(open);
                     double relay0 = relay.process.cpuSeconds();
                     double self0 = PinnedSection.selfCpuSeconds();
                     long t0 = System.nanoTime();
@@ -58,7 +52,7 @@ final class LoginSection {
                             r.relayCpu() * 1e3 / n, r.harnessCpu() * 1e3 / n);
                     runs.add(r);
                 } finally {
-                    closeAll(open);
+                    MemorySection.closeAll(open);
                 }
             }
         }
@@ -80,37 +74,8 @@ final class LoginSection {
                 "10k on 2 relay cores"), rows);
     }
 
+    /** {@code n} more logins, {@link #CONCURRENT} at a time, each client kept in {@code open}. */
     private static void login(EventLoopGroup group, JunctionRelayProcess relay, int n, List<AutoCloseable> open) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < CONCURRENT; t++) {
-                int share = n / CONCURRENT + (t < n % CONCURRENT ? 1 : 0);
-                futures.add(pool.submit(() -> {
-                    for (int i = 0; i < share; i++) {
-                        open.add(JunctionClient.login(group, relay, false));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get(LIMIT_SECONDS, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static void closeAll(List<AutoCloseable> open) {
-        synchronized (open) {
-            for (AutoCloseable c : open) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // closing anyway
-                }
-            }
-            open.clear();
-        }
+        MemorySection.openUntil(open.size() + n, open, () -> JunctionClient.login(group, relay, false), CONCURRENT);
     }
 }

@@ -105,12 +105,17 @@ final class MemorySection {
     }
 
     private static void openUntil(int target, List<AutoCloseable> open, Opener opener) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(OPENERS);
+        openUntil(target, open, opener, OPENERS);
+    }
+
+    /** Opens until {@code open} holds {@code target}, {@code threads} at a time; each thread gives up after {@link #OPEN_LIMIT_SECONDS}. */
+    static void openUntil(int target, List<AutoCloseable> open, Opener opener, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> futures = new ArrayList<>();
             int missing = target - open.size();
-            for (int t = 0; t < OPENERS; t++) {
-                int share = missing / OPENERS + (t < missing % OPENERS ? 1 : 0);
+            for (int t = 0; t < threads; t++) {
+                int share = missing / threads + (t < missing % threads ? 1 : 0);
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < share; i++) {
                         open.add(opener.open());
@@ -126,15 +131,17 @@ final class MemorySection {
         }
     }
 
-    private static void closeAll(List<AutoCloseable> open) {
-        for (AutoCloseable c : open) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // closing anyway
+    static void closeAll(List<AutoCloseable> open) {
+        synchronized (open) {
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing anyway
+                }
             }
+            open.clear();
         }
-        open.clear();
     }
 
     /** Live heap of a JVM after a full GC, from jcmd. */

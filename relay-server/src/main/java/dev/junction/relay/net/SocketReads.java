@@ -13,10 +13,22 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * only by its event loop; the scrape reads the count without a lock (a stale read is one scrape late).
  */
 public final class SocketReads extends ChannelInboundHandlerAdapter {
+    private final String family;
+    private final int index;
     private volatile long datagrams;
 
-    /** Registers the counter of socket number {@code index} of the bind address of {@code family} (ipv4, ipv6). */
-    public SocketReads(MeterRegistry registry, String family, int index) {
+    /** The counter of socket number {@code index} of the bind address of {@code family} (ipv4, ipv6); see {@link #register}. */
+    public SocketReads(String family, int index) {
+        this.family = family;
+        this.index = index;
+    }
+
+    /**
+     * Exposes the count, once the socket is the relay's for good: a relay that binds again (its
+     * STUN port 0 taken on TCP) would otherwise leave the meter bound to a closed socket's count,
+     * as a registry keeps the first meter of a name and tags.
+     */
+    public void register(MeterRegistry registry) {
         FunctionCounter.builder("junction.udp.socket.datagrams", this, r -> r.datagrams)
                 .description("Datagrams read by each UDP socket of a shared port (SO_REUSEPORT), including STUN")
                 .tags("family", family, "socket", Integer.toString(index)).register(registry);

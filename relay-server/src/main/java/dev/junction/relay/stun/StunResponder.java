@@ -53,8 +53,12 @@ public final class StunResponder {
     private final Options options;
     private final ResponsePortGuard responsePorts;
 
-    /** What to send back: {@code message} from the local socket {@code from} to {@code to}. */
-    public record Reply(StunMessage message, InetSocketAddress from, InetSocketAddress to) {
+    /**
+     * What to send back: {@code message} from the local socket {@code from} to {@code to};
+     * {@code wire} is the message encoded with its FINGERPRINT, as it was measured against the
+     * amplification budget (the handlers send these bytes rather than encode it a second time).
+     */
+    public record Reply(StunMessage message, InetSocketAddress from, InetSocketAddress to, byte[] wire) {
     }
 
     public StunResponder(InetAddress primaryIp, Optional<InetAddress> alternateIp, int primaryPort, int alternatePort, Options options) {
@@ -144,28 +148,25 @@ public final class StunResponder {
 
     /**
      * {@code message}, with attributes dropped from the end (all but the first) until it fits
-     * {@code budget} bytes with its FINGERPRINT; empty if even the first does not fit.
+     * {@code budget} bytes with its FINGERPRINT; empty if even the first does not fit. Each candidate
+     * is encoded once; the one that fits is the reply's wire bytes.
      */
     private static Optional<Reply> fit(StunMessage message, int budget, InetSocketAddress from, InetSocketAddress to) {
         List<StunAttribute> attrs = new ArrayList<>(message.attributes());
-        while (true) {
-            StunMessage m = new StunMessage(message.messageClass(), message.method(), message.transactionId(), List.copyOf(attrs));
-            if (budget == Integer.MAX_VALUE || encodedLength(m) <= budget) {
-                return Optional.of(new Reply(m, from, to));
-            }
-            if (attrs.size() <= 1) {
-                return Optional.empty();
-            }
-            attrs.remove(attrs.size() - 1);
-        }
-    }
-
-    /** Bytes {@code m} takes on the wire with the FINGERPRINT the relay appends. */
-    static int encodedLength(StunMessage m) {
         ByteBuf scratch = Unpooled.buffer(128);
         try {
-            StunEncoder.FINGERPRINT.encode(m, scratch);
-            return scratch.readableBytes();
+            while (true) {
+                StunMessage m = new StunMessage(message.messageClass(), message.method(), message.transactionId(), List.copyOf(attrs));
+                scratch.clear();
+                StunEncoder.FINGERPRINT.encode(m, scratch);
+                if (scratch.readableBytes() <= budget) {
+                    return Optional.of(new Reply(m, from, to, io.netty.buffer.ByteBufUtil.getBytes(scratch)));
+                }
+                if (attrs.size() <= 1) {
+                    return Optional.empty();
+                }
+                attrs.remove(attrs.size() - 1);
+            }
         } finally {
             scratch.release();
         }

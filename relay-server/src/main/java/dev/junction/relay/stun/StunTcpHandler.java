@@ -9,7 +9,6 @@ import dev.junction.wire.WireFormatException;
 import dev.junction.wire.stun.ChannelData;
 import dev.junction.wire.stun.StunClass;
 import dev.junction.wire.stun.StunDecoder;
-import dev.junction.wire.stun.StunEncoder;
 import dev.junction.wire.stun.StunMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -71,8 +70,7 @@ final class StunTcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
             metrics.drop(DropReason.UNEXPECTED_STUN);
             return;
         }
-        ByteBuf out = ctx.alloc().buffer(128);
-        StunEncoder.FINGERPRINT.encode(reply.get().message(), out);
+        ByteBuf out = ctx.alloc().buffer(reply.get().wire().length).writeBytes(reply.get().wire());
         ctx.writeAndFlush(out);
         metrics.stun(reply.get().message().messageClass() == StunClass.SUCCESS_RESPONSE
                 ? RelayMetrics.StunOutcome.SUCCESS : RelayMetrics.StunOutcome.ERROR_RESPONSE);

@@ -10,7 +10,6 @@ import dev.junction.relay.turn.TurnServer;
 import dev.junction.wire.stun.ChannelData;
 import dev.junction.wire.stun.StunClass;
 import dev.junction.wire.stun.StunDecoder;
-import dev.junction.wire.stun.StunEncoder;
 import dev.junction.wire.stun.StunMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -121,8 +120,7 @@ public final class StunUdpHandler extends SimpleChannelInboundHandler<DatagramPa
             metrics.drop(DropReason.UNEXPECTED_STUN);
             return;
         }
-        ByteBuf buf = ctx.alloc().ioBuffer(128);
-        StunEncoder.FINGERPRINT.encode(r.message(), buf);
+        ByteBuf buf = ctx.alloc().ioBuffer(r.wire().length).writeBytes(r.wire());
         // The void promise: nobody waits on a STUN answer. Answers from the socket being read wait for
         // the flush at the end of the read batch (channelReadComplete), so a batch leaves in one sendmmsg.
         if (out == ctx.channel()) {
