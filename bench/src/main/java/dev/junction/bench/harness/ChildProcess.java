@@ -51,8 +51,13 @@ final class ChildProcess implements AutoCloseable {
 
     /** User plus system CPU seconds the process has used so far. */
     double cpuSeconds() {
+        return cpuSecondsOf(Long.toString(pid()));
+    }
+
+    /** User plus system CPU seconds of process {@code pid} ("self" for this JVM), from /proc/PID/stat; NaN once it is gone. */
+    static double cpuSecondsOf(String pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             // Fields after the command name (which may hold spaces) start at field 3; utime, stime are 14, 15.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS;

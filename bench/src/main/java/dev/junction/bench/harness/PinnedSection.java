@@ -2,8 +2,6 @@ package dev.junction.bench.harness;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,13 +180,7 @@ final class PinnedSection {
 
     /** CPU seconds of this JVM (every thread), from /proc/self/stat. */
     static double selfCpuSeconds() {
-        try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ChildProcess.CLOCK_TICKS;
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
+        return ChildProcess.cpuSecondsOf("self");
     }
 
     /** Pins every thread of {@code pid} (and those it starts later) to {@code cores}. */
