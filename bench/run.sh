@@ -8,10 +8,12 @@
 #   bench/run.sh --quick         one short run of each (a few minutes; checks the harness, not for quoting)
 #   bench/run.sh --sections 1,2  only some sections (1 relay throughput, 2 latency, 3 STUN, 4 memory,
 #                                5 session throughput, 6 connect times, 7 JMH codecs, 8 fleet,
-#                                9 TURN against TURN, 10 relay CPU per datagram pinned, 11 logins)
+#                                9 TURN against TURN, 10 relay CPU per datagram pinned, 11 logins,
+#                                12 a session over a 40 ms, 0.5 % loss path in network namespaces)
 #   bench/run.sh --no-build ...  skip the Maven build
 #
-# Installs nothing: it needs coturn, iperf3 and redis-server (apt-get install -y coturn iperf3 redis-server), a JDK 17 and Maven.
+# Installs nothing: it needs coturn, iperf3 and redis-server (apt-get install -y coturn iperf3 redis-server), a JDK 17 and Maven;
+# section 12 also needs root, iptables, gcc and libnetfilter-queue-dev (it says so in BENCHMARKS.md when they are missing).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"

@@ -2,6 +2,7 @@ package dev.junction.cli;
 
 import dev.junction.client.ClientListener;
 import dev.junction.client.ClientOptions;
+import dev.junction.client.CongestionControl;
 import dev.junction.client.JunctionException;
 import dev.junction.client.PathInfo;
 import dev.junction.client.Session;
@@ -64,8 +65,21 @@ final class PeerOptions {
             + "mapped address to peers (junction.client.port-mapping; off unless given: it talks to your router).")
     boolean portMapping;
 
+    @Option(names = "--congestion-control", paramLabel = "ALGORITHM", defaultValue = "cubic",
+            description = "How sessions pace what this peer sends: cubic (default), reno or bbr; bbr moves several times more "
+                    + "over long paths with random loss (junction.client.congestion-control).")
+    String congestionControl;
+
     @Option(names = "--json", description = "Print events as JSON lines on stderr.")
     boolean json;
+
+    private CongestionControl congestionControl() {
+        try {
+            return CongestionControl.ofConfigName(congestionControl);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--congestion-control " + e.getMessage());
+        }
+    }
 
     /** Prints an event on stderr: one JSON object per line, or a readable line. */
     void event(String name, Map<String, Object> fields, String human) {
@@ -132,7 +146,8 @@ final class PeerOptions {
             }
         };
         TraversalClient.Builder b = TraversalClient.builder().identityFile(identity).tokens(tokens())
-                .options(ClientOptions.DEFAULTS.toBuilder().relayUdp(!relayTcp).punch(!noPunch).portMapping(portMapping).build()).listener(listener);
+                .options(ClientOptions.DEFAULTS.toBuilder().relayUdp(!relayTcp).punch(!noPunch).portMapping(portMapping)
+                        .congestionControl(congestionControl()).build()).listener(listener);
         relays.forEach(b::relay);
         if (acceptor != null) {
             b.onSession(acceptor);

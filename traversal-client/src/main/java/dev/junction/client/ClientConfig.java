@@ -78,6 +78,7 @@ public final class ClientConfig {
                     .sessionIdleTimeout(r.duration("session-idle-timeout"))
                     .punch(r.bool("punch"))
                     .portMapping(r.bool("port-mapping"))
+                    .congestionControl(r.congestionControl("congestion-control"))
                     .prediction(new PortPrediction(r.integer("port-prediction.sockets"), r.integer("port-prediction.probes"),
                             r.integer("port-prediction.rate")))
                     .streams(new IncomingStreamLimits(r.integer("incoming-streams.per-session"),
@@ -208,6 +209,14 @@ public final class ClientConfig {
                 return c.getInt(key);
             } catch (ConfigException e) {
                 throw wrongType(key, "a whole number (at most " + Integer.MAX_VALUE + ")");
+            }
+        }
+
+        CongestionControl congestionControl(String key) {
+            try {
+                return CongestionControl.ofConfigName(string(key));
+            } catch (IllegalArgumentException e) {
+                throw bad(key, e.getMessage());
             }
         }
 

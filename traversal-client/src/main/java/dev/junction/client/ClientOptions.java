@@ -28,10 +28,12 @@ import java.time.Duration;
  * @param punchLimits how much punching a peer can make this client do
  * @param portMapping whether to ask the gateway (PCP, then NAT-PMP) to map the session's UDP port and
  *     offer the mapped address to peers; off by default, as it talks to the user's router
+ * @param congestionControl how sessions pace what this client sends ({@link CongestionControl#CUBIC}
+ *     by default; {@link CongestionControl#BBR} moves several times more over long lossy paths)
  */
 public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
                             boolean punch, PortPrediction prediction, IncomingStreamLimits streams,
-                            PunchLimits punchLimits, boolean portMapping) {
+                            PunchLimits punchLimits, boolean portMapping, CongestionControl congestionControl) {
     /** The relay's own upper bound of its keepalive: longer and idle NAT mappings would close. */
     static final Duration MAX_KEEPALIVE = Duration.ofSeconds(60);
     /**
@@ -43,10 +45,35 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
     /**
      * keepalive 20 s, connect timeout 15 s, relay over UDP on, sessions idle out after 60 s, hole
      * punching on, {@link PortPrediction#DEFAULTS}, {@link IncomingStreamLimits#DEFAULTS} and
-     * {@link PunchLimits#DEFAULTS}, port mapping off (the same values as the library's reference.conf).
+     * {@link PunchLimits#DEFAULTS}, port mapping off, CUBIC congestion control (the same values as the
+     * library's reference.conf).
      */
     public static final ClientOptions DEFAULTS = new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(15), true,
-            Duration.ofSeconds(60), true, PortPrediction.DEFAULTS, IncomingStreamLimits.DEFAULTS, PunchLimits.DEFAULTS, false);
+            Duration.ofSeconds(60), true, PortPrediction.DEFAULTS, IncomingStreamLimits.DEFAULTS, PunchLimits.DEFAULTS, false,
+            CongestionControl.CUBIC);
+
+    /**
+     * Options with CUBIC congestion control.
+     *
+     * @param keepalive see {@link #keepalive()}
+     * @param connectTimeout see {@link #connectTimeout()}
+     * @param relayUdp see {@link #relayUdp()}
+     * @param sessionIdleTimeout see {@link #sessionIdleTimeout()}
+     * @param punch see {@link #punch()}
+     * @param prediction see {@link #prediction()}
+     * @param streams see {@link #streams()}
+     * @param punchLimits see {@link #punchLimits()}
+     * @param portMapping see {@link #portMapping()}
+     * @throws IllegalArgumentException as the canonical constructor
+     * @deprecated nine positional settings, three of them booleans, are easy to swap; use {@link #builder()}
+     */
+    @Deprecated
+    public ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
+                         boolean punch, PortPrediction prediction, IncomingStreamLimits streams, PunchLimits punchLimits,
+                         boolean portMapping) {
+        this(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, streams, punchLimits, portMapping,
+                CongestionControl.CUBIC);
+    }
 
     /**
      * Options without port mapping.
@@ -153,11 +180,12 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
      * @param streams see {@link #streams()}
      * @param punchLimits see {@link #punchLimits()}
      * @param portMapping see {@link #portMapping()}
+     * @param congestionControl see {@link #congestionControl()}
      * @throws IllegalArgumentException if {@code keepalive} is not above 0 and at most 60 s,
      *     {@code connectTimeout} is not positive, or {@code sessionIdleTimeout} is under 2 s; the
      *     message names the setting and its config key
-     * @throws NullPointerException if a duration, {@code prediction}, {@code streams} or
-     *     {@code punchLimits} is null; the message names it
+     * @throws NullPointerException if a duration, {@code prediction}, {@code streams},
+     *     {@code punchLimits} or {@code congestionControl} is null; the message names it
      * @deprecated nine positional settings, three of them booleans, are easy to swap; use
      *     {@link #builder()} or {@link #toBuilder()}
      */
@@ -169,6 +197,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
         requireNonNull(prediction, "prediction");
         requireNonNull(streams, "streams");
         requireNonNull(punchLimits, "punchLimits");
+        requireNonNull(congestionControl, "congestionControl");
         if (keepalive.isNegative() || keepalive.isZero() || keepalive.compareTo(MAX_KEEPALIVE) > 0) {
             throw InvalidSettingException.of("ClientOptions.keepalive", "keepalive",
                     "must be above 0 and at most " + InvalidSettingException.format(MAX_KEEPALIVE)
@@ -284,6 +313,17 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
     }
 
     /**
+     * These options with another congestion control for sessions.
+     *
+     * @param c the algorithm
+     * @return new options; this one is unchanged
+     * @throws NullPointerException if {@code c} is null
+     */
+    public ClientOptions withCongestionControl(CongestionControl c) {
+        return toBuilder().congestionControl(c).build();
+    }
+
+    /**
      * Client options by name; every setting starts from the options the builder was made from
      * ({@link ClientOptions#DEFAULTS} for {@link ClientOptions#builder()}). Nothing is checked
      * until {@link #build()}. Not thread-safe; the options it builds are.
@@ -298,6 +338,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
         private IncomingStreamLimits streams;
         private PunchLimits punchLimits;
         private boolean portMapping;
+        private CongestionControl congestionControl;
 
         private Builder(ClientOptions from) {
             keepalive = from.keepalive;
@@ -309,6 +350,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
             streams = from.streams;
             punchLimits = from.punchLimits;
             portMapping = from.portMapping;
+            congestionControl = from.congestionControl;
         }
 
         /**
@@ -422,6 +464,18 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
         }
 
         /**
+         * How sessions pace what this client sends (config key {@code junction.client.congestion-control};
+         * default {@link CongestionControl#CUBIC}). Each peer chooses for its own sending.
+         *
+         * @param c the algorithm
+         * @return this builder
+         */
+        public Builder congestionControl(CongestionControl c) {
+            this.congestionControl = c;
+            return this;
+        }
+
+        /**
          * Checks every setting and makes the options; the builder may be used again.
          *
          * @return the options
@@ -432,7 +486,7 @@ public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean
          */
         public ClientOptions build() {
             return new ClientOptions(keepalive, connectTimeout, relayUdp, sessionIdleTimeout, punch, prediction, streams,
-                    punchLimits, portMapping);
+                    punchLimits, portMapping, congestionControl);
         }
     }
 }

@@ -112,6 +112,15 @@ class ClientConfigTest {
     }
 
     @Test
+    void aCongestionControlIsReadByNameAndAnUnknownOneIsRefusedNamingTheKey() throws Exception {
+        load("congestion-control = bbr");
+        load("congestion-control = RENO");
+        assertThatThrownBy(() -> load("congestion-control = vegas"))
+                .isInstanceOf(JunctionException.class)
+                .hasMessage("junction.client.congestion-control: must be one of cubic, reno, bbr, was \"vegas\"");
+    }
+
+    @Test
     void aValueOutOfRangeIsRefusedNamingTheFullKey() {
         assertThatThrownBy(() -> load("punch-limits.probes = 3"))
                 .isInstanceOf(JunctionException.class)

@@ -69,6 +69,20 @@ class ClientOptionsTest {
     }
 
     @Test
+    void congestionControlIsCubicUnlessChosen() {
+        assertThat(ClientOptions.DEFAULTS.congestionControl()).isEqualTo(CongestionControl.CUBIC);
+        ClientOptions bbr = ClientOptions.builder().congestionControl(CongestionControl.BBR).build();
+        assertThat(bbr.congestionControl()).isEqualTo(CongestionControl.BBR);
+        assertThat(bbr.withPunch(false).congestionControl()).as("kept by the with... methods").isEqualTo(CongestionControl.BBR);
+        assertThat(ClientOptions.DEFAULTS.withCongestionControl(CongestionControl.RENO).congestionControl()).isEqualTo(CongestionControl.RENO);
+        assertThatThrownBy(() -> ClientOptions.builder().congestionControl(null).build())
+                .isInstanceOf(NullPointerException.class).hasMessage("ClientOptions.congestionControl must not be null");
+        assertThat(CongestionControl.ofConfigName(" BBR ")).isEqualTo(CongestionControl.BBR);
+        assertThatThrownBy(() -> CongestionControl.ofConfigName("vegas"))
+                .hasMessage("must be one of cubic, reno, bbr, was \"vegas\"");
+    }
+
+    @Test
     void aSettingOutOfRangeIsRefusedNamingItAndItsConfigKey() {
         assertThatThrownBy(() -> ClientOptions.builder().keepalive(Duration.ofSeconds(61)).build())
                 .isInstanceOf(IllegalArgumentException.class)

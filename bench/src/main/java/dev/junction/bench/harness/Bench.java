@@ -79,6 +79,9 @@ public final class Bench {
             if (o.runs(11)) {
                 LoginSection.run(o, report);
             }
+            if (o.runs(12)) {
+                WanSection.run(o, report);
+            }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }

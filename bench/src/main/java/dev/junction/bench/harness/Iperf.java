@@ -14,16 +14,35 @@ final class Iperf {
     private Iperf() {
     }
 
-    /** Received Mbit/s of one run. */
+    /** Received Mbit/s of one run on loopback. */
     static double run(Path work, boolean udp, int seconds) throws Exception {
+        return run(work, udp, seconds, List.of(), List.of(), "127.0.0.1", "");
+    }
+
+    /**
+     * Received Mbit/s of one run of TCP from a client started with {@code clientPrefix} (e.g. {@code ip
+     * netns exec A}) to a server started with {@code serverPrefix} on {@code address}; {@code extra}
+     * goes to the client's command line.
+     */
+    static double tcp(Path work, int seconds, List<String> serverPrefix, List<String> clientPrefix, String address, String extra)
+            throws Exception {
+        return run(work, false, seconds, serverPrefix, clientPrefix, address, extra);
+    }
+
+    private static double run(Path work, boolean udp, int seconds, List<String> serverPrefix, List<String> clientPrefix,
+                              String address, String extra) throws Exception {
         int port = Ports.free();
         Path dir = Files.createDirectories(work.resolve("iperf3"));
         Path out = dir.resolve("client-" + port + ".json");
-        try (ChildProcess server = ChildProcess.start("iperf3-server",
-                List.of("iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", String.valueOf(port)), dir.resolve("server.log"))) {
+        List<String> serverCmd = new java.util.ArrayList<>(serverPrefix);
+        serverCmd.addAll(List.of("iperf3", "-s", "-1", "-B", address, "-p", String.valueOf(port)));
+        try (ChildProcess server = ChildProcess.start("iperf3-server", serverCmd, dir.resolve("server.log"))) {
             Thread.sleep(300);
-            List<String> cmd = new java.util.ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p", String.valueOf(port),
-                    "-t", String.valueOf(seconds), "-J"));
+            List<String> cmd = new java.util.ArrayList<>(clientPrefix);
+            cmd.addAll(List.of("iperf3", "-c", address, "-p", String.valueOf(port), "-t", String.valueOf(seconds), "-J"));
+            if (!extra.isBlank()) {
+                cmd.addAll(List.of(extra.trim().split("\\s+")));
+            }
             if (udp) {
                 cmd.addAll(List.of("-u", "-b", "0", "-l", "1200"));
             }

@@ -88,6 +88,12 @@ final class JunctionRelayProcess implements AutoCloseable {
      */
     static JunctionRelayProcess start(Path jar, Path dir, List<String> jvmFlags, Path secretFile, String extra)
             throws IOException, InterruptedException {
+        return start(List.of(), jar, dir, jvmFlags, secretFile, extra);
+    }
+
+    /** As {@link #start(Path, Path, List, Path, String)}, the command run after {@code prefix} (e.g. {@code ip netns exec NS}). */
+    static JunctionRelayProcess start(List<String> prefix, Path jar, Path dir, List<String> jvmFlags, Path secretFile, String extra)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         byte[] secret = AdmissionSecret.read(secretFile);
         Path conf = dir.resolve("relay.conf");
@@ -97,7 +103,8 @@ final class JunctionRelayProcess implements AutoCloseable {
         Files.deleteIfExists(log);
         Files.createFile(log);
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, HEAP));
+        List<String> cmd = new java.util.ArrayList<>(prefix);
+        cmd.addAll(List.of(java, HEAP));
         cmd.addAll(jvmFlags);
         cmd.addAll(List.of("-Djava.util.logging.config.file=" + quietLogging(dir), "-cp", jar.toString(),
                 "dev.junction.cli.Main", "relay", "--json", "--config", conf.toString()));

@@ -13,7 +13,7 @@ record Options(boolean quick, int runs, List<Integer> pairCounts, double warmupS
                Path relayJar, Path benchJar, Path out, Path work, boolean jmh, java.util.Set<Integer> sections, boolean jfr,
                String relayConf) {
 
-    /** True when section {@code n} (1-11, 7 being JMH) is to be run. */
+    /** True when section {@code n} (1-12, 7 being JMH) is to be run. */
     boolean runs(int n) {
         return sections.contains(n) && (n != 7 || jmh);
     }
@@ -27,7 +27,7 @@ record Options(boolean quick, int runs, List<Integer> pairCounts, double warmupS
         Path out = Path.of("BENCHMARKS.md");
         Integer runs = null;
         String relayConf = "";
-        java.util.Set<Integer> sections = new java.util.TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
+        java.util.Set<Integer> sections = new java.util.TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;

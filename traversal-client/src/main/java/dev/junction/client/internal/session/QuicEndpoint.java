@@ -1,6 +1,7 @@
 package dev.junction.client.internal.session;
 
 import dev.junction.client.ClientOptions;
+import dev.junction.client.CongestionControl;
 import dev.junction.client.internal.net.ClientTransport;
 import dev.junction.client.internal.net.QuicAnchor;
 import dev.junction.client.internal.path.PathMux;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.quic.BoringSSLContextOption;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
+import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
@@ -134,7 +136,17 @@ public final class QuicEndpoint {
                 .initialMaxStreamsBidirectional(options.streams().perSession())
                 .initialMaxStreamsUnidirectional(MAX_STREAMS_UNI)
                 .datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE) // RFC 9221: app datagrams and session keepalives
-                .activeMigration(false); // the mux moves paths under QUIC; QUIC itself never migrates
+                .activeMigration(false) // the mux moves paths under QUIC; QUIC itself never migrates
+                .congestionControlAlgorithm(algorithm(options.congestionControl()));
+    }
+
+    /** quiche's algorithm for the option. */
+    static QuicCongestionControlAlgorithm algorithm(CongestionControl c) {
+        return switch (c) {
+            case CUBIC -> QuicCongestionControlAlgorithm.CUBIC;
+            case RENO -> QuicCongestionControlAlgorithm.RENO;
+            case BBR -> QuicCongestionControlAlgorithm.BBR;
+        };
     }
 
     /**
