@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
  * One reliable, ordered, flow-controlled byte stream of a {@link Session} (a QUIC bidirectional
  * stream). Use the blocking {@link #input()}/{@link #output()} views or the asynchronous
  * {@link #write}/{@link #read}; both apply backpressure, so memory stays bounded however fast the
- * other side writes or however slowly it reads. Thread-safe: one thread may read while another
+ * other side writes or however slowly it reads (for {@link #write}: when each write waits for the
+ * one before it). Thread-safe: one thread may read while another
  * writes; several readers (or writers) at once get the bytes in an unspecified split. When the peer
  * resets the stream or the session ends, reads and writes fail with an {@link java.io.IOException}
  * saying why (for example "refused" when the peer's per-peer limit was reached).
@@ -26,13 +27,16 @@ public interface Stream extends AutoCloseable {
     /**
      * The blocking write side.
      *
-     * @return an output stream whose writes block while the stream's send window is full and whose
-     *     {@code close()} finishes this side; the same object at every call
+     * @return an output stream whose writes block while the stream's send window is full (at most
+     *     1 MiB more waits in memory for the window) and whose {@code close()} finishes this side;
+     *     the same object at every call
      */
     OutputStream output();
 
     /**
-     * Writes without blocking.
+     * Writes without blocking. The future completes once QUIC has taken the bytes into the stream,
+     * which the peer's flow-control window bounds: start the next write when it completes, as
+     * writes started without waiting queue in memory until the window opens.
      *
      * @param data the bytes from its position to its limit (copied; its position moves to its limit)
      * @return completes once the bytes have been handed to the transport, or exceptionally with a

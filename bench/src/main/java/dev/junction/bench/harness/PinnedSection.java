@@ -56,6 +56,10 @@ final class PinnedSection {
 
     private void measure(Report report) throws Exception {
         long self = ProcessHandle.current().pid();
+        // Taken before pinning: pinned to one core, availableProcessors() says 1, and restoring to "0-0"
+        // left every later section (and every process it started) on one core, which the 27 Nov runs
+        // showed as a serial-GC relay in section 4 and halved session figures.
+        String all = affinity(self);
         List<Run> runs = new ArrayList<>();
         double[] loads = o.quick() ? new double[] {20_000, 60_000} : new double[] {20_000, 50_000, 100_000};
         try {
@@ -78,7 +82,6 @@ final class PinnedSection {
                 }
             }
         } finally {
-            String all = "0-" + (Runtime.getRuntime().availableProcessors() - 1);
             pin(junction.process.pid(), all);
             pin(coturn.process.pid(), all);
             pin(self, all);
@@ -181,6 +184,16 @@ final class PinnedSection {
     /** CPU seconds of this JVM (every thread), from /proc/self/stat. */
     static double selfCpuSeconds() {
         return ChildProcess.cpuSecondsOf("self");
+    }
+
+    /** The cores {@code pid} may run on, as taskset lists them ("0,1" or "0-3"). */
+    static String affinity(long pid) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("taskset", "-cp", Long.toString(pid)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || out.indexOf(": ") < 0) {
+            throw new IOException("taskset could not read the affinity of process " + pid + ": " + out);
+        }
+        return out.substring(out.lastIndexOf(": ") + 2).trim();
     }
 
     /** Pins every thread of {@code pid} (and those it starts later) to {@code cores}. */

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 final class WanSection {
     static final int ONE_WAY_MILLIS = 20;
     static final double LOSS_PERCENT = 0.5;
+    /** Runs at most (fewer with --runs). */
+    static final int RUNS = 2;
     private static final Pattern RESULT = Pattern.compile("result: (\\d+) (\\d+) (\\S+)");
 
     private WanSection() {
@@ -34,6 +36,9 @@ final class WanSection {
             return;
         }
         int seconds = o.quick() ? 5 : 15;
+        // iperf3's TCP figures vary little run to run; BBR sessions need their 15 s to ramp up.
+        int tcpSeconds = o.quick() ? 3 : 10;
+        int runs = Math.min(RUNS, o.runs()); // the section's JVMs and namespaces: the full bench stays near 25 minutes
         // Like for like: each algorithm in the kernel's TCP and in the session's QUIC.
         List<String> algorithms = List.of("cubic", "bbr");
         Map<String, List<Double>> tcp = new LinkedHashMap<>();
@@ -46,10 +51,10 @@ final class WanSection {
         try (WanPath path = WanPath.open(work, ONE_WAY_MILLIS, LOSS_PERCENT);
              JunctionRelayProcess relay = JunctionRelayProcess.start(path.in(path.router, List.of()), o.relayJar(),
                      work.resolve("relay"), List.of(), secret, "bind = \"" + WanPath.ROUTER_A_SIDE + "\"\n")) {
-            for (int run = 0; run < o.runs(); run++) {
+            for (int run = 0; run < runs; run++) {
                 List<Runnable> steps = new ArrayList<>();
                 for (String cc : algorithms) {
-                    steps.add(() -> tcp.computeIfAbsent(cc, k -> new ArrayList<>()).add(iperf(work, path, seconds, cc)));
+                    steps.add(() -> tcp.computeIfAbsent(cc, k -> new ArrayList<>()).add(iperf(work, path, tcpSeconds, cc)));
                     steps.add(() -> {
                         String[] got = session(o, path, relay, secret, seconds, work.resolve("run-" + paths.size()), cc);
                         session.computeIfAbsent(cc, k -> new ArrayList<>()).add(Double.parseDouble(got[0]));
@@ -65,10 +70,10 @@ final class WanSection {
         report.line("Namespaces A (203.0.113.10) and B (198.51.100.10) joined by router R, which holds every packet between them "
                 + ONE_WAY_MILLIS + " ms and drops " + LOSS_PERCENT + " % of them, each way (the NAT lab's NFQUEUE delay line; this"
                 + " kernel has no sch_netem). The relay runs on R. Each run, with CUBIC and with BBR: iperf3 TCP from A to B (`-t "
-                + seconds + " -C ALGORITHM`; this kernel's default is " + tcpCongestionControl() + ") and one session stream from A"
+                + tcpSeconds + " -C ALGORITHM`; this kernel's default is " + tcpCongestionControl() + ") and one session stream from A"
                 + " to B (`junction.client.congestion-control`) written for " + seconds + " s once the session is direct, timed at"
                 + " the reader from its first byte to the end of the stream; the order of the four reverses every other run. "
-                + o.runs() + " runs; Mbit/s, median (min–max); ratios per run. Paths the sessions ran on: "
+                + runs + " runs; Mbit/s, median (min–max); ratios per run. Paths the sessions ran on: "
                 + String.join(", ", new java.util.TreeSet<>(paths)) + ".");
         report.blank();
         List<List<String>> rows = new ArrayList<>();
