@@ -4,13 +4,14 @@
 # dev.junction.bench.harness.Bench, which starts coturn and the Junction relay as child processes on
 # 127.0.0.1, measures, stops them by PID and writes BENCHMARKS.md at the repository root.
 #
-#   bench/run.sh                 all sections, 3 runs each (about 15-20 minutes on 2 cores)
+#   bench/run.sh                 all sections, 3 runs each (about 25 minutes on 2 cores)
 #   bench/run.sh --quick         one short run of each (a few minutes; checks the harness, not for quoting)
 #   bench/run.sh --sections 1,2  only some sections (1 relay throughput, 2 latency, 3 STUN, 4 memory,
 #                                5 session throughput, 6 connect times, 7 JMH codecs, 8 fleet,
 #                                9 TURN against TURN, 10 relay CPU per datagram pinned, 11 logins,
 #                                12 a session over a 40 ms, 0.5 % loss path in network namespaces)
 #   bench/run.sh --no-build ...  skip the Maven build
+#   bench/run.sh --sections 12 --wan-delay 20 --wan-loss 0   section 12 on another path (one-way ms, % loss)
 #
 # Installs nothing: it needs coturn, iperf3 and redis-server (apt-get install -y coturn iperf3 redis-server), a JDK 17 and Maven;
 # section 12 also needs root, iptables, gcc and libnetfilter-queue-dev (it says so in BENCHMARKS.md when they are missing).

@@ -66,8 +66,8 @@ final class PeerOptions {
     boolean portMapping;
 
     @Option(names = "--congestion-control", paramLabel = "ALGORITHM", defaultValue = "cubic",
-            description = "How sessions pace what this peer sends: cubic (default), reno or bbr; bbr moves several times more "
-                    + "over long paths with random loss (junction.client.congestion-control).")
+            description = "How sessions pace what this peer sends: cubic (default), reno or bbr "
+                    + "(junction.client.congestion-control; BENCHMARKS.md section 12 measures them).")
     String congestionControl;
 
     @Option(names = "--json", description = "Print events as JSON lines on stderr.")

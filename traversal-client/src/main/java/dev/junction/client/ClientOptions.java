@@ -29,7 +29,7 @@ import java.time.Duration;
  * @param portMapping whether to ask the gateway (PCP, then NAT-PMP) to map the session's UDP port and
  *     offer the mapped address to peers; off by default, as it talks to the user's router
  * @param congestionControl how sessions pace what this client sends ({@link CongestionControl#CUBIC}
- *     by default; {@link CongestionControl#BBR} moves several times more over long lossy paths)
+ *     by default; see {@link CongestionControl} for what the others measured)
  */
 public record ClientOptions(Duration keepalive, Duration connectTimeout, boolean relayUdp, Duration sessionIdleTimeout,
                             boolean punch, PortPrediction prediction, IncomingStreamLimits streams,

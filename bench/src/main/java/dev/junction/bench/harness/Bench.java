@@ -101,9 +101,10 @@ public final class Bench {
         report.line("Written by `bench/run.sh" + (o.quick() ? " --quick" : "") + "` on "
                 + ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16) + " UTC"
                 + (o.quick() ? " (**quick mode**: one short run per figure; for checking the harness, not for quoting)" : "")
-                + ". Reproduce with `bench/run.sh` (about 15 minutes; it builds the relay and the harness, starts coturn and the"
-                + " Junction relay itself on 127.0.0.1, and rewrites this file). Everything runs on loopback; every load has a"
-                + " fixed count and a time limit; every process the harness starts is stopped by its PID.");
+                + ". Reproduce with `bench/run.sh` (about 25 minutes; it builds the relay and the harness, starts coturn and the"
+                + " Junction relay itself on 127.0.0.1, and rewrites this file). Everything runs on loopback, or for section 12 in"
+                + " network namespaces the harness creates and deletes; every load has a fixed count and a time limit; every"
+                + " process the harness starts is stopped by its PID.");
         report.heading("Machine and settings");
         report.line("- CPU: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores; memory "
                 + memTotal() + "; " + osName());

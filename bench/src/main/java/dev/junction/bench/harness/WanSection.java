@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * logging in and punching take no longer than on a LAN); the session is measured once direct.
  */
 final class WanSection {
+    /** The path: 40 ms round trip, 0.5 % loss (--wan-delay and --wan-loss change them). */
     static final int ONE_WAY_MILLIS = 20;
     static final double LOSS_PERCENT = 0.5;
     /** Runs at most (fewer with --runs). */
@@ -28,7 +29,10 @@ final class WanSection {
     }
 
     static void run(Options o, Report report) throws Exception {
-        report.heading("12. A session over a 40 ms, 0.5 % loss path, against iperf3 TCP on the same path");
+        int delay = o.wanDelayMillis();
+        double loss = o.wanLossPercent();
+        String pathName = 2 * delay + " ms, " + Stats.fmt("%.1f", loss) + " % loss path";
+        report.heading("12. A session over a " + pathName + ", against iperf3 TCP on the same path");
         String missing = WanPath.missing();
         if (missing != null) {
             report.line("Not run: " + missing + ".");
@@ -48,7 +52,7 @@ final class WanSection {
         Files.createDirectories(work);
         Path secret = work.resolve("admission.secret");
         AdmissionSecret.write(AdmissionSecret.generate(), secret);
-        try (WanPath path = WanPath.open(work, ONE_WAY_MILLIS, LOSS_PERCENT);
+        try (WanPath path = WanPath.open(work, delay, loss);
              JunctionRelayProcess relay = JunctionRelayProcess.start(path.in(path.router, List.of()), o.relayJar(),
                      work.resolve("relay"), List.of(), secret, "bind = \"" + WanPath.ROUTER_A_SIDE + "\"\n")) {
             for (int run = 0; run < runs; run++) {
@@ -68,7 +72,7 @@ final class WanSection {
             }
         }
         report.line("Namespaces A (203.0.113.10) and B (198.51.100.10) joined by router R, which holds every packet between them "
-                + ONE_WAY_MILLIS + " ms and drops " + LOSS_PERCENT + " % of them, each way (the NAT lab's NFQUEUE delay line; this"
+                + delay + " ms and drops " + loss + " % of them, each way (the NAT lab's NFQUEUE delay line; this"
                 + " kernel has no sch_netem). The relay runs on R. Each run, with CUBIC and with BBR: iperf3 TCP from A to B (`-t "
                 + tcpSeconds + " -C ALGORITHM`; this kernel's default is " + tcpCongestionControl() + ") and one session stream from A"
                 + " to B (`junction.client.congestion-control`) written for " + seconds + " s once the session is direct, timed at"
@@ -85,7 +89,7 @@ final class WanSection {
             rows.add(List.of(cc.toUpperCase(java.util.Locale.ROOT) + (cc.equals("cubic") ? " (the session's default)" : ""),
                     Stats.of(tcp.get(cc)).format("%.1f"), Stats.of(session.get(cc)).format("%.1f"), Stats.of(ratio).format("%.2f")));
         }
-        report.table(List.of("congestion control", "iperf3 TCP, Mbit/s", "Junction session, one stream, Mbit/s", "session / TCP"), rows);
+        report.table(List.of("congestion control (" + pathName + ")", "iperf3 TCP, Mbit/s", "Junction session, one stream, Mbit/s", "session / TCP"), rows);
     }
 
     private static double iperf(Path work, WanPath path, int seconds, String cc) {
