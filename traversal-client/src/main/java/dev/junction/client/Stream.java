@@ -27,9 +27,8 @@ public interface Stream extends AutoCloseable {
     /**
      * The blocking write side.
      *
-     * @return an output stream whose writes block while the stream's send window is full (at most
-     *     1 MiB more waits in memory for the window) and whose {@code close()} finishes this side;
-     *     the same object at every call
+     * @return an output stream whose writes block while the stream's send window is full and whose
+     *     {@code close()} finishes this side; the same object at every call
      */
     OutputStream output();
 

@@ -23,11 +23,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A QUIC stream behind the {@link Stream} API. Received buffers queue here until the application
  * reads them; past {@link #HIGH_WATER} bytes the channel stops reading, so QUIC's flow control
- * holds the sender back. Blocking writes wait while the channel is not writable or while
- * {@link #MAX_UNSENT} bytes are on their way to QUIC: a QUIC stream channel says it is writable
- * while QUIC's stream has any room and queues what does not fit without limit, so on a slow path a
- * writer would otherwise fill memory (one did: 512 MB of direct buffers on a 40 ms path with 0.5 %
- * loss).
+ * holds the sender back. Writes wait while the channel is not writable.
  */
 final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
     /** Queued received bytes at which reading from the network pauses. */
@@ -36,11 +32,6 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
     static final int LOW_WATER = 256 << 10;
     /** Largest chunk an OutputStream write is cut into. */
     static final int MAX_CHUNK = 64 << 10;
-    /**
-     * Bytes a blocking writer may have handed to the channel that QUIC has not yet taken into the
-     * stream (whose own buffer the peer's flow-control window bounds).
-     */
-    static final int MAX_UNSENT = 1 << 20;
 
     private final QuicStreamChannel channel;
     private final Object lock = new Object();
@@ -50,8 +41,6 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
     private boolean eof;
     private boolean paused;
     private boolean finQueued;
-    /** Bytes of blocking writes not yet taken by QUIC; guarded by {@link #lock}. */
-    private int unsent;
     private IOException failure;
     private final InputStream in = new In();
     private final OutputStream out = new Out();
@@ -234,7 +223,7 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
         while (len > 0) {
             int n = Math.min(len, MAX_CHUNK);
             synchronized (lock) {
-                while (channel.isActive() && (!channel.isWritable() || unsent >= MAX_UNSENT)) {
+                while (channel.isActive() && !channel.isWritable()) {
                     try {
                         lock.wait(100);
                     } catch (InterruptedException e) {
@@ -243,23 +232,12 @@ final class StreamImpl extends ChannelInboundHandlerAdapter implements Stream {
                     }
                 }
             }
-            synchronized (lock) {
-                if (!channel.isActive() || finQueued) {
-                    throw new IOException("stream is closed");
-                }
-                unsent += n;
+            if (!channel.isActive() || finQueued) {
+                throw new IOException("stream is closed");
             }
-            channel.writeAndFlush(channel.alloc().directBuffer(n).writeBytes(b, off, n)).addListener(f -> taken(n));
+            channel.writeAndFlush(channel.alloc().directBuffer(n).writeBytes(b, off, n), channel.voidPromise());
             off += n;
             len -= n;
-        }
-    }
-
-    /** QUIC took (or the channel dropped) {@code n} bytes of a blocking write: room for the writer. */
-    private void taken(int n) {
-        synchronized (lock) {
-            unsent -= n;
-            lock.notifyAll();
         }
     }
 
