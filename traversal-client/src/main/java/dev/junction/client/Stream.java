@@ -9,8 +9,10 @@ import java.util.concurrent.CompletableFuture;
  * One reliable, ordered, flow-controlled byte stream of a {@link Session} (a QUIC bidirectional
  * stream). Use the blocking {@link #input()}/{@link #output()} views or the asynchronous
  * {@link #write}/{@link #read}; both apply backpressure, so memory stays bounded however fast the
- * other side writes or however slowly it reads (for {@link #write}: when each write waits for the
- * one before it). Thread-safe: one thread may read while another
+ * other side writes. Writing to a path slower than the writer: the asynchronous {@link #write} stays
+ * bounded when each write waits for the one before it; the blocking {@link #output()} can still
+ * queue what does not fit the stream's window in memory (a known issue of this version, BENCHMARKS.md
+ * section 12's note). Thread-safe: one thread may read while another
  * writes; several readers (or writers) at once get the bytes in an unspecified split. When the peer
  * resets the stream or the session ends, reads and writes fail with an {@link java.io.IOException}
  * saying why (for example "refused" when the peer's per-peer limit was reached).

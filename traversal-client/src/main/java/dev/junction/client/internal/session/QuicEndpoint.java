@@ -128,6 +128,10 @@ public final class QuicEndpoint {
     }
 
     private static <B extends QuicCodecBuilder<B>> B tune(B b, ClientOptions options) {
+        if (options.congestionControl() != CongestionControl.CUBIC) {
+            // CUBIC is quiche's default: left unset, the default configuration is the one sessions always had.
+            b.congestionControlAlgorithm(algorithm(options.congestionControl()));
+        }
         return b.maxIdleTimeout(options.sessionIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .maxSendUdpPayloadSize(MAX_UDP_PAYLOAD).maxRecvUdpPayloadSize(MAX_UDP_PAYLOAD)
                 .initialMaxData(MAX_DATA)
@@ -136,8 +140,7 @@ public final class QuicEndpoint {
                 .initialMaxStreamsBidirectional(options.streams().perSession())
                 .initialMaxStreamsUnidirectional(MAX_STREAMS_UNI)
                 .datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE) // RFC 9221: app datagrams and session keepalives
-                .activeMigration(false) // the mux moves paths under QUIC; QUIC itself never migrates
-                .congestionControlAlgorithm(algorithm(options.congestionControl()));
+                .activeMigration(false); // the mux moves paths under QUIC; QUIC itself never migrates
     }
 
     /** quiche's algorithm for the option. */
